@@ -1,0 +1,102 @@
+"""Activation functions, each with its derivative written beside it.
+
+Every derivative here is a function of the pre-activation ``z`` and says so in its name:
+``derivative_from_z``. The coursework's first bug (pitfall ``derivative-of-output``) was a
+``sigmoid_derivative(x)`` that was fed the neuron's stored *output* ``a = f(z)`` instead of ``z``;
+an honest name makes that mistake visible at the call site.
+
+All functions take and return float64 arrays of any shape (a neuron passes its ``(n,)`` vector
+over the batch) and never modify their argument.
+"""
+import numpy as np
+
+
+class Activation:
+    """``a = f(z)`` and ``f'(z)``. Subclasses set ``name`` and implement both."""
+
+    name = "activation"
+
+    def forward(self, z):
+        raise NotImplementedError
+
+    def derivative_from_z(self, z):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Identity(Activation):
+    """f(z) = z; f'(z) = 1. The output layer of a regression net, and of a classifier whose
+    softmax lives in the loss."""
+
+    name = "identity"
+
+    def forward(self, z):
+        return z
+
+    def derivative_from_z(self, z):
+        return np.ones_like(z)
+
+
+class Sigmoid(Activation):
+    """f(z) = 1 / (1 + e^-z); f'(z) = f(z) (1 - f(z))."""
+
+    name = "sigmoid"
+
+    def forward(self, z):
+        # Hazard: 1 / (1 + np.exp(-z)) overflows exp for z < -709 (a RuntimeWarning and an inf).
+        # The identity sigmoid(z) = (1 + tanh(z/2)) / 2 is exact in real arithmetic and never
+        # overflows, because tanh saturates instead.
+        return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+    def derivative_from_z(self, z):
+        s = self.forward(z)
+        return s * (1.0 - s)
+
+
+class Tanh(Activation):
+    """f(z) = tanh(z); f'(z) = 1 - tanh(z)^2."""
+
+    name = "tanh"
+
+    def forward(self, z):
+        # Hazard (pitfall tanh-overflow): (e^z - e^-z) / (e^z + e^-z) is inf/inf = nan for
+        # |z| > 710. numpy's tanh is computed stably and saturates to +-1.
+        return np.tanh(z)
+
+    def derivative_from_z(self, z):
+        t = np.tanh(z)
+        return 1.0 - t * t
+
+
+class ReLU(Activation):
+    """f(z) = max(z, 0); f'(z) = 1 if z > 0 else 0.
+
+    The kink: at exactly z = 0 the derivative does not exist; we take 0 (the subgradient every
+    major library uses). Numeric gradient checks avoid |z| < 1e-9 on purpose.
+    """
+
+    name = "relu"
+
+    def forward(self, z):
+        return np.maximum(z, 0.0)
+
+    def derivative_from_z(self, z):
+        # A new array: never write zeros into z itself (pitfall relu-grad-mutates-cache).
+        return (z > 0.0).astype(np.float64)
+
+
+ACTIVATIONS = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU)}
+
+
+def get_activation(spec):
+    """An :class:`Activation` from a name (``"tanh"``) or an Activation instance (returned as is,
+    so a deliberately buggy variant can be swapped in)."""
+    if isinstance(spec, Activation):
+        return spec
+    if isinstance(spec, str) and spec in ACTIVATIONS:
+        return ACTIVATIONS[spec]()
+    raise ValueError(
+        f"activation: got {spec!r}; expected one of {sorted(ACTIVATIONS)} or an Activation instance"
+    )

@@ -1,0 +1,40 @@
+"""Exact conversion between a network of neurons and per-layer arrays (the reference's layout).
+
+``W[l][j] == network.layers[l].neurons[j].weights`` and ``b[l][j] == ...neurons[j].bias``.
+Copies both ways, so neither side can change the other afterwards. Plain arrays in and out:
+neither package needs to import the other.
+"""
+import numpy as np
+
+from .layer import Layer
+from .neuron import Neuron
+from .network import Network, _check_activations
+
+
+def to_arrays(network):
+    """(weights, biases): lists of (fan_out, fan_in) and (fan_out,) float64 arrays."""
+    params = network.parameters()
+    return params[0::2], params[1::2]
+
+
+def from_arrays(weights, biases, activations, loss="half_mse"):
+    """A Network whose neuron j of layer l has weights ``weights[l][j]`` and bias
+    ``biases[l][j]``."""
+    if len(weights) != len(biases) or not weights:
+        raise ValueError(f"weights, biases: got {len(weights)} and {len(biases)} arrays; "
+                         "expected the same, non-zero number (one per layer)")
+    activations = _check_activations(activations, len(weights))
+    layers = []
+    for l, (W, b, activation) in enumerate(zip(weights, biases, activations)):
+        W = np.asarray(W, dtype=np.float64)
+        b = np.asarray(b, dtype=np.float64)
+        if W.ndim != 2 or b.shape != (W.shape[0],) or W.size == 0:
+            raise ValueError(f"weights[{l}], biases[{l}]: got shapes {W.shape} and {b.shape}; "
+                             "expected (fan_out, fan_in) and (fan_out,) with fan_out, fan_in > 0")
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ValueError(f"weights[{l}], biases[{l}]: got non-finite values; "
+                             "expected finite numbers")
+        layers.append(Layer([Neuron(w_j, b_j, activation) for w_j, b_j in zip(W, b)]))
+    return Network.from_layers(layers, loss)
+
+

@@ -1,0 +1,84 @@
+"""Losses, always the *mean* over the batch, with their gradient with respect to the network's
+output ``a`` (shape ``(n, k)``: n samples, k outputs).
+
+Why the mean: with a summed loss (pitfall ``summed-loss``) the gradient grows with the batch
+size, so the learning rate silently means something different for every batch size.
+"""
+import numpy as np
+
+
+class Loss:
+    name = "loss"
+
+    def value(self, a, t):
+        """The mean loss over the batch, a Python float."""
+        raise NotImplementedError
+
+    def gradient(self, a, t):
+        """dL/da, shape (n, k): already divided by n, so a neuron's delta is per-batch-mean."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class HalfMSE(Loss):
+    """L = 1/(2n) * sum_i ||a_i - t_i||^2;  dL/da = (a - t) / n.
+
+    The 1/2 cancels the 2 of the square's derivative, so the gradient is just the error.
+    """
+
+    name = "half_mse"
+
+    def value(self, a, t):
+        e = a - t
+        return float(np.sum(e * e)) / (2.0 * a.shape[0])
+
+    def gradient(self, a, t):
+        return (a - t) / a.shape[0]
+
+
+class CrossEntropy(Loss):
+    """Softmax and cross-entropy fused; ``a`` are the logits (use an identity output layer).
+
+        p = softmax(a)                     row-wise
+        L = -1/n * sum_i sum_k t_ik log p_ik
+        dL/da = (p - t) / n                the softmax's Jacobian and the log's 1/p cancel
+
+    Computing the two together is both cheaper and stabler than chaining a softmax layer's
+    Jacobian with the log's gradient, which divides by p and blows up when p underflows.
+    """
+
+    name = "cross_entropy"
+
+    @staticmethod
+    def log_softmax(a):
+        # Hazard (pitfall softmax-overflow): exp(a) overflows to inf for a > 709, and inf/inf is
+        # nan. Subtracting the row max first changes nothing mathematically (softmax is
+        # shift-invariant) and makes the largest exponent exp(0) = 1.
+        shifted = a - a.max(axis=1, keepdims=True)
+        # Hazard (pitfall log-of-zero): log(softmax(a)) is log(0) = -inf once a probability
+        # underflows. log-sum-exp gives log p directly: shifted - log(sum(exp(shifted))), where
+        # the sum is >= 1, so its log is finite.
+        return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+
+    def softmax(self, a):
+        return np.exp(self.log_softmax(a))
+
+    def value(self, a, t):
+        return float(-np.sum(t * self.log_softmax(a))) / a.shape[0]
+
+    def gradient(self, a, t):
+        return (self.softmax(a) - t) / a.shape[0]
+
+
+LOSSES = {cls.name: cls for cls in (HalfMSE, CrossEntropy)}
+
+
+def get_loss(spec):
+    """A :class:`Loss` from a name (``"half_mse"``, ``"cross_entropy"``) or a Loss instance."""
+    if isinstance(spec, Loss):
+        return spec
+    if isinstance(spec, str) and spec in LOSSES:
+        return LOSSES[spec]()
+    raise ValueError(f"loss: got {spec!r}; expected one of {sorted(LOSSES)} or a Loss instance")

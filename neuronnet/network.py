@@ -1,0 +1,216 @@
+"""A network: a list of layers, a loss, and the order of forward, backward and update."""
+import numpy as np
+
+from . import batching
+from .activations import get_activation
+from .initializers import INITIALIZERS
+from .layer import Layer
+from .losses import get_loss
+from .optimizers import get_optimizer
+from .validation import (check_choice, check_generator, check_matrix, check_positive_int,
+                         check_real)
+
+
+class Network:
+    """An object-per-neuron multilayer perceptron.
+
+    Parameters
+    ----------
+    layer_sizes : list of int
+        ``[n_inputs, hidden_1, ..., n_outputs]``; the input "layer" has no neurons.
+    activations : str, Activation, or a list of them
+        One per layer of neurons (``len(layer_sizes) - 1``), or one for all. Names: identity,
+        sigmoid, tanh, relu.
+    loss : ``"half_mse"``, ``"cross_entropy"`` or a Loss
+        Cross-entropy has the softmax fused in: give the output layer ``identity``.
+    init : ``"coursework"``, ``"glorot_uniform"``, ``"he_normal"`` or ``"normal"``
+    rng : numpy.random.Generator
+        Where the initial weights come from; required.
+    init_std : float
+        The standard deviation of the ``normal`` initializer.
+    """
+
+    def __init__(self, layer_sizes, activations, loss="half_mse", init="glorot_uniform",
+                 rng=None, init_std=0.01):
+        sizes = _check_sizes(layer_sizes)
+        activations = _check_activations(activations, len(sizes) - 1)
+        check_choice("init", init, INITIALIZERS)
+        check_real("init_std", init_std, low=0.0)
+        check_generator("rng", rng, "the initial weights are drawn from it")
+        self.loss_function = get_loss(loss)
+        self.layers = [Layer.create(fan_in, fan_out, activation, init, rng, init_std)
+                       for fan_in, fan_out, activation in zip(sizes, sizes[1:], activations)]
+
+    @classmethod
+    def from_layers(cls, layers, loss="half_mse"):
+        """A network from ready-made layers (their neurons keep their weights)."""
+        for below, above in zip(layers, layers[1:]):
+            if above.fan_in != below.fan_out:
+                raise ValueError(f"layers: got a layer with fan_in {above.fan_in} above a layer "
+                                 f"of {below.fan_out} neurons; expected them to match")
+        net = cls.__new__(cls)
+        net.loss_function = get_loss(loss)
+        net.layers = list(layers)
+        return net
+
+    # --- shape facts ---------------------------------------------------------------------
+    @property
+    def layer_sizes(self):
+        return [self.layers[0].fan_in] + [layer.fan_out for layer in self.layers]
+
+    @property
+    def n_inputs(self):
+        return self.layers[0].fan_in
+
+    @property
+    def n_outputs(self):
+        return self.layers[-1].fan_out
+
+    # --- forward and backward --------------------------------------------------------------
+    def forward(self, X):
+        """X (n, n_inputs) -> the output layer's activations (n, n_outputs)."""
+        return self._forward(check_matrix("X", X, self.n_inputs))
+
+    def _forward(self, a):
+        for layer in self.layers:
+            a = layer.forward(a)
+        return a
+
+    def _backward(self, Y):
+        """After a forward pass: every neuron's delta and gradients, for targets Y."""
+        grad = self.loss_function.gradient(self.layers[-1].output, Y)  # dL/da of the output layer
+        for depth in range(len(self.layers) - 1, -1, -1):
+            grad = self.layers[depth].backward(grad, need_grad_inputs=depth > 0)
+
+    def loss(self, X, Y):
+        """The mean loss over the batch (X, Y)."""
+        X, Y = self._check_data(X, Y)
+        return self.loss_function.value(self._forward(X), Y)
+
+    def gradient(self, X, Y):
+        """``[dW_0, db_0, dW_1, db_1, ...]`` of the mean loss over (X, Y), assembled from the
+        neurons' own gradients (dW_l row j is neuron j's ``grad_weights``)."""
+        X, Y = self._check_data(X, Y)
+        self._forward(X)
+        self._backward(Y)
+        grads = []
+        for layer in self.layers:
+            grads.append(np.array([neuron.grad_weights for neuron in layer.neurons]))
+            grads.append(np.array([neuron.grad_bias for neuron in layer.neurons]))
+        return grads
+
+    def deltas(self):
+        """Each layer's ``delta = dL/dz``, (n, fan_out), from the last backward pass."""
+        return [np.column_stack([neuron.delta for neuron in layer.neurons])
+                for layer in self.layers]
+
+    # --- parameters --------------------------------------------------------------------------
+    def parameters(self):
+        """Copies, ``[W_0, b_0, W_1, b_1, ...]``, W_l (fan_out, fan_in) with neuron j's weights
+        as row j: the reference's layout."""
+        params = []
+        for layer in self.layers:
+            params.append(np.array([neuron.weights for neuron in layer.neurons]))
+            params.append(np.array([neuron.bias for neuron in layer.neurons]))
+        return params
+
+    def set_parameters(self, params):
+        """Copy ``[W_0, b_0, ...]`` into the neurons (velocities are left as they are)."""
+        expected = [shape for layer in self.layers
+                    for shape in ((layer.fan_out, layer.fan_in), (layer.fan_out,))]
+        params = list(params)
+        if len(params) != len(expected):
+            raise ValueError(f"params: got {len(params)} arrays; expected {len(expected)} "
+                             "([W_0, b_0, W_1, b_1, ...])")
+        for k, (p, shape) in enumerate(zip(params, expected)):
+            if np.shape(p) != shape:
+                raise ValueError(f"params[{k}]: got shape {np.shape(p)}; expected {shape}")
+            if not np.isfinite(p).all():
+                raise ValueError(f"params[{k}]: got non-finite values; expected finite numbers")
+        for layer, W, b in zip(self.layers, params[0::2], params[1::2]):
+            for neuron, w_row, b_j in zip(layer.neurons, W, b):
+                neuron.weights = np.array(w_row, dtype=np.float64)
+                neuron.bias = float(b_j)
+
+    # --- training ------------------------------------------------------------------------------
+    def train_step(self, X, Y, optimizer="sgd", lr=0.1, momentum=0.9):
+        """Forward, backward and one update of every parameter on the batch (X, Y). Returns the
+        loss before the update."""
+        X, Y = self._check_data(X, Y)
+        return self._step(X, Y, get_optimizer(optimizer, lr, momentum))
+
+    def _step(self, X, Y, optimizer):
+        loss = self.loss_function.value(self._forward(X), Y)
+        self._backward(Y)
+        for layer in self.layers:
+            layer.update(optimizer)
+        return loss
+
+    def fit(self, X, Y, *, epochs=1, batch_mode="minibatch", batch_size=32, optimizer="sgd",
+            lr=0.1, momentum=0.9, rng=None, shuffle=True):
+        """Train for ``epochs`` epochs; returns each epoch's mean training loss.
+
+        Every epoch visits the samples in the order ``rng.permutation(n)`` (or 0..n-1 with
+        ``shuffle=False``) and steps as ``batch_mode`` says (see batching.py). The loss of an
+        epoch is the row-weighted mean of the losses measured before each step, so it lags the
+        parameters by up to an epoch.
+        """
+        X, Y = self._check_data(X, Y)
+        epochs = check_positive_int("epochs", epochs)
+        check_choice("batch_mode", batch_mode, batching.BATCH_MODES)
+        check_positive_int("batch_size", batch_size)
+        optimizer = get_optimizer(optimizer, lr, momentum)
+        if shuffle:
+            check_generator("rng", rng, "shuffle=True draws each epoch's order from it")
+        n = X.shape[0]
+        history = []
+        for _ in range(epochs):
+            order = rng.permutation(n) if shuffle else np.arange(n)
+            total = 0.0
+            for rows, learn in batching.plan(order, batch_mode, batch_size):
+                Xb, Yb = X[rows], Y[rows]
+                if learn:
+                    total += self._step(Xb, Yb, optimizer) * len(rows)
+                else:
+                    total += self.loss_function.value(self._forward(Xb), Yb) * len(rows)
+            history.append(total / n)
+        return history
+
+    def predict(self, X):
+        """Class indices (n,) for cross-entropy networks; the outputs (n, k) otherwise."""
+        out = self.forward(X)
+        return out.argmax(axis=1) if self.loss_function.name == "cross_entropy" else out
+
+    # --- checks and display -------------------------------------------------------------------
+    def _check_data(self, X, Y):
+        X = check_matrix("X", X, self.n_inputs)
+        Y = check_matrix("Y", Y, self.n_outputs)
+        if Y.shape[0] != X.shape[0]:
+            raise ValueError(f"Y: got {Y.shape[0]} rows for the {X.shape[0]} rows of X; "
+                             "expected one target row per sample")
+        return X, Y
+
+    def __repr__(self):
+        layers = ",\n  ".join(repr(layer) for layer in self.layers)
+        return f"Network([\n  {layers}\n], loss={self.loss_function!r})"
+
+
+def _check_sizes(layer_sizes):
+    try:
+        sizes = list(layer_sizes)
+    except TypeError:
+        raise ValueError(f"layer_sizes: got {layer_sizes!r}; expected a list of positive "
+                         "integers [n_inputs, ..., n_outputs]") from None
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes: got {layer_sizes!r}; expected at least two sizes "
+                         "[n_inputs, ..., n_outputs]")
+    return [check_positive_int(f"layer_sizes[{k}]", s) for k, s in enumerate(sizes)]
+
+
+def _check_activations(activations, n_layers):
+    if isinstance(activations, (list, tuple)):
+        if len(activations) != n_layers:
+            raise ValueError(f"activations: got {len(activations)} activations; expected "
+                             f"{n_layers}, one per layer of neurons")
+        return [get_activation(a) for a in activations]
+    return [get_activation(activations)] * n_layers

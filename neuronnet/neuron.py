@@ -1,0 +1,75 @@
+"""One neuron: the unit the coursework builds a network from.
+
+Forward, for a batch of n inputs (the rows of ``x``, shape (n, fan_in))::
+
+    z = x . w + b        (n,)   one pre-activation per sample
+    a = f(z)             (n,)   the neuron's output
+
+Backward, given ``dL/da`` (n,), the gradient of the mean loss with respect to this neuron's
+output over the batch::
+
+    delta = dL/dz = dL/da * f'(z)     (n,)    chain rule through f; note: f' of z, not of a
+    dL/dw = sum_n delta_n x_n = delta . x     (fan_in,)
+    dL/db = sum_n delta_n                     ()
+    dL/dx = outer(delta, w)           (n, fan_in)   this neuron's share of the blame its inputs get
+
+The sums over the batch are plain sums, not means: the loss's gradient already carries the
+1/n (see losses.py), so ``delta`` is the derivative of the *mean* loss.
+
+The coursework's neuron saw one sample at a time; this one sees a whole batch as a vector, which
+is the same code with n = 1 and is what makes the object model fast enough to train MNIST.
+"""
+import numpy as np
+
+from .activations import get_activation
+
+
+class Neuron:
+    """A neuron owns its ``weights`` (fan_in,), ``bias``, and, after a pass, its ``inputs``,
+    ``z``, ``output``, ``delta`` and gradients ``grad_weights``, ``grad_bias``. Optimizer state
+    (``velocity_weights``, ``velocity_bias``) lives here too: it belongs to the parameters it
+    moves."""
+
+    def __init__(self, weights, bias=0.0, activation="identity"):
+        self.weights = np.array(weights, dtype=np.float64)  # a copy: the caller's array stays theirs
+        self.bias = float(bias)
+        self.activation = get_activation(activation)
+        self.velocity_weights = np.zeros_like(self.weights)
+        self.velocity_bias = 0.0
+        self.inputs = self.z = self.output = self.delta = None
+        self.grad_weights, self.grad_bias = None, None
+
+    @property
+    def fan_in(self):
+        return self.weights.shape[0]
+
+    def forward(self, inputs):
+        """inputs (n, fan_in) -> output (n,). Keeps ``inputs`` (a reference, never written) and
+        ``z`` for the backward pass."""
+        self.inputs = inputs
+        self.z = inputs @ self.weights + self.bias
+        self.output = self.activation.forward(self.z)
+        return self.output
+
+    def backward(self, grad_output):
+        """grad_output = dL/da (n,) -> delta (n,); stores dL/dw and dL/db."""
+        self.delta = grad_output * self.activation.derivative_from_z(self.z)
+        self.grad_weights = self.delta @ self.inputs
+        self.grad_bias = float(np.sum(self.delta))
+        return self.delta
+
+    def grad_inputs(self):
+        """dL/dx from this neuron alone, (n, fan_in): input i of sample n is blamed
+        delta_n * w_i. The layer adds up the shares of all its neurons."""
+        return np.outer(self.delta, self.weights)
+
+    def update(self, optimizer):
+        """One optimizer step on the weights and on the bias, each with its own velocity."""
+        self.weights, self.velocity_weights = optimizer.step(
+            self.weights, self.grad_weights, self.velocity_weights)
+        self.bias, self.velocity_bias = optimizer.step(
+            self.bias, self.grad_bias, self.velocity_bias)
+
+    def __repr__(self):
+        kind = type(self.activation).__name__
+        return f"{kind}Neuron(fan_in={self.fan_in})"

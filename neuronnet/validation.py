@@ -1,0 +1,60 @@
+"""Argument checks shared by the package. Every error names the argument, what it got and what
+was expected, and is raised before any work starts."""
+import numbers
+
+import numpy as np
+
+
+def check_positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        raise ValueError(f"{name}: got {value!r}; expected a positive integer")
+    return int(value)
+
+
+def check_real(name, value, *, low=None, high=None, high_open=False):
+    """A finite real number within [low, high] (or [low, high) with high_open)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{name}: got {value!r}; expected a finite real number")
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if (low is not None and value < low) or too_high:
+        upper = "" if high is None else (f" and < {high}" if high_open else f" and <= {high}")
+        raise ValueError(f"{name}: got {value!r}; expected a number >= {low}{upper}")
+    return float(value)
+
+
+def check_matrix(name, array, n_columns=None):
+    """A finite 2-D float64 array (a new array only when a conversion is needed).
+
+    Read-only inputs are fine: nothing here or downstream writes into it.
+    """
+    try:
+        out = np.asarray(array, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: got an object of type {type(array).__name__} that is not "
+                         "numeric; expected a 2-D array of real numbers") from None
+    if out.ndim != 2:
+        raise ValueError(f"{name}: got an array of shape {out.shape}; expected a 2-D array "
+                         f"(n_samples, {n_columns if n_columns is not None else 'n_features'})")
+    if out.shape[0] == 0:
+        raise ValueError(f"{name}: got an array of shape {out.shape}; expected at least one row")
+    if n_columns is not None and out.shape[1] != n_columns:
+        raise ValueError(f"{name}: got an array of shape {out.shape}; expected {n_columns} "
+                         f"columns, shape (n_samples, {n_columns})")
+    if not np.isfinite(out).all():
+        bad = np.argwhere(~np.isfinite(out))[0]
+        raise ValueError(f"{name}: got a non-finite value {out[tuple(bad)]} at row {bad[0]}, "
+                         f"column {bad[1]}; expected finite numbers only")
+    return out
+
+
+def check_choice(name, value, choices):
+    if value not in choices:
+        raise ValueError(f"{name}: got {value!r}; expected one of {sorted(choices)}")
+    return value
+
+
+def check_generator(name, rng, why):
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"{name}: got {rng!r}; expected a numpy.random.Generator ({why}), "
+                         "e.g. numpy.random.default_rng(0)")
+    return rng
