@@ -84,7 +84,9 @@ class ReLU(Activation):
 
     def derivative_from_z(self, z):
         # A new array: never write zeros into z itself (pitfall relu-grad-mutates-cache).
-        return (z > 0.0).astype(np.float64)
+        # heaviside(z, 0.0) is 1.0 for z > 0 and 0.0 for z <= 0 (its second argument is the
+        # value taken at exactly 0), in one pass.
+        return np.heaviside(z, 0.0)
 
 
 ACTIVATIONS = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU)}

@@ -55,7 +55,7 @@ class Neuron:
         """grad_output = dL/da (n,) -> delta (n,); stores dL/dw and dL/db."""
         self.delta = grad_output * self.activation.derivative_from_z(self.z)
         self.grad_weights = self.delta @ self.inputs
-        self.grad_bias = float(np.sum(self.delta))
+        self.grad_bias = float(self.delta.sum())
         return self.delta
 
     def grad_inputs(self):

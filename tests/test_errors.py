@@ -1,0 +1,143 @@
+"""Bad input gets a ValueError that names the argument, what it got and what was expected,
+before any work is done."""
+import numpy as np
+import pytest
+
+from neuronnet import Layer, Network, Neuron
+from neuronnet.convert import from_arrays
+from neuronnet.optimizers import SGD, Momentum
+
+
+def make_net():
+    return Network([3, 4, 2], ["tanh", "identity"], loss="cross_entropy",
+                   rng=np.random.default_rng(0))
+
+
+def data(n=5):
+    rng = np.random.default_rng(1)
+    return rng.normal(size=(n, 3)), np.eye(2)[rng.integers(0, 2, n)]
+
+
+@pytest.mark.parametrize("kwargs, fragments", [
+    (dict(layer_sizes=[3]), ["layer_sizes", "at least two"]),
+    (dict(layer_sizes=5), ["layer_sizes", "list of positive integers"]),
+    (dict(layer_sizes=[3, 0, 2]), ["layer_sizes[1]", "0", "positive integer"]),
+    (dict(layer_sizes=[3, -4, 2]), ["layer_sizes[1]", "-4", "positive integer"]),
+    (dict(layer_sizes=[3, 2.5, 2]), ["layer_sizes[1]", "2.5", "positive integer"]),
+    (dict(activations=["tanh"]), ["activations", "got 1", "expected 2"]),
+    (dict(activations=["tanh", "softplus"]), ["activation", "'softplus'", "relu"]),
+    (dict(loss="mae"), ["loss", "'mae'", "cross_entropy"]),
+    (dict(init="zeros"), ["init", "'zeros'", "glorot_uniform"]),
+    (dict(init_std=float("nan")), ["init_std", "nan", "finite"]),
+    (dict(init_std=-1.0), ["init_std", "-1.0", ">= 0"]),
+    (dict(rng=None), ["rng", "None", "numpy.random.Generator"]),
+    (dict(rng=42), ["rng", "42", "numpy.random.Generator"]),
+])
+def test_network_constructor_rejects(kwargs, fragments):
+    args = dict(layer_sizes=[3, 4, 2], activations=["tanh", "identity"], loss="half_mse",
+                rng=np.random.default_rng(0))
+    args.update(kwargs)
+    with pytest.raises(ValueError) as info:
+        Network(**args)
+    for fragment in fragments:
+        assert fragment in str(info.value), (fragment, str(info.value))
+
+
+@pytest.mark.parametrize("method", ["forward", "loss", "gradient", "train_step", "fit"])
+@pytest.mark.parametrize("bad_X, fragments", [
+    (np.zeros((5, 4)), ["X", "(5, 4)", "3 columns"]),
+    (np.zeros(3), ["X", "(3,)", "2-D"]),
+    (np.zeros((0, 3)), ["X", "(0, 3)", "at least one row"]),
+    (np.array([[0.0, np.nan, 1.0]] * 5), ["X", "nan", "row 0, column 1", "finite"]),
+    (np.array([[0.0, 1.0, np.inf]] * 5), ["X", "inf", "finite"]),
+    ([["a", "b", "c"]] * 5, ["X", "numeric"]),
+])
+def test_data_rejected_by_every_entry_point(method, bad_X, fragments):
+    net = make_net()
+    before = net.parameters()
+    _, Y = data()
+    call = getattr(net, method)
+    with pytest.raises(ValueError) as info:
+        call(bad_X) if method == "forward" else call(bad_X, Y, rng=np.random.default_rng(0)) \
+            if method == "fit" else call(bad_X, Y)
+    for fragment in fragments:
+        assert fragment in str(info.value), (fragment, str(info.value))
+    for p, q in zip(before, net.parameters()):
+        np.testing.assert_array_equal(p, q)  # nothing was trained before the error
+
+
+@pytest.mark.parametrize("bad_Y, fragments", [
+    (np.zeros((5, 3)), ["Y", "(5, 3)", "2 columns"]),
+    (np.zeros((4, 2)), ["Y", "4 rows", "5 rows of X"]),
+    (np.full((5, 2), np.nan), ["Y", "nan", "finite"]),
+])
+def test_targets_rejected(bad_Y, fragments):
+    X, _ = data()
+    with pytest.raises(ValueError) as info:
+        make_net().fit(X, bad_Y, rng=np.random.default_rng(0))
+    for fragment in fragments:
+        assert fragment in str(info.value), (fragment, str(info.value))
+
+
+@pytest.mark.parametrize("kwargs, fragments", [
+    (dict(epochs=0), ["epochs", "0", "positive integer"]),
+    (dict(batch_size=0), ["batch_size", "0", "positive integer"]),
+    (dict(batch_size=-3), ["batch_size", "-3", "positive integer"]),
+    (dict(batch_mode="stochastic"), ["batch_mode", "'stochastic'", "sampled"]),
+    (dict(optimizer="adam"), ["optimizer", "'adam'", "nesterov"]),
+    (dict(lr=-0.1), ["lr", "-0.1", ">= 0"]),
+    (dict(lr=float("inf")), ["lr", "inf", "finite"]),
+    (dict(optimizer="momentum", momentum=1.0), ["momentum", "1.0", "< 1"]),
+    (dict(optimizer="nesterov", momentum=-0.5), ["momentum", "-0.5", ">= 0"]),
+    (dict(rng=None), ["rng", "None", "Generator", "shuffle"]),
+])
+def test_fit_rejects_settings(kwargs, fragments):
+    X, Y = data()
+    net = make_net()
+    before = net.parameters()
+    args = dict(rng=np.random.default_rng(0))
+    args.update(kwargs)
+    with pytest.raises(ValueError) as info:
+        net.fit(X, Y, **args)
+    for fragment in fragments:
+        assert fragment in str(info.value), (fragment, str(info.value))
+    for p, q in zip(before, net.parameters()):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_fit_without_shuffle_needs_no_generator():
+    X, Y = data()
+    assert len(make_net().fit(X, Y, shuffle=False, epochs=2)) == 2
+
+
+def test_optimizer_constructors_reject():
+    with pytest.raises(ValueError, match="lr: got -1"):
+        SGD(-1)
+    with pytest.raises(ValueError, match="momentum: got 1.5"):
+        Momentum(0.1, 1.5)
+
+
+def test_layer_and_conversion_reject():
+    with pytest.raises(ValueError, match="neurons: got an empty list"):
+        Layer([])
+    with pytest.raises(ValueError, match=r"neurons: got fan_in values \[2, 3\]"):
+        Layer([Neuron([1.0, 2.0]), Neuron([1.0, 2.0, 3.0])])
+    with pytest.raises(ValueError, match=r"fan_out: got 0"):
+        Layer.create(3, 0, "tanh", "glorot_uniform", np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"weights\[0\], biases\[0\]: got shapes \(2, 3\) and \(3,\)"):
+        from_arrays([np.zeros((2, 3))], [np.zeros(3)], ["identity"])
+    with pytest.raises(ValueError, match=r"weights\[0\], biases\[0\]: got non-finite"):
+        from_arrays([np.full((2, 3), np.nan)], [np.zeros(2)], ["identity"])
+    net = make_net()
+    with pytest.raises(ValueError, match=r"params: got 3 arrays; expected 4"):
+        net.set_parameters(net.parameters()[:3])
+    with pytest.raises(ValueError, match=r"params\[2\]: got shape \(3, 4\); expected \(2, 4\)"):
+        net.set_parameters([p if k != 2 else np.zeros((3, 4))
+                            for k, p in enumerate(net.parameters())])
+
+
+def test_cli_rejects_non_positive_epochs(capsys):
+    from neuronnet.cli import main
+    assert main(["--epochs", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--epochs: got 0; expected a positive integer" in err
