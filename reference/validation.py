@@ -1,0 +1,57 @@
+"""Argument checks. Each error names the argument, what it got and what was expected."""
+import numbers
+
+import numpy as np
+
+
+def fail(name, got, expected):
+    raise ValueError(f"{name}: got {got}; expected {expected}")
+
+
+def positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+        fail(name, repr(value), "a positive integer")
+    return int(value)
+
+
+def real(name, value, low, high=None):
+    """A finite real number in [low, high) (or [low, inf) without high)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        fail(name, repr(value), "a finite real number")
+    if value < low or (high is not None and value >= high):
+        fail(name, repr(value), f"a number >= {low}" + ("" if high is None else f" and < {high}"))
+    return float(value)
+
+
+def generator(name, rng, why):
+    if not isinstance(rng, np.random.Generator):
+        fail(name, repr(rng), f"a numpy.random.Generator ({why}), e.g. numpy.random.default_rng(0)")
+    return rng
+
+
+def finite_array(name, A, shape=None, copy=False):
+    """A as float64 (a copy if asked or if converting); shape entries None match anything."""
+    try:
+        A = np.array(A, dtype=np.float64, copy=True) if copy else np.asarray(A, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail(name, f"a {type(A).__name__} that is not numeric", "an array of real numbers")
+    if shape is not None and (A.ndim != len(shape)
+                              or any(s is not None and s != t for s, t in zip(shape, A.shape))):
+        want = ", ".join("n" if s is None else str(s) for s in shape)
+        fail(name, f"an array of shape {A.shape}", f"shape ({want}{',' if len(shape) == 1 else ''})")
+    if not np.all(np.isfinite(A)):
+        fail(name, "non-finite values (inf or nan)", "finite numbers")
+    return A
+
+
+def data(X, Y, n_inputs, n_outputs):
+    """X (n, n_inputs), Y (n, n_outputs), n >= 1, finite; read-only arrays are fine."""
+    X = finite_array("X", X, (None, n_inputs))
+    if X.shape[0] == 0:
+        fail("X", f"an array of shape {X.shape}", "at least one row")
+    if Y is None:
+        return X
+    Y = finite_array("Y", Y, (None, n_outputs))
+    if Y.shape[0] != X.shape[0]:
+        fail("Y", f"{Y.shape[0]} rows", f"{X.shape[0]}, one target row per row of X")
+    return X, Y
