@@ -40,10 +40,9 @@ class MLP:
             init_std = check.real("init_std", init_std, 0.0)
         check.generator("rng", rng, "the initial weights are drawn from it")
         self._build(self._names(activations, len(sizes) - 1), loss)  # names checked before drawing
-        for affine, fan_in, fan_out in zip(self.affines, sizes[:-1], sizes[1:]):
-            affine.W = initial_weights(init, fan_in, fan_out, rng, init_std)
-            affine.b = np.zeros(fan_out)
-        self.velocities = [np.zeros_like(p) for p in self._live_parameters()]
+        W = [initial_weights(init, fan_in, fan_out, rng, init_std)
+             for fan_in, fan_out in zip(sizes[:-1], sizes[1:])]
+        self._layers(W, [np.zeros(fan_out) for fan_out in sizes[1:]])
 
     @classmethod
     def from_arrays(cls, weights, biases, activations, loss="half_mse"):
@@ -65,9 +64,7 @@ class MLP:
                            f"{W[l - 1].shape[0]} columns, the width of layer {l - 1}")
         self = cls.__new__(cls)
         self._build(cls._names(activations, len(W)), loss)
-        for affine, w, v in zip(self.affines, W, b):
-            affine.W, affine.b = w, v
-        self.velocities = [np.zeros_like(p) for p in self._live_parameters()]
+        self._layers(W, b)
         return self
 
     @staticmethod
@@ -86,8 +83,11 @@ class MLP:
         self.activation_names, self.loss_name = list(activation_names), loss
         self.activations = [activation(name) for name in activation_names]
         self.loss_layer = loss_layer(loss)
-        self.affines = [Affine(None, None) for _ in activation_names]
         self._deltas = None
+
+    def _layers(self, W, b):
+        self.affines = [Affine(w, v) for w, v in zip(W, b)]
+        self.velocities = [np.zeros_like(p) for p in self._live_parameters()]  # zero: no history
 
     # parameters ---------------------------------------------------------------------------
     @property
@@ -139,23 +139,24 @@ class MLP:
 
     def forward(self, X):
         """The last layer's activation a_L (n, n_outputs); logits for cross_entropy."""
-        return self._forward(check.data(X, None, *self._io()))
+        return self._forward(check.data(X, None, *self._io_sizes()))
 
     def loss(self, X, Y):
         """The mean loss over the batch."""
-        X, Y = check.data(X, Y, *self._io())
+        X, Y = check.data(X, Y, *self._io_sizes())
         return self.loss_layer.forward(self._forward(X), Y)
 
     def gradient(self, X, Y):
         """[dW_0, db_0, dW_1, db_1, ...] of the mean loss, new arrays; parameters unchanged."""
-        X, Y = check.data(X, Y, *self._io())
+        X, Y = check.data(X, Y, *self._io_sizes())
         self.loss_layer.forward(self._forward(X), Y)
         return self._backward()
 
     def deltas(self):
         """Copies of [delta_0, delta_1, ...], each (n, fan_out), from the last backward pass."""
         if self._deltas is None:
-            raise RuntimeError("deltas: no backward pass yet; call gradient() or train_step() first")
+            raise RuntimeError("deltas: no backward pass yet; "
+                               "call gradient() or train_step() first")
         return [d.copy() for d in self._deltas]
 
     def predict(self, X):
@@ -163,7 +164,8 @@ class MLP:
         out = self.forward(X)
         return out.argmax(axis=1) if self.loss_name == "cross_entropy" else out
 
-    def _io(self):
+    def _io_sizes(self):
+        """(n_inputs, n_outputs): the columns X and Y must have."""
         return self.affines[0].W.shape[1], self.affines[-1].W.shape[0]
 
     # training ----------------------------------------------------------------------------
@@ -184,14 +186,14 @@ class MLP:
 
     def train_step(self, X, Y, optimizer="sgd", lr=0.1, momentum=0.9):
         """One step on the batch (X, Y); returns the loss measured before it."""
-        X, Y = check.data(X, Y, *self._io())
+        X, Y = check.data(X, Y, *self._io_sizes())
         return self._step(X, Y, self._optimizer(optimizer, lr, momentum))
 
     def fit(self, X, Y, *, epochs=1, batch_mode="minibatch", batch_size=32, optimizer="sgd",
             lr=0.1, momentum=0.9, rng=None, shuffle=True):
         """Train; returns each epoch's loss: the row-weighted mean of the losses measured
         before each step (for "sampled", over all n forwards), so it lags the parameters."""
-        X, Y = check.data(X, Y, *self._io())
+        X, Y = check.data(X, Y, *self._io_sizes())
         epochs = check.positive_int("epochs", epochs)
         if batch_mode not in BATCH_MODES:
             check.fail("batch_mode", repr(batch_mode), f"one of {list(BATCH_MODES)}")
@@ -214,5 +216,5 @@ class MLP:
         return history
 
     def __repr__(self):
-        sizes = [self._io()[0]] + [affine.W.shape[0] for affine in self.affines]
+        sizes = [self._io_sizes()[0]] + [affine.W.shape[0] for affine in self.affines]
         return f"MLP({sizes}, {self.activation_names}, loss={self.loss_name!r})"

@@ -25,7 +25,8 @@ def real(name, value, low, high=None):
 
 def generator(name, rng, why):
     if not isinstance(rng, np.random.Generator):
-        fail(name, repr(rng), f"a numpy.random.Generator ({why}), e.g. numpy.random.default_rng(0)")
+        fail(name, repr(rng),
+             f"a numpy.random.Generator ({why}), e.g. numpy.random.default_rng(0)")
     return rng
 
 
@@ -38,7 +39,8 @@ def finite_array(name, A, shape=None, copy=False):
     if shape is not None and (A.ndim != len(shape)
                               or any(s is not None and s != t for s, t in zip(shape, A.shape))):
         want = ", ".join("n" if s is None else str(s) for s in shape)
-        fail(name, f"an array of shape {A.shape}", f"shape ({want}{',' if len(shape) == 1 else ''})")
+        want += "," if len(shape) == 1 else ""
+        fail(name, f"an array of shape {A.shape}", f"shape ({want})")
     if not np.all(np.isfinite(A)):
         fail(name, "non-finite values (inf or nan)", "finite numbers")
     return A

@@ -1,0 +1,40 @@
+"""Hypothesis profiles and the fast tier.
+
+Profiles (per-test example counts scale with the profile's max_examples, see
+strategies.budget):
+- ``CI`` set in the environment: hypothesis's built-in ``ci`` profile (derandomized, no deadline,
+  no example database), so CI is deterministic.
+- ``HYPOTHESIS_PROFILE=thorough``: ten times the examples, for a long local run.
+- otherwise ``quick`` (the default): random, no deadline (the neuron model is Python loops).
+``HYPOTHESIS_PROFILE`` wins over ``CI`` when both are set.
+
+The fast tier (tiny nets and closed forms: every ``tests/test_fast_*.py`` and anything marked
+``fast``) runs first, and alone with ``python -m pytest -m fast``.
+"""
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("quick", max_examples=100, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif os.environ.get("CI"):
+    settings.load_profile("ci")
+else:
+    settings.load_profile("quick")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "fast: the fast tier (tiny nets, closed forms); run alone with -m fast")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name.startswith("test_fast_"):
+            item.add_marker("fast")
+    # Fast tier first; otherwise the collection order is kept (sorted is stable).
+    items.sort(key=lambda item: 0 if item.get_closest_marker("fast") else 1)

@@ -1,0 +1,374 @@
+"""The checks can fail: each generic check in tests/checks.py is fed a deliberately broken
+component (classic backprop bugs of the seed documents) and must raise AssertionError, while the
+correct component passes the same call. A check that cannot fail proves nothing."""
+import numpy as np
+import pytest
+
+import checks
+from models import MINE, REF
+from neuronnet import Layer, Neuron
+from neuronnet.activations import Identity, ReLU, Sigmoid
+from neuronnet.losses import CrossEntropy, HalfMSE
+from neuronnet.optimizers import SGD, Momentum, Optimizer
+from neuronnet.convert import from_arrays
+from strategies import NUMERIC_KINK_MARGIN, random_case
+
+
+# ------------------------------------------------------------------ the broken components
+class SigmoidOfOutput(Sigmoid):
+    """derivative-of-output: sigmoid'(a) computed from the stored output, not from z."""
+
+    def derivative_from_z(self, z):
+        return super().derivative_from_z(self.forward(z))
+
+
+class IdentityStep(Identity):
+    """identity-derivative: where(z < 2, 1, 0)."""
+
+    def derivative_from_z(self, z):
+        return np.where(z < 2, 1.0, 0.0)
+
+
+class ReLUMutatesCache(ReLU):
+    """relu-grad-mutates-cache: the derivative overwrites z (the neuron's cache) in place."""
+
+    def derivative_from_z(self, z):
+        z[z <= 0] = 0.0
+        z[z > 0] = 1.0
+        return z
+
+
+class MomentumNoVelocity(Optimizer):
+    """momentum-overwrites-weights: w = w - lr g; w = -lr g + mu w (no velocity)."""
+
+    name = "momentum"
+
+    def __init__(self, lr, mu=0.9):
+        super().__init__(lr)
+        self.mu = mu
+
+    def step(self, w, g, v):
+        w = w - self.lr * g
+        return -self.lr * g + self.mu * w, v
+
+
+class CELogitsGradient(CrossEntropy):
+    """ce-gradient-on-logits: the gradient returned as (logits - t)/n, not (softmax - t)/n."""
+
+    def gradient(self, a, t):
+        return (a - t) / a.shape[0]
+
+
+class SummedHalfMSE(HalfMSE):
+    """summed-loss: value and gradient summed over the batch, not averaged (consistent with
+    each other, so a numeric gradient check alone does not see it)."""
+
+    def value(self, a, t):
+        return float(np.sum((a - t) ** 2)) / 2.0
+
+    def gradient(self, a, t):
+        return a - t
+
+
+class UnstableSoftmaxCE(CrossEntropy):
+    """softmax-overflow / log-of-zero: exp without the max subtracted, then log(p)."""
+
+    def softmax(self, a):
+        e = np.exp(a)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def value(self, a, t):
+        return float(-np.sum(t * np.log(self.softmax(a)))) / a.shape[0]
+
+
+class NeuronMutatesUpstream(Neuron):
+    """backward-mutates-upstream: ReLU-style backward writes zeros into the gradient it got."""
+
+    def backward(self, grad_output):
+        grad_output[self.z <= 0] = 0.0
+        return super().backward(grad_output)
+
+
+def swap(**by_name):
+    """MINE with named activations replaced by buggy objects."""
+    def make(weights, biases, activations, loss):
+        return from_arrays(weights, biases, [by_name.get(a, a) for a in activations], loss)
+    return make
+
+
+def with_loss(bad_loss):
+    def make(weights, biases, activations, loss):
+        return from_arrays(weights, biases, activations, bad_loss)
+    return make
+
+
+def _case(acts, loss="half_mse", sizes=(3, 4, 2), n=5, seed=0, margin=NUMERIC_KINK_MARGIN):
+    return random_case(np.random.default_rng(seed), list(sizes), list(acts), loss, n,
+                       kink_margin=margin)
+
+
+def fails(check, *args, **kwargs):
+    with pytest.raises(AssertionError) as info:
+        check(*args, **kwargs)
+    return str(info.value)
+
+
+# ------------------------------------------------------------------ assert_close itself
+def test_assert_close_message_and_scaling():
+    checks.assert_close("x", [1.0, 2.0], [1.0, 2.0 + 1e-11], *checks.FORWARD_TOL)
+    msg = fails(checks.assert_close, "dW_0", [1.0, 2.5], [1.0, 2.0], *checks.GRADIENT_TOL,
+                context="  architecture [3, 2]")
+    assert "dW_0" in msg and "architecture [3, 2]" in msg and "(1,)" in msg
+    assert "relative error 2.500e-01" in msg and "2.5" in msg
+    # atol scales with s = max(1, max|ref|): 1e-12 * 1e6 absolute slack on a near-zero entry.
+    checks.assert_close("scaled", [1e6, 5e-7], [1e6, 0.0], *checks.FORWARD_TOL)
+    fails(checks.assert_close, "unscaled", [1.0, 5e-7], [1.0, 0.0], *checks.FORWARD_TOL)
+    fails(checks.assert_close, "nan", [np.nan], [1.0], *checks.FORWARD_TOL)
+    fails(checks.assert_close, "shape", [1.0, 2.0], [1.0], *checks.FORWARD_TOL)
+    fails(checks.assert_equal, "bits", [1.0 + 2 ** -52], [1.0])
+
+
+# ------------------------------------------------------------------ derivative-of-output
+def test_derivative_of_output_is_caught():
+    case = _case(["sigmoid", "sigmoid"])
+    bad = swap(sigmoid=SigmoidOfOutput())
+    checks.check_backward_matches(MINE, REF, case)
+    msg = fails(checks.check_backward_matches, bad, REF, case)
+    assert "delta_1" in msg  # found at the output layer first
+    fails(checks.check_gradient_numeric, case.build(bad), case.X, case.Y)
+    fails(checks.check_activation, SigmoidOfOutput(), np.linspace(-2, 2, 9))
+    u = checks.random_direction([p.shape for p in case.params()], np.random.default_rng(0))
+    fails(checks.check_gradient_directional, case.build(bad), case.X, case.Y, u)
+    fails(checks.check_first_order_descent, case.build(bad), case.X, case.Y)
+    fails(checks.check_training_matches, bad, REF, case,
+          dict(epochs=3, batch_mode="online", optimizer="sgd", lr=0.1), 0)
+
+
+def test_identity_derivative_step_is_caught():
+    case = _case(["identity", "identity"], seed=1)
+    case = case.replace(X=case.X * 3)  # some z above 2
+    bad = swap(identity=IdentityStep())
+    checks.check_identity_collapse(MINE, case)
+    fails(checks.check_identity_collapse, bad, case)
+    fails(checks.check_gradient_numeric, case.build(bad), case.X, case.Y)
+
+
+# ------------------------------------------------------------------ relu-grad-mutates-cache
+def test_relu_mutating_its_cache_is_caught():
+    case = _case(["relu", "identity"], seed=2)
+    bad = swap(relu=ReLUMutatesCache())
+    checks.check_neuron_state_matches(MINE, REF, case)
+    msg = fails(checks.check_neuron_state_matches, bad, REF, case)
+    assert "z (after backward)" in msg
+    fails(checks.check_activation, ReLUMutatesCache(), np.linspace(-2, 2, 9) + 0.05)
+    layer = case.build(bad).layers[0]
+    fails(checks.check_layer_backward_linear, layer, case.X,
+          np.random.default_rng(0).normal(size=(case.X.shape[0], 4)))
+
+
+# ------------------------------------------------------------------ backward-mutates-upstream
+def test_backward_mutating_the_upstream_gradient_is_caught():
+    rng = np.random.default_rng(3)
+    X, upstream = rng.normal(size=(5, 3)), rng.normal(size=(5, 4))
+    good = Layer([Neuron(rng.normal(size=3), 0.1 * j, "relu") for j in range(4)])
+    checks.check_layer_backward_linear(good, X, upstream)
+    bad = Layer([NeuronMutatesUpstream(n.weights, n.bias, "relu") for n in good.neurons])
+    msg = fails(checks.check_layer_backward_linear, bad, X, upstream)
+    assert "must not be written" in msg
+
+
+# ------------------------------------------------------------------ momentum-overwrites-weights
+def test_momentum_without_velocity_is_caught():
+    rng = np.random.default_rng(4)
+    w0, g = rng.uniform(-1, 1, 4), rng.uniform(-1, 1, 4)
+    checks.check_optimizer_rule(Momentum(0.1, 0.9), "momentum", 0.1, 0.9, w0, [g, g, g])
+    fails(checks.check_optimizer_rule, MomentumNoVelocity(0.1, 0.9), "momentum", 0.1, 0.9, w0,
+          [g, g, g])
+    fails(checks.check_heavy_ball, MomentumNoVelocity, 0.1, 0.9, w0, g)
+    fails(checks.check_mu_zero_is_sgd, MomentumNoVelocity, SGD, 0.1, w0, [g, g])
+    fails(checks.check_optimizer_fixed_points, [lambda lr: MomentumNoVelocity(lr, 0.9)], w0, g)
+    case = _case(["tanh", "identity"], "cross_entropy", seed=5)
+    fails(checks.check_train_step_follows_rule, MINE, case, "momentum", 0.1, 0.9,
+          optimizer=MomentumNoVelocity(0.1, 0.9))
+    fails(checks.check_training_matches, MINE, REF, case,
+          dict(epochs=2, batch_mode="minibatch", batch_size=2, optimizer="momentum", lr=0.1,
+               momentum=0.9), 0, mine_overrides={"optimizer": MomentumNoVelocity(0.1, 0.9)})
+
+
+# ------------------------------------------------------------------ ce-gradient-on-logits
+def test_cross_entropy_gradient_on_logits_is_caught():
+    rng = np.random.default_rng(6)
+    logits, T = rng.normal(0, 2, (4, 3)), np.eye(3)[[0, 2, 1, 1]]
+    checks.check_cross_entropy(CrossEntropy(), logits, T)
+    fails(checks.check_cross_entropy, CELogitsGradient(), logits, T)
+    fails(checks.check_loss_generic, CELogitsGradient(), logits, T)
+    case = _case(["tanh", "identity"], "cross_entropy", seed=6)
+    fails(checks.check_backward_matches, with_loss(CELogitsGradient()), REF, case)
+    fails(checks.check_gradient_numeric, case.build(with_loss(CELogitsGradient())), case.X,
+          case.Y)
+
+
+# ------------------------------------------------------------------ summed-loss
+def test_summed_loss_is_caught_by_the_batch_properties():
+    case = _case(["tanh", "identity"], seed=7)
+    bad = with_loss(SummedHalfMSE())
+    # Consistent with itself: the numeric gradient check passes...
+    checks.check_gradient_numeric(case.build(bad), case.X, case.Y)
+    # ...but the batch properties and the reference do not.
+    checks.check_batch_duplication(case.build(MINE), case.X, case.Y)
+    fails(checks.check_batch_duplication, case.build(bad), case.X, case.Y)
+    fails(checks.check_batch_is_mean, case.build(bad), case.X, case.Y)
+    fails(checks.check_loss_generic, SummedHalfMSE(), case.Y + 0.5, case.Y)
+    fails(checks.check_forward_matches, bad, REF, case)
+
+
+# ------------------------------------------------------------------ softmax-overflow, log-of-zero
+def test_unstable_softmax_is_caught():
+    logits = np.array([[800.0, -800.0, 0.0], [1.0, 2.0, 3.0]])
+    T = np.eye(3)[[1, 0]]
+    checks.check_softmax(CrossEntropy().softmax, logits)
+    fails(checks.check_softmax, UnstableSoftmaxCE().softmax, logits)
+    fails(checks.check_softmax, UnstableSoftmaxCE().softmax, np.array([[1.0, 2.0, 3.0]]))
+    fails(checks.check_cross_entropy, UnstableSoftmaxCE(), logits, T)
+
+
+# ------------------------------------------------------------------ generic model-level checks
+class Broken:
+    """A model wrapper with a chosen defect, to show the model-level checks can fail."""
+
+    def __init__(self, model, defect):
+        self.model, self.defect = model, defect
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    def forward(self, X):
+        out = self.model.forward(X)
+        if self.defect == "row-coupled":  # each output row depends on the batch mean
+            out = out + 1e-3 * np.mean(X)
+        return out
+
+    def loss(self, X, Y):
+        if self.defect == "row-coupled":
+            return self.model.loss(X, Y) + 1e-3 * float(np.mean(X))
+        return self.model.loss(X, Y)
+
+    def gradient(self, X, Y):
+        grads = self.model.gradient(X, Y)
+        if self.defect == "order-dependent":  # weights the first sample more
+            first = self.model.gradient(X[:1], Y[:1])
+            grads = [g + 1e-3 * f for g, f in zip(grads, first)]
+        if self.defect == "stateful":  # a gradient that drifts between calls
+            self.calls = getattr(self, "calls", 0) + 1
+            grads = [g * (1 + 1e-6 * self.calls) for g in grads]
+        return grads
+
+
+def test_model_level_checks_fail_on_broken_models():
+    case = _case(["tanh", "sigmoid"], seed=8, n=4)
+    good = case.build(MINE)
+    checks.check_sample_permutation(good, case.X, case.Y, np.array([3, 1, 0, 2]))
+    checks.check_rowwise_forward(good, case.X)
+    fails(checks.check_rowwise_forward, Broken(case.build(MINE), "row-coupled"), case.X)
+    fails(checks.check_sample_permutation, Broken(case.build(MINE), "order-dependent"), case.X,
+          case.Y, np.array([3, 1, 0, 2]))
+    fails(checks.check_batch_is_mean, Broken(case.build(MINE), "order-dependent"), case.X,
+          case.Y)
+    # Hidden permutation: a factory that ignores the column order of W_{l+1}.
+    def unpermuting(weights, biases, activations, loss):
+        W = [np.array(w) for w in weights]
+        W[1] = np.sort(W[1], axis=1)
+        return from_arrays(W, biases, activations, loss)
+    fails(checks.check_hidden_permutation, unpermuting, case, 0, np.array([1, 0, 2, 3]))
+    checks.check_hidden_permutation(MINE, case, 0, np.array([1, 0, 2, 3]))
+
+
+def test_zero_upstream_and_affine_checks_can_fail():
+    case = _case(["tanh", "identity"], seed=9)
+
+    class Leaky(HalfMSE):  # a loss whose gradient is not zero at a == T
+        def gradient(self, a, t):
+            return (a - t) / a.shape[0] + 1e-12
+
+    def make(weights, biases, activations, loss):
+        return from_arrays(weights, biases, activations, Leaky())
+    fails(checks.check_zero_upstream, make, case)
+    checks.check_zero_upstream(MINE, case)
+
+    class Squared(HalfMSE):  # gradient not affine in the targets
+        def gradient(self, a, t):
+            return (a - t) * np.abs(a - t) / a.shape[0]
+    model = with_loss(Squared())(case.weights, case.biases, case.activations, case.loss)
+    fails(checks.check_gradient_affine_in_targets, model, case.X, case.Y, case.Y + 1.0)
+
+
+def test_no_mutation_check_can_fail():
+    case = _case(["relu", "identity"], seed=10)
+
+    class Stateful(Broken):
+        def train_step(self, X, Y, **kw):
+            return self.model.train_step(X, Y, **kw)
+
+        def fit(self, X, Y, **kw):
+            X[0, 0] += 1.0  # writes into the caller's data
+            return self.model.fit(X, Y, **kw)
+
+    def make(weights, biases, activations, loss):
+        return Stateful(MINE(weights, biases, activations, loss), "none")
+    msg = fails(checks.check_no_mutation, make, case, dict(epochs=1, batch_mode="online"))
+    assert "fit" in msg
+    def drifting(weights, biases, activations, loss):
+        return Broken(MINE(weights, biases, activations, loss), "stateful")
+    fails(checks.check_no_mutation, drifting, case, dict(epochs=1, batch_mode="online"))
+    checks.check_no_mutation(MINE, case, dict(epochs=1, batch_mode="online"))
+
+
+def test_training_checks_can_fail():
+    case = _case(["tanh", "identity"], "cross_entropy", seed=11, n=6)
+    kw = dict(epochs=2, batch_mode="minibatch", batch_size=4, optimizer="sgd", lr=0.1)
+    checks.check_training_repeatable(MINE, case, kw, 0)
+    checks.check_fit_follows_contract(MINE, case, kw, 0)
+
+    class Noisy(Broken):  # shuffles with its own unseeded generator
+        def fit(self, X, Y, *, rng=None, **kw):
+            return self.model.fit(X, Y, rng=np.random.default_rng(), **kw)
+
+    def noisy(weights, biases, activations, loss):
+        return Noisy(MINE(weights, biases, activations, loss), "none")
+    fails(checks.check_training_repeatable, noisy, case, kw, 0)
+
+    class LastBatchDropped(Broken):  # minibatch mode that skips the short last batch
+        def fit(self, X, Y, *, rng=None, **kw):
+            n = (X.shape[0] // kw["batch_size"]) * kw["batch_size"]
+            order = rng.permutation(X.shape[0])[:n]
+            return self.model.fit(X[order], Y[order], shuffle=False,
+                                  **{k: v for k, v in kw.items() if k != "shuffle"})
+
+    def dropping(weights, biases, activations, loss):
+        return LastBatchDropped(MINE(weights, biases, activations, loss), "none")
+    fails(checks.check_fit_follows_contract, dropping, case, dict(kw, epochs=1), 0)
+    fails(checks.check_training_matches, dropping, REF, case, dict(kw, epochs=1), 0)
+
+
+def test_init_check_can_fail():
+    from models import INITS
+    checks.check_same_init(INITS, [3, 4, 2], ["tanh", "identity"], "half_mse",
+                           "glorot_uniform", 0)
+
+    def transposed(sizes, activations, loss, init, rng, std):
+        # draws (fan_in, fan_out) and transposes: same numbers, wrong neurons
+        W = [rng.uniform(-np.sqrt(6 / (a + b)), np.sqrt(6 / (a + b)), (a, b)).T
+             for a, b in zip(sizes, sizes[1:])]
+        return from_arrays(W, [np.zeros(b) for b in sizes[1:]], activations, loss)
+    fails(checks.check_same_init, {"transposed": transposed}, [3, 4, 2], ["tanh", "identity"],
+          "half_mse", "glorot_uniform", 0)
+
+
+def test_first_order_descent_fails_for_a_scaled_gradient():
+    case = _case(["tanh", "identity"], seed=12)
+    checks.check_first_order_descent(case.build(MINE), case.X, case.Y)
+
+    class Scaled(Broken):
+        def gradient(self, X, Y):
+            return [1.5 * g for g in self.model.gradient(X, Y)]
+    fails(checks.check_first_order_descent, Scaled(case.build(MINE), "none"), case.X, case.Y)

@@ -1,0 +1,149 @@
+"""The gradient checker itself (neuronnet.gradcheck), DESIGN item 3: it passes on correct
+gradients, and it FAILS on a deliberately perturbed gradient, so a passing check means something.
+It also agrees with the independent central differences in tests/checks.py, restores the model's
+parameters bit for bit, and works on the reference model too."""
+import numpy as np
+import pytest
+
+import checks
+from models import MINE, REF
+from neuronnet import gradcheck
+from strategies import NUMERIC_KINK_MARGIN, random_case
+
+
+class Analytic:
+    """A model with a known gradient: parameters [W (2, 3), b (2,)],
+    L = sum(sin(W) * C) + sum(b^3) / 3 + prod-free, so dL/dW = cos(W) * C, dL/db = b^2."""
+
+    def __init__(self, rng):
+        self.W = rng.uniform(-2, 2, (2, 3))
+        self.b = rng.uniform(-2, 2, 2)
+        self.C = rng.uniform(0.5, 1.5, (2, 3))
+
+    def parameters(self):
+        return [self.W.copy(), self.b.copy()]
+
+    def set_parameters(self, params):
+        self.W, self.b = np.array(params[0], dtype=float), np.array(params[1], dtype=float)
+
+    def loss(self, X, Y):
+        return float(np.sum(np.sin(self.W) * self.C) + np.sum(self.b ** 3) / 3.0)
+
+    def gradient(self, X, Y):
+        return [np.cos(self.W) * self.C, self.b ** 2]
+
+
+class Perturbed:
+    """A model whose gradient is the wrapped model's with one entry of one array changed."""
+
+    def __init__(self, model, array, index, relative):
+        self.model, self.array, self.index, self.relative = model, array, index, relative
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    def gradient(self, X, Y):
+        grads = [np.array(g, dtype=float) for g in self.model.gradient(X, Y)]
+        g = grads[self.array]
+        g[self.index] += self.relative * max(abs(g[self.index]), 1e-3)
+        return grads
+
+
+def _tiny(seed, loss="cross_entropy", acts=("tanh", "sigmoid")):
+    return random_case(np.random.default_rng(seed), [3, 4, 2], list(acts), loss, 5,
+                       kink_margin=NUMERIC_KINK_MARGIN)
+
+
+def test_checker_passes_on_a_known_analytic_gradient():
+    model = Analytic(np.random.default_rng(0))
+    before = model.parameters()
+    report = gradcheck.check_gradient(model, None, None)
+    assert report.passed, str(report)
+    assert max(report.relative_errors) <= 1e-6, str(report)
+    checks.assert_params("parameters after the check", model.parameters(), before, None)
+    numeric = gradcheck.numeric_gradient(model, None, None)
+    checks.assert_params("numeric gradient of the analytic model", numeric,
+                         model.gradient(None, None), (0.0, 1e-8))
+
+
+@pytest.mark.parametrize("make", [MINE, REF], ids=["neuronnet", "reference"])
+@pytest.mark.parametrize("loss, acts", [("cross_entropy", ("tanh", "identity")),
+                                        ("half_mse", ("relu", "sigmoid"))])
+def test_checker_passes_on_both_models(make, loss, acts):
+    case = _tiny(1, loss, acts)
+    model = case.build(make)
+    before = model.parameters()
+    report = gradcheck.check_gradient(model, case.X, case.Y)
+    assert report.passed, f"{report}\n{case.describe()}"
+    assert len(report.relative_errors) == 2 * len(case.weights)
+    checks.assert_params("parameters after check_gradient", model.parameters(), before, None)
+    numeric, analytic, rel = gradcheck.directional_check(model, case.X, case.Y,
+                                                         np.random.default_rng(3))
+    assert rel <= 1e-6, (numeric, analytic, rel, case.describe())
+    checks.assert_params("parameters after directional_check", model.parameters(), before, None)
+
+
+def test_numeric_gradient_agrees_with_the_independent_one():
+    case = _tiny(2)
+    model = case.build(MINE)
+    # Both implement the same central difference with the same h; the loss is deterministic,
+    # so only the order of the two divisions' operands could differ: demand the gradient
+    # tolerance, far tighter than the 1e-6 pass bound.
+    checks.assert_params("gradcheck.numeric_gradient vs checks.numeric_gradient",
+                         gradcheck.numeric_gradient(model, case.X, case.Y),
+                         checks.numeric_gradient(model, case.X, case.Y), checks.GRADIENT_TOL,
+                         case.describe())
+
+
+@pytest.mark.parametrize("array", [0, 1, 2, 3])
+@pytest.mark.parametrize("relative", [1e-4, -1e-3, 0.5])
+def test_checker_fails_on_a_perturbed_gradient(array, relative):
+    case = _tiny(3)
+    model = case.build(MINE)
+    shape = model.parameters()[array].shape
+    index = tuple(s - 1 for s in shape)  # the last entry: catches off-by-one reports too
+    bad = Perturbed(model, array, index, relative)
+    report = gradcheck.check_gradient(bad, case.X, case.Y)
+    assert not report.passed, f"the checker passed a gradient perturbed by {relative} at " \
+                              f"array {array} {index}:\n{report}"
+    assert "FAILED" in str(report)
+    # The report blames the perturbed array, and only it.
+    worst = int(np.argmax(report.relative_errors))
+    assert worst == array, str(report)
+    assert report.worst_elements[array][0] == index, str(report)
+    others = [e for k, e in enumerate(report.relative_errors) if k != array]
+    assert max(others) <= 1e-6, str(report)
+
+
+def test_checker_fails_on_a_perturbed_analytic_gradient():
+    bad = Perturbed(Analytic(np.random.default_rng(4)), 1, (0,), 1e-4)
+    assert not gradcheck.check_gradient(bad, None, None).passed
+
+
+def test_directional_check_flags_a_wrong_gradient():
+    case = _tiny(5)
+    model = case.build(MINE)
+
+    class Doubled(Perturbed):
+        def gradient(self, X, Y):
+            return [2.0 * g for g in self.model.gradient(X, Y)]
+
+    _, _, rel = gradcheck.directional_check(Doubled(model, 0, (0, 0), 0.0), case.X, case.Y,
+                                            np.random.default_rng(6))
+    assert rel > 0.1, rel
+    _, _, rel_ok = gradcheck.directional_check(model, case.X, case.Y, np.random.default_rng(6))
+    assert rel_ok <= 1e-6, rel_ok
+
+
+def test_checker_fails_on_a_derivative_of_output_network():
+    from neuronnet.activations import Sigmoid
+
+    class SigmoidOfOutput(Sigmoid):
+        def derivative_from_z(self, z):
+            a = self.forward(z)
+            return super().derivative_from_z(a)  # pitfall derivative-of-output
+
+    case = _tiny(6, "half_mse", ("sigmoid", "identity"))
+    bad = MINE(case.weights, case.biases, [SigmoidOfOutput(), "identity"], case.loss)
+    report = gradcheck.check_gradient(bad, case.X, case.Y)
+    assert not report.passed, str(report)

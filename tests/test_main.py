@@ -1,0 +1,26 @@
+"""The main job: `python -m neuronnet` trains both models side by side on iris."""
+import subprocess
+import sys
+
+from neuronnet.compare import compare_on_iris
+
+
+def test_side_by_side_training_agrees_and_learns():
+    lines = []
+    rows = compare_on_iris(epochs=30, seed=0, out=lines.append)
+    assert len(rows) == 30
+    for row in rows:
+        # Trajectory tolerance of the policy: parameters are O(1), so atol 1e-10 * s with s ~ 1.
+        assert row["max_diff"] <= 1e-10, row
+        assert abs(row["loss_neuron"] - row["loss_reference"]) <= 1e-10 * max(1, row["loss_reference"])
+    assert rows[-1]["loss_neuron"] < 0.5 * rows[0]["loss_neuron"]
+    assert rows[-1]["test_neuron"] >= 0.9  # iris is nearly separable: a working net gets >= 90%
+    assert any("largest parameter difference" in line for line in lines)
+
+
+def test_python_dash_m_runs():
+    done = subprocess.run([sys.executable, "-m", "neuronnet", "--epochs", "2"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    table = [line for line in done.stdout.splitlines() if line.strip()[:1].isdigit()]
+    assert len(table) == 2, done.stdout
