@@ -16,7 +16,7 @@ class Affine:
         self.x = x                      # a reference, never written to (x may be read-only)
         return x @ self.W.T + self.b    # b broadcasts over the n rows
 
-    def backward(self, dz):
+    def backward(self, dz, need_dx=True):
         """dz = delta = dL/dz (n, fan_out) -> dL/dx (n, fan_in); stores dW, db.
 
         The sums over the batch in dW and db are sums, not means: the loss's backward already
@@ -24,4 +24,4 @@ class Affine:
         """
         self.dW = dz.T @ self.x         # (fan_out, fan_in): sum over samples of delta x^T
         self.db = dz.sum(axis=0)        # (fan_out,)
-        return dz @ self.W              # (n, fan_in), the next layer down's dL/da
+        return dz @ self.W if need_dx else None   # (n, fan_in), the next layer down's dL/da

@@ -129,9 +129,12 @@ class MLP:
         """Backprop from the loss's last forward; returns [dW_0, db_0, ...], keeps the deltas."""
         grad = self.loss_layer.backward()             # dL/da_L, already divided by n
         deltas, grads = [], []
-        for affine, f in zip(reversed(self.affines), reversed(self.activations)):
-            delta = f.backward(grad)                  # dL/dz_l = dL/da_l * f'(z_l)
-            grad = affine.backward(delta)             # dL/da_{l-1} = delta_l @ W_l
+        for l in range(len(self.affines) - 1, -1, -1):
+            affine = self.affines[l]
+            delta = self.activations[l].backward(grad)  # dL/dz_l = dL/da_l * f'(z_l)
+            # dL/da_{l-1} = delta_l @ W_l; below layer 0 is the data, which learns nothing, so
+            # the first layer skips that product (a third of a wide first layer's work).
+            grad = affine.backward(delta, need_dx=l > 0)
             deltas.insert(0, delta)
             grads[:0] = [affine.dW, affine.db]
         self._deltas = deltas
