@@ -12,7 +12,7 @@ def build_parser():
                     "side on iris, from the same initial weights and the same sample order, and "
                     "show per epoch that they agree: both losses, both accuracies, and the "
                     "largest difference between their parameters.")
-    parser.add_argument("--epochs", type=int, default=30, help="epochs to train (default 30)")
+    parser.add_argument("--epochs", type=int, default=40, help="epochs to train (default 40)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the numpy Generator for weights, split and order (default 0)")
     parser.add_argument("--hidden", type=int, default=8, help="hidden tanh neurons (default 8)")

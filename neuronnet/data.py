@@ -36,7 +36,7 @@ def load_iris(path=None):
     if X.size == 0 or not np.isfinite(X).all():
         raise ValueError(f"{path}: expected at least one row of finite numbers")
     classes, y = np.unique(names, return_inverse=True)
-    return X, y, list(classes)
+    return X, y, [str(c) for c in classes]
 
 
 def one_hot(y, n_classes):

@@ -7,14 +7,16 @@ from neuronnet.compare import compare_on_iris
 
 def test_side_by_side_training_agrees_and_learns():
     lines = []
-    rows = compare_on_iris(epochs=30, seed=0, out=lines.append)
-    assert len(rows) == 30
+    rows = compare_on_iris(epochs=40, seed=0, out=lines.append)
+    assert len(rows) == 40
     for row in rows:
         # Trajectory tolerance of the policy: parameters are O(1), so atol 1e-10 * s with s ~ 1.
         assert row["max_diff"] <= 1e-10, row
         assert abs(row["loss_neuron"] - row["loss_reference"]) <= 1e-10 * max(1, row["loss_reference"])
     assert rows[-1]["loss_neuron"] < 0.5 * rows[0]["loss_neuron"]
-    assert rows[-1]["test_neuron"] >= 0.9  # iris is nearly separable: a working net gets >= 90%
+    # iris is nearly separable: a working net fits >= 95% of the training set; chance is 33%.
+    assert rows[-1]["acc_neuron"] >= 0.95
+    assert rows[-1]["test_neuron"] >= 0.85  # 30 test samples: one mistake is 3.3 points
     assert any("largest parameter difference" in line for line in lines)
 
 
