@@ -64,18 +64,18 @@ def main(argv=None):
     X1, Y1 = mnist_shaped(args.samples, rng)
 
     with threadpool_limits(limits=1):
-        t_neuron = median_time(lambda: convert.from_arrays(weights, biases, activations,
-                                                           "cross_entropy"),
-                               X, Y, 128, "minibatch", args.repeats)
-        t_ref = median_time(lambda: MLP.from_arrays(weights, biases, activations,
-                                                    "cross_entropy"),
-                            X, Y, 128, "minibatch", args.repeats)
-        t_one = median_time(lambda: convert.from_arrays(small_w, small_b, activations,
-                                                        "cross_entropy"),
-                            X1, Y1, 1, "online", args.repeats)
-        t_one_ref = median_time(lambda: MLP.from_arrays(small_w, small_b, activations,
-                                                        "cross_entropy"),
-                                X1, Y1, 1, "online", args.repeats)
+        # The same four runs differ only in model class and workload; timed one after another.
+        builders = {"neuron": convert.from_arrays, "reference": MLP.from_arrays}
+        workloads = {"batch": (weights, biases, X, Y, 128, "minibatch"),
+                     "one": (small_w, small_b, X1, Y1, 1, "online")}
+        times = {}
+        for work, (w, b, Xw, Yw, size, mode) in workloads.items():
+            for model, build in builders.items():
+                times[work, model] = median_time(
+                    lambda: build(w, b, activations, "cross_entropy"),
+                    Xw, Yw, size, mode, args.repeats)
+        t_neuron, t_ref = times["batch", "neuron"], times["batch", "reference"]
+        t_one, t_one_ref = times["one", "neuron"], times["one", "reference"]
         if args.profile:
             net = convert.from_arrays(small_w, small_b, activations, "cross_entropy")
             profiler = cProfile.Profile()
