@@ -8,7 +8,7 @@ from .layer import Layer
 from .losses import get_loss
 from .optimizers import get_optimizer
 from .validation import (check_choice, check_generator, check_matrix, check_positive_int,
-                         check_real)
+                         check_positive_real, check_real)
 
 
 class Network:
@@ -87,6 +87,13 @@ class Network:
         X, Y = self._check_data(X, Y)
         return self.loss_function.value(self._forward(X), Y)
 
+    def output_and_loss(self, X, Y):
+        """One forward pass: the outputs (n, n_outputs) and their mean loss. Evaluation uses it
+        so that accuracy and loss come from the same pass; no parameter changes."""
+        X, Y = self._check_data(X, Y)
+        output = self._forward(X)
+        return output, self.loss_function.value(output, Y)
+
     def gradient(self, X, Y):
         """``[dW_0, db_0, dW_1, db_1, ...]`` of the mean loss over (X, Y), assembled from the
         neurons' own gradients (dW_l row j is neuron j's ``grad_weights``)."""
@@ -133,18 +140,40 @@ class Network:
                 neuron.bias = float(b_j)
 
     # --- training ------------------------------------------------------------------------------
-    def train_step(self, X, Y, optimizer="sgd", lr=0.1, momentum=0.9):
+    def train_step(self, X, Y, optimizer="sgd", lr=0.1, momentum=0.9, clip_norm=None):
         """Forward, backward and one update of every parameter on the batch (X, Y). Returns the
-        loss before the update."""
+        loss before the update. ``clip_norm``: see :meth:`_clip`."""
         X, Y = self._check_data(X, Y)
-        return self._step(X, Y, get_optimizer(optimizer, lr, momentum))
+        if clip_norm is not None:
+            clip_norm = check_positive_real("clip_norm", clip_norm)
+        return self._step(X, Y, get_optimizer(optimizer, lr, momentum), clip_norm)
 
-    def _step(self, X, Y, optimizer):
+    def _step(self, X, Y, optimizer, clip_norm=None):
         loss = self.loss_function.value(self._forward(X), Y)
         self._backward(Y)
+        if clip_norm is not None:
+            self._clip(clip_norm)
         for layer in self.layers:
             layer.update(optimizer)
         return loss
+
+    def _clip(self, clip_norm):
+        """Gradient clipping by global norm (Pascanu, Mikolov & Bengio 2013): when the norm of
+        all gradients together, ``||g|| = sqrt(sum of every dW and db squared)``, exceeds
+        ``clip_norm``, scale every gradient by ``clip_norm / ||g||``. The direction is kept,
+        only the step length is capped, so one exploding batch cannot throw the weights away."""
+        squares = 0.0
+        for layer in self.layers:
+            for neuron in layer.neurons:
+                squares += float(np.dot(neuron.grad_weights, neuron.grad_weights))
+                squares += neuron.grad_bias * neuron.grad_bias
+        norm = np.sqrt(squares)
+        if norm > clip_norm:
+            factor = clip_norm / norm
+            for layer in self.layers:
+                for neuron in layer.neurons:
+                    neuron.grad_weights = neuron.grad_weights * factor
+                    neuron.grad_bias = neuron.grad_bias * factor
 
     def fit(self, X, Y, *, epochs=1, batch_mode="minibatch", batch_size=32, optimizer="sgd",
             lr=0.1, momentum=0.9, rng=None, shuffle=True):

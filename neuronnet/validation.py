@@ -22,6 +22,14 @@ def check_real(name, value, *, low=None, high=None, high_open=False):
     return float(value)
 
 
+def check_positive_real(name, value):
+    """A finite real number > 0 (a step size, a clipping norm: zero would freeze training)."""
+    value = check_real(name, value, low=0.0)
+    if value == 0.0:
+        raise ValueError(f"{name}: got {value!r}; expected a number > 0")
+    return value
+
+
 def check_matrix(name, array, n_columns=None):
     """A finite 2-D float64 array (a new array only when a conversion is needed).
 

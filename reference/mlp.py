@@ -149,6 +149,12 @@ class MLP:
         X, Y = check.data(X, Y, *self._io_sizes())
         return self.loss_layer.forward(self._forward(X), Y)
 
+    def output_and_loss(self, X, Y):
+        """(a_L, mean loss) from one forward pass; parameters unchanged."""
+        X, Y = check.data(X, Y, *self._io_sizes())
+        out = self._forward(X)
+        return out, self.loss_layer.forward(out, Y)
+
     def gradient(self, X, Y):
         """[dW_0, db_0, dW_1, db_1, ...] of the mean loss, new arrays; parameters unchanged."""
         X, Y = check.data(X, Y, *self._io_sizes())
@@ -180,17 +186,29 @@ class MLP:
             return OPTIMIZERS["sgd"](lr)
         return OPTIMIZERS[optimizer](lr, check.real("momentum", momentum, 0.0, 1.0))
 
-    def _step(self, X, Y, optimizer):
-        """Forward, loss, backward, one update of every parameter; the loss before the update."""
+    def _step(self, X, Y, optimizer, clip_norm=None):
+        """Forward, loss, backward, one update of every parameter; the loss before the update.
+
+        clip_norm: if the global norm sqrt(sum of all squared gradient entries) exceeds it,
+        every gradient is multiplied by clip_norm / norm (Pascanu et al. 2013) before the update.
+        """
         loss = self.loss_layer.forward(self._forward(X), Y)
         grads = self._backward()
+        if clip_norm is not None:
+            norm = np.sqrt(sum(np.sum(g * g) for g in grads))
+            if norm > clip_norm:
+                grads = [g * (clip_norm / norm) for g in grads]
         optimizer.update(self._live_parameters(), grads, self.velocities)
         return loss
 
-    def train_step(self, X, Y, optimizer="sgd", lr=0.1, momentum=0.9):
+    def train_step(self, X, Y, optimizer="sgd", lr=0.1, momentum=0.9, clip_norm=None):
         """One step on the batch (X, Y); returns the loss measured before it."""
         X, Y = check.data(X, Y, *self._io_sizes())
-        return self._step(X, Y, self._optimizer(optimizer, lr, momentum))
+        if clip_norm is not None:
+            clip_norm = check.real("clip_norm", clip_norm, 0.0)
+            if clip_norm == 0.0:
+                check.fail("clip_norm", "0.0", "a number > 0")
+        return self._step(X, Y, self._optimizer(optimizer, lr, momentum), clip_norm)
 
     def fit(self, X, Y, *, epochs=1, batch_mode="minibatch", batch_size=32, optimizer="sgd",
             lr=0.1, momentum=0.9, rng=None, shuffle=True):

@@ -138,6 +138,8 @@ def test_layer_and_conversion_reject():
 
 def test_cli_rejects_non_positive_epochs(capsys):
     from neuronnet.cli import main
-    assert main(["--epochs", "0"]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "iris", "--epochs", "0"])
+    assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "--epochs: got 0; expected a positive integer" in err

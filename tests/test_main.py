@@ -1,4 +1,5 @@
-"""The main job: `python -m neuronnet` trains both models side by side on iris."""
+"""The main job: `python -m neuronnet` runs the tour; its first part trains both models side by
+side on iris."""
 import subprocess
 import sys
 
@@ -20,8 +21,8 @@ def test_side_by_side_training_agrees_and_learns():
     assert any("largest parameter difference" in line for line in lines)
 
 
-def test_python_dash_m_runs():
-    done = subprocess.run([sys.executable, "-m", "neuronnet", "--epochs", "2"],
+def test_python_dash_m_runs_a_recipe():
+    done = subprocess.run([sys.executable, "-m", "neuronnet", "train", "iris", "--epochs", "2"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     table = [line for line in done.stdout.splitlines() if line.strip()[:1].isdigit()]

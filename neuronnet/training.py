@@ -1,0 +1,234 @@
+"""The training loop: epochs, batches, schedules, validation, the best model, early stopping.
+
+One loop for both models. It needs only what the neuron ``Network`` and ``reference.MLP``
+both offer: ``train_step(X, Y, optimizer, lr, momentum, clip_norm)`` (one update, returns the
+loss before it), ``output_and_loss(X, Y)`` (a forward pass that changes no parameter),
+``parameters()`` (copies) and ``set_parameters(params)``. Given the same seed, data and settings,
+the two models take the same steps, so their histories agree to rounding.
+
+An epoch, in order:
+
+1. the rate for the epoch from the schedule (which may look at the last epoch's loss);
+2. the epoch's sample order ``rng.permutation(n)``, cut into batches by the batch mode;
+3. per batch: one step, and a check that its loss is finite (else: stop, diverged);
+4. evaluation, which changes no parameter: training loss and accuracy on a fixed subset of the
+   training set, validation loss and accuracy on the validation set;
+5. if the validation loss is the lowest so far, a *copy* of the parameters becomes the best
+   snapshot (seed 004 kept ``best_net = self``, an alias of the live model that went on
+   training, so its "best" model was always the last one);
+6. early stopping once ``patience`` epochs pass without a new lowest validation loss.
+"""
+import copy
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import batching
+from .dataset import Dataset
+from .schedules import get_schedule
+from .validation import (check_choice, check_generator, check_positive_int, check_positive_real,
+                         check_real)
+
+
+@dataclass
+class Evaluation:
+    """The mean loss over a dataset, the accuracy (None for regression) and the predictions:
+    class indices (n,) for classification, the outputs (n, k) for regression."""
+    loss: float
+    accuracy: object
+    predictions: np.ndarray
+
+
+@dataclass
+class TrainingResult:
+    """``best_model``: a copy of the model at the epoch of lowest validation loss (never the
+    live object). ``model``: the live model as training left it. ``history``: per epoch lists
+    (see :func:`train`). ``stop_reason``: why training ended, in words."""
+    best_model: object
+    model: object
+    history: dict
+    best_epoch: int
+    stop_reason: str
+    diverged: bool = False
+    interrupted: bool = False
+    timings: dict = field(default_factory=dict)
+
+
+def evaluate(model, dataset, batch_size=1000):
+    """Loss and accuracy of ``model`` on ``dataset``, ``batch_size`` rows at a time (so a 10,000
+    image test set never exists as one float64 array). Changes no parameter."""
+    _check_dataset("dataset", dataset)
+    batch_size = check_positive_int("batch_size", batch_size)
+    total, outputs = 0.0, []
+    for start in range(0, len(dataset), batch_size):
+        X_b, Y_b = dataset.batch(slice(start, start + batch_size))
+        output, loss = model.output_and_loss(X_b, Y_b)
+        total += loss * len(X_b)
+        outputs.append(output)
+    outputs = np.concatenate(outputs)
+    loss = total / len(dataset)
+    if dataset.is_classification:
+        predictions = outputs.argmax(axis=1)
+        return Evaluation(loss, float(np.mean(predictions == dataset.labels)), predictions)
+    return Evaluation(loss, None, outputs)
+
+
+def train(model, train_data, valid_data=None, *, rng, epochs=10, batch_mode="minibatch",
+          batch_size=32, optimizer="sgd", lr=0.1, momentum=0.9, schedule=None, clip_norm=None,
+          patience=None, train_eval_size=10000, eval_batch_size=1000, progress=False,
+          on_epoch=None):
+    """Train ``model`` on ``train_data`` (a :class:`Dataset`) and return a :class:`TrainingResult`.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Draws each epoch's sample order (and, once, the training rows evaluated each epoch).
+    batch_mode, batch_size : see ``batching.py`` (online, minibatch, full, sampled).
+    optimizer, lr, momentum : ``"sgd"``, ``"momentum"`` or ``"nesterov"``, as in
+        ``Network.train_step``.
+    schedule : None (constant ``lr``), a Schedule, ``("step", factor, every)`` or
+        ``("threshold", [(loss, rate), ...])``; asked for the rate before each epoch with the
+        previous epoch's training loss.
+    clip_norm : None, or the largest global gradient norm a step may use.
+    patience : None, or the number of epochs without a new lowest validation loss after which
+        training stops early.
+    train_eval_size : the training loss and accuracy are measured after each epoch on this
+        many training rows (drawn once), not on the running average of a moving model.
+    progress : draw a tqdm bar of the batches (on stderr) while an epoch runs.
+    on_epoch : called with each epoch's row of the history (a dict) as it completes.
+
+    Without ``valid_data`` the best epoch is chosen by the measured training loss.
+
+    The history has the lists ``epoch``, ``lr``, ``step_loss`` (the row-weighted mean of the
+    losses measured before each step: what the epoch saw), ``train_loss``, ``valid_loss``,
+    ``seconds`` (training time of the epoch), and for classification ``train_accuracy`` and
+    ``valid_accuracy``.
+    """
+    # Every argument is checked before the first step, so a typo costs no training time.
+    _check_dataset("train_data", train_data)
+    if valid_data is not None:
+        _check_dataset("valid_data", valid_data)
+        if (valid_data.n_features, valid_data.n_outputs) != (train_data.n_features,
+                                                              train_data.n_outputs):
+            raise ValueError(f"valid_data: got {valid_data.n_features} features and "
+                             f"{valid_data.n_outputs} outputs; expected those of train_data "
+                             f"({train_data.n_features} and {train_data.n_outputs})")
+    check_generator("rng", rng, "each epoch's sample order is drawn from it")
+    epochs = check_positive_int("epochs", epochs)
+    check_choice("batch_mode", batch_mode, batching.BATCH_MODES)
+    batch_size = check_positive_int("batch_size", batch_size)
+    if batch_mode == "minibatch" and batch_size > len(train_data):
+        raise ValueError(f"batch_size: got {batch_size} for {len(train_data)} training samples; "
+                         "expected at most the number of samples (or batch_mode='full')")
+    check_real("lr", lr, low=0.0)
+    check_real("momentum", momentum, low=0.0, high=1.0, high_open=True)
+    schedule = get_schedule(schedule, lr)
+    if clip_norm is not None:
+        clip_norm = check_positive_real("clip_norm", clip_norm)
+    if patience is not None:
+        patience = check_positive_int("patience", patience)
+    train_eval_size = check_positive_int("train_eval_size", train_eval_size)
+    eval_batch_size = check_positive_int("eval_batch_size", eval_batch_size)
+
+    n = len(train_data)
+    if n > train_eval_size:
+        train_eval = train_data.subset(np.sort(rng.choice(n, train_eval_size, replace=False)),
+                                       name="train (evaluated subset)")
+    else:
+        train_eval = train_data
+    classify = train_data.is_classification
+    history = {key: [] for key in ("epoch", "lr", "step_loss", "train_loss", "valid_loss",
+                                   "seconds")}
+    if classify:
+        history.update(train_accuracy=[], valid_accuracy=[])
+
+    best_params, best_loss, best_epoch = model.parameters(), math.inf, 0
+    stop_reason, diverged, interrupted = f"completed {epochs} epochs", False, False
+    last_loss, last_finite = None, None
+    epoch = batch = 0
+    timings = {"train": 0.0, "evaluate": 0.0}
+    try:
+        for epoch in range(1, epochs + 1):
+            rate = schedule.rate(epoch, last_loss)
+            order = rng.permutation(n)
+            steps = list(batching.plan(order, batch_mode, batch_size))
+            bar = _progress_bar(len(steps), f"epoch {epoch}/{epochs}", progress)
+            start = time.perf_counter()
+            total = 0.0
+            for batch, (rows, learn) in enumerate(steps, start=1):
+                X_b, Y_b = train_data.batch(rows)
+                if learn:
+                    loss = model.train_step(X_b, Y_b, optimizer=optimizer, lr=rate,
+                                            momentum=momentum, clip_norm=clip_norm)
+                else:  # sampled mode: this sample only goes forward
+                    loss = model.output_and_loss(X_b, Y_b)[1]
+                if not math.isfinite(loss):
+                    diverged = True
+                    break
+                last_finite = loss
+                total += loss * len(rows)
+                if bar is not None:
+                    bar.update(1)
+            if bar is not None:
+                bar.close()
+            seconds = time.perf_counter() - start
+            timings["train"] += seconds
+            if diverged:
+                stop_reason = (f"diverged: the loss became {loss} at epoch {epoch}, batch {batch} "
+                               f"(last finite loss {last_finite}); kept the best model, "
+                               f"from epoch {best_epoch}")
+                break
+
+            start = time.perf_counter()
+            on_train = evaluate(model, train_eval, eval_batch_size)
+            on_valid = (evaluate(model, valid_data, eval_batch_size)
+                        if valid_data is not None else on_train)
+            timings["evaluate"] += time.perf_counter() - start
+            row = dict(epoch=epoch, lr=rate, step_loss=total / n, train_loss=on_train.loss,
+                       valid_loss=on_valid.loss if valid_data is not None else None, seconds=seconds)
+            if classify:
+                row.update(train_accuracy=on_train.accuracy,
+                           valid_accuracy=(on_valid.accuracy if valid_data is not None
+                                           else None))
+            for key, value in row.items():
+                history[key].append(value)
+            last_loss = on_train.loss
+            if not math.isfinite(on_valid.loss):
+                diverged = True
+                stop_reason = (f"diverged: the evaluated loss became {on_valid.loss} after "
+                               f"epoch {epoch}; kept the best model, from epoch {best_epoch}")
+                break
+            row["best"] = on_valid.loss < best_loss
+            if row["best"]:
+                best_params, best_loss, best_epoch = model.parameters(), on_valid.loss, epoch
+            if on_epoch is not None:
+                on_epoch(row)
+            if patience is not None and epoch - best_epoch >= patience:
+                stop_reason = (f"early stopping after epoch {epoch}: no lower validation loss "
+                               f"for {patience} epochs (best at epoch {best_epoch})")
+                break
+    except KeyboardInterrupt:
+        interrupted = True
+        stop_reason = (f"interrupted during epoch {epoch}, batch {batch}; kept the best model, "
+                       f"from epoch {best_epoch}")
+
+    best_model = copy.deepcopy(model)  # a separate object: training `model` cannot touch it
+    best_model.set_parameters(best_params)
+    return TrainingResult(best_model, model, history, best_epoch, stop_reason, diverged,
+                          interrupted, timings)
+
+
+def _check_dataset(name, data):
+    if not isinstance(data, Dataset):
+        raise ValueError(f"{name}: got {type(data).__name__}; expected a neuronnet.dataset."
+                         "Dataset (e.g. Dataset(X, labels=y, n_classes=10))")
+
+
+def _progress_bar(total, description, enabled):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, desc=description, leave=False, file=sys.stderr, unit="batch")

@@ -1,0 +1,674 @@
+"""The data readers, generators and splits (neuronnet/data.py) and the shipped data.
+
+Every reader test writes its own small files into ``tmp_path``; the IDX writer below is written
+independently of the package's reader (its own table of type codes), so a wrong table in the
+package cannot agree with itself here. The tests of the shipped files (data/mnist, data/iris.csv,
+data/mnist-png) pin the known facts about them.
+"""
+import gzip
+import importlib.util
+import math
+import re
+import tracemalloc
+import zlib
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from neuronnet import data
+from neuronnet.data import (DATA_DIR, DataError, load_image_folder, load_iris, load_mnist,
+                            make_sin, read_idx, scale_to_unit, split_indices)
+
+# --------------------------------------------------------------------------------------------
+# A tiny IDX writer (the format: 00 00, type code, ndim, ndim big-endian uint32 sizes, data)
+
+IDX_CODE = {np.dtype(np.uint8): 0x08, np.dtype(np.int8): 0x09, np.dtype(np.int16): 0x0B,
+            np.dtype(np.int32): 0x0C, np.dtype(np.float32): 0x0D, np.dtype(np.float64): 0x0E}
+
+
+def idx_header(code, shape):
+    return bytes([0, 0, code, len(shape)]) + b"".join(s.to_bytes(4, "big") for s in shape)
+
+
+def idx_bytes(array):
+    """The IDX encoding of ``array``: header, then the elements big-endian, row-major."""
+    big_endian = array.astype(array.dtype.newbyteorder(">"))
+    return idx_header(IDX_CODE[array.dtype], array.shape) + big_endian.tobytes()
+
+
+def write(path, payload, gz=False):
+    path.write_bytes(gzip.compress(payload) if gz else payload)
+    return path
+
+
+def raises_naming(path, *fragments):
+    """Context: DataError whose message names ``path`` and contains every fragment."""
+    return pytest.raises(DataError, match="(?s)" + ".*".join(
+        [re.escape(str(path))] + [f"(?:{f})" for f in fragments]))
+
+
+def sample(dtype, shape):
+    """Distinct values of ``dtype`` exercising sign and byte order (258 is 01 02 in int16)."""
+    values = np.arange(math.prod(shape)) * 37 - 50
+    if np.dtype(dtype).kind == "u":
+        values = np.abs(values) % 256
+    elif np.dtype(dtype).itemsize == 1:
+        values = values % 256 - 128
+    elif np.dtype(dtype).kind == "f":
+        values = values / 7.0
+    else:
+        values = values * 129                    # beyond one byte: byte order matters
+    return values.astype(dtype).reshape(shape)
+
+
+# --------------------------------------------------------------------------------------------
+# read_idx: round trips
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["raw", "gzip"])
+@pytest.mark.parametrize("dtype", list(IDX_CODE), ids=[d.name for d in IDX_CODE])
+@pytest.mark.parametrize("shape", [(5,), (3, 2, 4), (2, 1, 3, 2)])
+def test_read_idx_round_trip(tmp_path, dtype, shape, gz):
+    array = sample(dtype, shape)
+    result = read_idx(write(tmp_path / "a.idx", idx_bytes(array), gz))
+    assert result.shape == shape
+    assert result.dtype == dtype and result.dtype.isnative
+    np.testing.assert_array_equal(result, array)
+
+
+def test_read_idx_detects_gzip_from_content_not_name(tmp_path):
+    array = sample(np.int16, (4, 3))
+    gz_named_raw = write(tmp_path / "raw.idx.gz", idx_bytes(array), gz=False)
+    raw_named_gz = write(tmp_path / "packed.idx", idx_bytes(array), gz=True)
+    np.testing.assert_array_equal(read_idx(gz_named_raw), array)
+    np.testing.assert_array_equal(read_idx(raw_named_gz), array)
+
+
+def test_read_idx_reads_across_chunks(tmp_path, monkeypatch):
+    """A payload many chunks long is reassembled in order (small chunks force the loop)."""
+    monkeypatch.setattr(data, "CHUNK_BYTES", 7)
+    array = sample(np.int32, (10, 9))
+    for gz in (False, True):
+        np.testing.assert_array_equal(read_idx(write(tmp_path / "a", idx_bytes(array), gz)),
+                                      array)
+
+
+# --------------------------------------------------------------------------------------------
+# read_idx: corrupt files
+
+GOOD = idx_bytes(sample(np.uint8, (3, 2, 2)))       # header 16 bytes + 12 bytes of data
+
+CORRUPT = {
+    "empty file": (b"", "truncated header"),
+    "two bytes": (b"\x00\x00", "truncated header"),
+    "first byte nonzero": (b"\x01" + GOOD[1:], "bad magic.*01 00"),
+    "second byte nonzero": (b"\x00\x08" + GOOD[2:], "bad magic.*00 08"),
+    "unknown type code": (GOOD[:2] + b"\x07" + GOOD[3:], "unknown element type code 0x07"),
+    "ndim 0": (GOOD[:3] + b"\x00" + GOOD[4:], "0 dimensions"),
+    "sizes cut short": (GOOD[:10], "truncated header.*3 dimensions need 12 bytes"),
+    "data cut short": (GOOD[:-1], "truncated.*12 bytes"),
+    "data missing": (GOOD[:16], "truncated.*12 bytes"),
+    "extra byte": (GOOD + b"\x00", "12 bytes.*(extra|more)"),
+}
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["raw", "gzip"])
+@pytest.mark.parametrize("case", list(CORRUPT))
+def test_read_idx_rejects_corrupt_file(tmp_path, case, gz):
+    payload, fragment = CORRUPT[case]
+    path = write(tmp_path / "bad.idx", payload, gz)
+    with raises_naming(path, fragment):
+        read_idx(path)
+
+
+def test_read_idx_raw_extra_bytes_counted(tmp_path):
+    path = write(tmp_path / "bad.idx", GOOD + b"abc")
+    with raises_naming(path, "holds 15 bytes after the header", "3 extra bytes"):
+        read_idx(path)
+
+
+def test_read_idx_message_states_claim_and_holding(tmp_path):
+    path = write(tmp_path / "x.idx", idx_header(0x08, (60000, 28, 28)) + bytes(1234))
+    with raises_naming(path, "60000 images of 28x28", "47040000 bytes", "holds 1234 bytes"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["raw", "gzip"])
+@pytest.mark.parametrize("shape", [(2**31, 28, 28), (2**32 - 1,) * 3, (2**31,)])
+def test_read_idx_huge_claim_fails_without_allocating(tmp_path, monkeypatch, shape, gz):
+    """A tiny file whose header claims 2**31 images raises 'truncated' with no big allocation:
+    the array constructor is never reached and traced memory stays under 8 MB."""
+    path = write(tmp_path / "liar.idx", idx_header(0x08, shape) + bytes(100), gz)
+
+    def no_array(*args, **kwargs):
+        raise AssertionError("read_idx built an array from a file that cannot be valid")
+
+    monkeypatch.setattr(np, "frombuffer", no_array)
+    tracemalloc.start()
+    try:
+        with raises_naming(path, "truncated"):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20
+
+
+def test_read_idx_gzip_bomb_stops_early(tmp_path):
+    """A gzip stream decompressing to 64 MB behind a header promising 7840 bytes: rejected as
+    soon as the stream exceeds the promise, with memory bounded by about one chunk."""
+    path = tmp_path / "bomb.idx.gz"
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)        # wbits 31: gzip container
+    with path.open("wb") as f:
+        f.write(packer.compress(idx_header(0x08, (10, 28, 28))))
+        zeros = bytes(2**20)
+        for _ in range(64):
+            f.write(packer.compress(zeros))
+        f.write(packer.flush())
+    assert path.stat().st_size < 2**20
+    tracemalloc.start()
+    try:
+        with raises_naming(path, "7840 bytes", "more"):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20
+
+
+def gzipped_sample(kind):
+    """A gzipped IDX file's bytes: random pixels (stored deflate blocks, so damage shows only in
+    the CRC) or a smooth pattern (compressed blocks, so damage breaks the deflate data)."""
+    if kind == "random":
+        array = np.random.default_rng(0).integers(0, 256, size=(50, 20, 20), dtype=np.uint8)
+    else:
+        array = (np.arange(50 * 20 * 20) % 7).astype(np.uint8).reshape(50, 20, 20)
+    return gzip.compress(idx_bytes(array))
+
+
+@pytest.mark.parametrize("kind", ["random", "smooth"])
+def test_read_idx_corrupt_gzip_flipped_bytes(tmp_path, kind):
+    packed = bytearray(gzipped_sample(kind))
+    middle = len(packed) // 2
+    for i in range(middle, middle + 8):
+        packed[i] ^= 0xFF
+    path = write(tmp_path / "flipped.idx.gz", bytes(packed))
+    with raises_naming(path):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("keep", ["half", "all but the trailer", "all but one byte"])
+def test_read_idx_truncated_gzip(tmp_path, keep):
+    packed = gzipped_sample("smooth")
+    cut = {"half": len(packed) // 2, "all but the trailer": len(packed) - 8,
+           "all but one byte": len(packed) - 1}[keep]
+    path = write(tmp_path / "cut.idx.gz", packed[:cut])
+    with raises_naming(path, "gzip|truncated"):
+        read_idx(path)
+
+
+def test_read_idx_bad_crc(tmp_path):
+    packed = bytearray(gzipped_sample("smooth"))
+    packed[-8] ^= 0x01                                      # first byte of the CRC32 trailer
+    path = write(tmp_path / "crc.idx.gz", bytes(packed))
+    with raises_naming(path, "gzip"):
+        read_idx(path)
+
+
+def test_read_idx_missing_file_and_folder(tmp_path):
+    with raises_naming(tmp_path / "nope.idx", "does not exist"):
+        read_idx(tmp_path / "nope.idx")
+    with raises_naming(tmp_path, "not a file"):
+        read_idx(tmp_path)
+
+
+def test_data_error_is_a_value_error():
+    assert issubclass(DataError, ValueError)
+
+
+# --------------------------------------------------------------------------------------------
+# MNIST: the shipped files
+
+TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return load_mnist()
+
+
+def test_shipped_mnist(mnist):
+    X_train, y_train, X_test, y_test = mnist
+    assert X_train.shape == (60000, 784) and X_test.shape == (10000, 784)
+    assert X_train.dtype == np.uint8 and X_test.dtype == np.uint8
+    assert y_train.shape == (60000,) and y_test.shape == (10000,)
+    assert y_train.dtype == np.int64 and y_test.dtype == np.int64
+    assert np.bincount(y_train).tolist() == TRAIN_COUNTS
+    assert np.bincount(y_test).tolist() == TEST_COUNTS
+    # The well-known first labels of each file, and ink in every image.
+    assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+    assert X_train.max() == 255 and (X_train.max(axis=1) > 0).all()
+
+
+def write_mnist(folder, n_train=6, n_test=4, gz=True, **override):
+    """A tiny MNIST-shaped set (4x4 images) in ``folder``; ``override`` replaces arrays by
+    file stem (e.g. train_labels=...)."""
+    folder.mkdir(exist_ok=True)
+    arrays = {
+        "train_images": sample(np.uint8, (n_train, 4, 4)),
+        "train_labels": (np.arange(n_train) % 10).astype(np.uint8),
+        "test_images": sample(np.uint8, (n_test, 4, 4))[::-1].copy(),
+        "test_labels": (np.arange(n_test) * 3 % 10).astype(np.uint8),
+    }
+    arrays.update(override)
+    for key, array in arrays.items():
+        name = data.MNIST_FILES[key] + (".gz" if gz else "")
+        write(folder / name, idx_bytes(array), gz)
+    return arrays
+
+
+@pytest.mark.parametrize("gz", [True, False], ids=["gzip names", "raw names"])
+def test_load_mnist_tiny(tmp_path, gz):
+    arrays = write_mnist(tmp_path / "m", gz=gz)
+    X_train, y_train, X_test, y_test = load_mnist(tmp_path / "m")
+    np.testing.assert_array_equal(X_train, arrays["train_images"].reshape(6, 16))
+    np.testing.assert_array_equal(X_test, arrays["test_images"].reshape(4, 16))
+    assert y_train.dtype == np.int64 and y_train.tolist() == [0, 1, 2, 3, 4, 5]
+    assert y_test.tolist() == [0, 3, 6, 9]
+
+
+@pytest.mark.parametrize("key,array,fragment", [
+    ("train_labels", np.array([0, 1, 2, 3, 10, 5], np.uint8), "label 10 at index 4"),
+    ("train_labels", np.arange(5, dtype=np.uint8), "5 labels.*6 images"),
+    ("test_images", np.zeros((4, 16), np.uint8), "shape \\(4, 16\\).*3-D"),
+    ("test_labels", np.zeros((4, 1), np.uint8), "shape \\(4, 1\\).*1-D"),
+    ("train_images", np.zeros((6, 4, 4), np.int16), "int16.*uint8"),
+    ("test_images", np.zeros((4, 5, 5), np.uint8), "16 pixels.*test images have 25"),
+])
+def test_load_mnist_rejects_inconsistent_files(tmp_path, key, array, fragment):
+    write_mnist(tmp_path / "m", **{key: array})
+    with pytest.raises(DataError, match=fragment) as error:
+        load_mnist(tmp_path / "m")
+    assert str(tmp_path / "m") in str(error.value)
+
+
+def test_load_mnist_missing_file(tmp_path):
+    write_mnist(tmp_path / "m")
+    (tmp_path / "m" / "t10k-labels.idx1-ubyte.gz").unlink()
+    with raises_naming(tmp_path / "m" / "t10k-labels.idx1-ubyte", "does not exist"):
+        load_mnist(tmp_path / "m")
+
+
+# --------------------------------------------------------------------------------------------
+# load_image_folder
+
+
+def write_png(path, image):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    iio.imwrite(path, image)
+    return path
+
+
+def tiny_folder(root):
+    """Three classes named so that string order differs from numeric order: "10" < "2" < "7".
+    Files are written out of name order, so reading in sorted order is visible."""
+    images = {}
+    for c, name in enumerate(["2", "10", "7"]):
+        for k, file in enumerate(["b.png", "a.png", "c.png"][: c + 1]):
+            image = (np.arange(16).reshape(4, 4) * 11 + 40 * c + 3 * k).astype(np.uint8)
+            images[(name, file)] = write_png(root / name / file, image) and image
+    (root / "README.txt").write_text("not a class")                 # a plain file in root
+    (root / "2" / ".DS_Store").write_bytes(b"\x00junk")             # a hidden file
+    (root / ".cache").mkdir()                                        # a hidden folder
+    return images
+
+
+def test_load_image_folder(tmp_path):
+    images = tiny_folder(tmp_path)
+    X, y, classes, shape = load_image_folder(tmp_path)
+    assert classes == ["10", "2", "7"]
+    assert shape == (4, 4)
+    assert X.dtype == np.uint8 and X.shape == (6, 16)
+    assert y.dtype == np.int64 and y.tolist() == [0, 0, 1, 2, 2, 2]
+    expected = [images[("10", "a.png")], images[("10", "b.png")], images[("2", "b.png")],
+                images[("7", "a.png")], images[("7", "b.png")], images[("7", "c.png")]]
+    np.testing.assert_array_equal(X, np.stack(expected).reshape(6, 16))
+
+
+def test_image_folder_not_an_image(tmp_path):
+    tiny_folder(tmp_path)
+    bad = tmp_path / "7" / "x.png"
+    bad.write_text("this is text, not a PNG")
+    with raises_naming(bad, "not a readable image"):
+        load_image_folder(tmp_path)
+
+
+def test_image_folder_odd_size(tmp_path):
+    tiny_folder(tmp_path)
+    bad = write_png(tmp_path / "7" / "d.png", np.zeros((5, 4), np.uint8))
+    with raises_naming(bad, "shape \\(5, 4\\)", "expected \\(4, 4\\)"):
+        load_image_folder(tmp_path)
+
+
+def test_image_folder_rgb(tmp_path):
+    tiny_folder(tmp_path)
+    bad = write_png(tmp_path / "2" / "rgb.png", np.zeros((4, 4, 3), np.uint8))
+    with raises_naming(bad, "shape \\(4, 4, 3\\)", "greyscale"):
+        load_image_folder(tmp_path)
+
+
+def test_image_folder_sixteen_bit(tmp_path):
+    tiny_folder(tmp_path)
+    bad = write_png(tmp_path / "2" / "deep.png", np.full((4, 4), 1000, np.uint16))
+    with raises_naming(bad, "uint16", "uint8"):
+        load_image_folder(tmp_path)
+
+
+def test_image_folder_empty_class(tmp_path):
+    tiny_folder(tmp_path)
+    (tmp_path / "5").mkdir()
+    (tmp_path / "5" / ".hidden").write_text("hidden files do not count")
+    with raises_naming(tmp_path / "5", "no images"):
+        load_image_folder(tmp_path)
+
+
+def test_image_folder_nested_folder(tmp_path):
+    tiny_folder(tmp_path)
+    (tmp_path / "7" / "more").mkdir()
+    with raises_naming(tmp_path / "7" / "more", "folder"):
+        load_image_folder(tmp_path)
+
+
+def test_image_folder_missing_or_empty_root(tmp_path):
+    with raises_naming(tmp_path / "nope", "does not exist"):
+        load_image_folder(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with raises_naming(tmp_path / "empty", "no class folders"):
+        load_image_folder(tmp_path / "empty")
+    (tmp_path / "flat").mkdir()
+    write_png(tmp_path / "flat" / "a.png", np.zeros((4, 4), np.uint8))
+    with raises_naming(tmp_path / "flat", "no class folders"):
+        load_image_folder(tmp_path / "flat")
+    with raises_naming(tmp_path / "flat" / "a.png", "not a folder"):
+        load_image_folder(tmp_path / "flat" / "a.png")
+
+
+# --------------------------------------------------------------------------------------------
+# The shipped image-folder set and the script that builds it
+
+PNG_SET = DATA_DIR / "mnist-png"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("make_mnist_png",
+                                                  DATA_DIR / "make_mnist_png.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("part,per_class", [("train", 200), ("test", 50)])
+def test_shipped_mnist_png(mnist, part, per_class):
+    """10 digit folders of 28x28 PNGs; every PNG is, pixel for pixel, the MNIST image its name
+    gives the index of, and the indices are the first ``per_class`` of each digit."""
+    X, y, classes, shape = load_image_folder(PNG_SET / part)
+    assert classes == [str(d) for d in range(10)]
+    assert shape == (28, 28)
+    assert X.shape == (10 * per_class, 784)
+    assert np.bincount(y).tolist() == [per_class] * 10
+    X_mnist, y_mnist = (mnist[0], mnist[1]) if part == "train" else (mnist[2], mnist[3])
+    for d in range(10):
+        names = sorted(p.name for p in (PNG_SET / part / str(d)).iterdir())
+        indices = [int(name.removesuffix(".png")) for name in names]
+        assert names == [f"{i:05d}.png" for i in indices]
+        assert indices == np.flatnonzero(y_mnist == d)[:per_class].tolist()
+        np.testing.assert_array_equal(X[y == d], X_mnist[indices])
+        # The first image of digit d, spelled out as the issue states it.
+        np.testing.assert_array_equal(X[y == d][0], X_mnist[np.argmax(y_mnist == d)])
+
+
+def test_script_builds_and_replaces(tmp_path):
+    script = load_script()
+    write_mnist(tmp_path / "m", n_train=30, n_test=20)
+    out = tmp_path / "png"
+    out.mkdir()
+    (out / "stale.txt").write_text("from an older build")
+    assert script.build(out, per_class_train=2, per_class_test=1, mnist_dir=tmp_path / "m") == 30
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m", "png"]    # no temp folders left
+    assert sorted(p.name for p in out.iterdir()) == ["test", "train"]    # old content gone
+    assert sorted(p.name for p in (out / "train" / "3").iterdir()) == ["00003.png", "00013.png"]
+    assert sorted(p.name for p in (out / "test" / "7").iterdir()) == ["00009.png"]
+    X, y, classes, shape = load_image_folder(out / "train")
+    X_train, y_train, _, _ = load_mnist(tmp_path / "m")
+    assert shape == (4, 4) and classes == [str(d) for d in range(10)]
+    np.testing.assert_array_equal(X[y == 3], X_train[[3, 13]])
+
+
+def test_script_interrupted_leaves_previous_set(tmp_path, monkeypatch):
+    script = load_script()
+    write_mnist(tmp_path / "m", n_train=30, n_test=20)
+    out = tmp_path / "png"
+    script.build(out, 2, 1, mnist_dir=tmp_path / "m")
+    before = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
+    real_imwrite, calls = script.iio.imwrite, []
+
+    def crash_on_fifth(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return real_imwrite(*args, **kwargs)
+
+    monkeypatch.setattr(script.iio, "imwrite", crash_on_fifth)
+    with pytest.raises(KeyboardInterrupt):
+        script.build(out, 3, 1, mnist_dir=tmp_path / "m")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m", "png"]
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*")) == before
+
+
+def test_script_too_few_images(tmp_path):
+    script = load_script()
+    write_mnist(tmp_path / "m", n_train=30, n_test=20)
+    with pytest.raises(ValueError, match="per_class: got 4, but digit 0 has only 3"):
+        script.build(tmp_path / "png", 4, 1, mnist_dir=tmp_path / "m")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]
+
+
+# --------------------------------------------------------------------------------------------
+# make_sin
+
+
+def test_make_sin_shapes_range_and_exact_sin():
+    x, y = make_sin(1000, np.random.default_rng(0))
+    assert x.shape == (1000, 1) and y.shape == (1000, 1)
+    assert x.dtype == np.float64 and y.dtype == np.float64
+    assert (x >= -np.pi).all() and (x <= np.pi).all()
+    assert x.min() < -3.0 and x.max() > 3.0                  # spread over the whole interval
+    np.testing.assert_array_equal(y, np.sin(x))
+
+
+def test_make_sin_draw_order():
+    """x first (uniform), then the noise (standard normal); no noise, no second draw."""
+    n, sigma = 50, 0.25
+    x, y = make_sin(n, np.random.default_rng(7), noise=sigma)
+    replay = np.random.default_rng(7)
+    x_expected = replay.uniform(-np.pi, np.pi, size=n)
+    eps = replay.standard_normal(n)
+    np.testing.assert_array_equal(x[:, 0], x_expected)
+    np.testing.assert_array_equal(y[:, 0], np.sin(x_expected) + sigma * eps)
+
+    rng, replay = np.random.default_rng(7), np.random.default_rng(7)
+    make_sin(n, rng)
+    replay.uniform(-np.pi, np.pi, size=n)
+    assert rng.random() == replay.random()
+
+
+def test_make_sin_same_seed_same_data():
+    first = make_sin(100, np.random.default_rng(3), noise=0.1)
+    second = make_sin(100, np.random.default_rng(3), noise=0.1)
+    other = make_sin(100, np.random.default_rng(4), noise=0.1)
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+    assert not np.array_equal(first[0], other[0])
+
+
+def test_make_sin_noise_has_the_stated_sigma():
+    """n = 200,000 residuals of sigma 0.3: the sample std has a standard error of
+    sigma / sqrt(2n) ~ 0.00047, so the 2% bound (0.006) is about 13 standard errors; the mean's
+    bound 5 sigma / sqrt(n) is 5 standard errors."""
+    n, sigma = 200_000, 0.3
+    x, y = make_sin(n, np.random.default_rng(11), noise=sigma)
+    residual = y - np.sin(x)
+    assert abs(residual.std() - sigma) < 0.02 * sigma
+    assert abs(residual.mean()) < 5 * sigma / math.sqrt(n)
+
+
+@pytest.mark.parametrize("kwargs,name", [
+    (dict(n=0), "n"), (dict(n=-3), "n"), (dict(n=2.5), "n"), (dict(n=True), "n"),
+    (dict(noise=-0.1), "noise"), (dict(noise=float("nan")), "noise"),
+    (dict(noise=float("inf")), "noise"), (dict(noise="0.1"), "noise"),
+    (dict(rng=0), "rng"), (dict(rng=np.random.RandomState(0)), "rng"),
+])
+def test_make_sin_rejects_bad_arguments(kwargs, name):
+    arguments = dict(n=10, rng=np.random.default_rng(0), noise=0.0) | kwargs
+    with pytest.raises(ValueError, match=f"^{name}: got"):
+        make_sin(**arguments)
+
+
+# --------------------------------------------------------------------------------------------
+# split_indices
+
+LABELS = np.repeat([3, 0, 7, 1], [50, 31, 7, 12])      # uneven classes, labels not 0..k-1
+np.random.default_rng(99).shuffle(LABELS)
+
+
+def check_partition(parts, n):
+    for part in parts:
+        assert part.dtype == np.int64
+        assert (np.diff(part) > 0).all()                   # sorted, no repeats
+    everything = np.concatenate(parts)
+    assert len(everything) == n                            # disjoint ...
+    assert np.array_equal(np.sort(everything), np.arange(n))   # ... and covering
+
+
+@pytest.mark.parametrize("fractions", [(0.8, 0.1, 0.1), (0.5, 0.5), (0.6, 0.2, 0.1, 0.1), (1.0,)])
+def test_split_indices_stratified(fractions):
+    parts = split_indices(LABELS, fractions, np.random.default_rng(0))
+    assert len(parts) == len(fractions)
+    check_partition(parts, len(LABELS))
+    for label in np.unique(LABELS):
+        m = np.sum(LABELS == label)
+        for part, f in zip(parts, fractions):
+            assert abs(np.sum(LABELS[part] == label) - f * m) <= 1
+
+
+@pytest.mark.parametrize("n", [10, 97, 1000])
+def test_split_indices_plain(n):
+    fractions = (0.7, 0.15, 0.15)
+    parts = split_indices(n, fractions, np.random.default_rng(0))
+    check_partition(parts, n)
+    for part, f in zip(parts, fractions):
+        assert abs(len(part) - f * n) <= 1
+
+
+@pytest.mark.parametrize("what", [100, LABELS], ids=["plain", "stratified"])
+def test_split_indices_deterministic_per_seed(what):
+    first = split_indices(what, (0.8, 0.1, 0.1), np.random.default_rng(5))
+    again = split_indices(what, (0.8, 0.1, 0.1), np.random.default_rng(5))
+    other = split_indices(what, (0.8, 0.1, 0.1), np.random.default_rng(6))
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not np.array_equal(first[1], other[1])
+
+
+def test_split_indices_is_a_random_split():
+    """Not the first rows in order: the held-out part is spread over the data."""
+    train, test = split_indices(1000, (0.9, 0.1), np.random.default_rng(0))
+    assert test.min() < 100 and test.max() > 900
+
+
+@pytest.mark.parametrize("fractions,fragment", [
+    ((0.8, 0.1), "summing to 0.9"), ((0.8, 0.3), "summing to 1.1"),
+    ((1.2, -0.2), "> 0"), ((0.5, 0.0, 0.5), "> 0"), ((), "empty"),
+    ((0.5, float("nan")), "finite"), (0.5, "sequence"), (("a", "b"), "finite"),
+])
+def test_split_indices_rejects_bad_fractions(fractions, fragment):
+    with pytest.raises(ValueError, match=f"^fractions: got.*{fragment}"):
+        split_indices(10, fractions, np.random.default_rng(0))
+
+
+def test_split_indices_accepts_a_sum_within_tolerance():
+    parts = split_indices(10, (0.7, 0.2, 0.1 + 5e-10), np.random.default_rng(0))
+    check_partition(parts, 10)
+
+
+@pytest.mark.parametrize("what,fragment", [
+    (5, "the data has 5 rows.*at least 16 rows"),
+    (np.array([0, 0, 1, 1, 1]), "the largest class has 3 rows.*at least 16 rows in one class"),
+])
+def test_split_indices_empty_part(what, fragment):
+    with pytest.raises(ValueError, match=f"^fractions: got.*part [12].*empty.*{fragment}"):
+        split_indices(what, (0.9, 0.05, 0.05), np.random.default_rng(0))
+    # ... and the size the message names is enough.
+    check_partition(split_indices(16, (0.9, 0.05, 0.05), np.random.default_rng(0)), 16)
+
+
+@pytest.mark.parametrize("what", [0, -1, True, 2.0, np.array([0.0, 1.0]), np.zeros((2, 2), int),
+                                  np.array([], dtype=int), ["a", "b"]])
+def test_split_indices_rejects_bad_data(what):
+    with pytest.raises(ValueError, match="^n_or_labels: got"):
+        split_indices(what, (0.5, 0.5), np.random.default_rng(0))
+
+
+def test_split_indices_rejects_global_random_state():
+    with pytest.raises(ValueError, match="^rng: got"):
+        split_indices(10, (0.5, 0.5), np.random.RandomState(0))
+
+
+# --------------------------------------------------------------------------------------------
+# scale_to_unit, stratified_split, load_iris
+
+
+def test_scale_to_unit():
+    X = np.array([[0, 1, 128], [254, 255, 51]], dtype=np.uint8)
+    scaled = scale_to_unit(X)
+    assert scaled.dtype == np.float64
+    np.testing.assert_array_equal(scaled, X.astype(np.float64) / 255.0)
+    assert scaled.min() == 0.0 and scaled.max() == 1.0
+    np.testing.assert_array_equal(scale_to_unit(np.array([[0, 8, 16]]), maximum=16),
+                                  [[0.0, 0.5, 1.0]])
+
+
+@pytest.mark.parametrize("X,maximum,name", [
+    (np.array([[300.0]]), 255, "X"), (np.array([[-1]]), 255, "X"),
+    (np.array([[np.nan]]), 255, "X"), (np.array([[1]], np.uint8), 0, "maximum"),
+    (np.array([[1]], np.uint8), -255, "maximum"),
+])
+def test_scale_to_unit_rejects(X, maximum, name):
+    with pytest.raises(ValueError, match=f"^{name}: got"):
+        scale_to_unit(X, maximum)
+
+
+def test_stratified_split_unchanged():
+    """The iris comparison's split: disjoint, covering, 20% of each class held out."""
+    y = np.repeat([0, 1, 2], 50)
+    train, test = data.stratified_split(y, 0.2, np.random.default_rng(0))
+    check_partition((train, test), 150)
+    assert np.bincount(y[test]).tolist() == [10, 10, 10]
+
+
+def test_shipped_iris():
+    X, y, classes = load_iris()
+    assert X.shape == (150, 4) and X.dtype == np.float64
+    assert classes == ["setosa", "versicolor", "virginica"]
+    assert np.bincount(y).tolist() == [50, 50, 50]
+
+
+def test_load_iris_errors(tmp_path):
+    with raises_naming(tmp_path / "iris.csv", "does not exist"):
+        load_iris(tmp_path / "iris.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,c,d,species\n1,2,x,4,setosa\n")
+    with raises_naming(bad, "line 2"):
+        load_iris(bad)

@@ -1,0 +1,265 @@
+"""The training loop (neuronnet.training), the schedules and the Dataset.
+
+The loop drives both models; given one seed they must take the same steps, so most tests run
+each property on both and compare them within the trajectory tolerance of DESIGN.md.
+"""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checks import assert_close, assert_params
+from checks_training import (check_best_model_snapshot, check_evaluation_is_pure,
+                             check_schedule_reachable_and_monotone)
+from neuronnet import Network
+from neuronnet.dataset import Dataset
+from neuronnet.schedules import Constant, LossThreshold, StepDecay, get_schedule
+from neuronnet.training import evaluate, train
+from reference import MLP
+from strategies import budget
+
+TRAJECTORY = (1e-8, 1e-10)  # DESIGN: trajectories of up to 50 steps, lr <= 0.1, bounded inputs
+
+
+def blobs(seed, n=24, n_features=3, n_classes=3, name="data"):
+    """A small classification set: class means apart, unit noise, features in about [-3, 3]."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % n_classes
+    X = rng.normal(size=(n, n_features)) * 0.7 + np.eye(n_classes, n_features)[y] * 1.5
+    return Dataset(X, labels=y, n_classes=n_classes, name=name)
+
+
+def make(kind, sizes=(3, 5, 3), activations=("tanh", "identity"), loss="cross_entropy", seed=0):
+    cls = Network if kind == "neuron" else MLP
+    return cls(list(sizes), list(activations), loss=loss, init="glorot_uniform",
+               rng=np.random.default_rng(seed))
+
+
+# --- both models through one loop ----------------------------------------------------------
+
+@pytest.mark.parametrize("batch_mode", ["online", "minibatch", "full", "sampled"])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
+def test_both_models_take_the_same_steps(batch_mode, optimizer):
+    data, valid = blobs(1, n=10), blobs(2, n=9)
+    runs = []
+    for kind in ("neuron", "reference"):
+        result = train(make(kind), data, valid, rng=np.random.default_rng(3), epochs=3,
+                       batch_mode=batch_mode, batch_size=4, optimizer=optimizer, lr=0.1,
+                       momentum=0.9, schedule=("step", 0.5, 2), clip_norm=0.5)
+        runs.append(result)
+    mine, ref = runs
+    context = f"  {batch_mode}, {optimizer}, 3 epochs of 10 samples, batch 4, clip 0.5"
+    assert_params("parameters after training", mine.model.parameters(), ref.model.parameters(),
+                  TRAJECTORY, context)
+    for key in ("step_loss", "train_loss", "valid_loss"):
+        assert_close(key, mine.history[key], ref.history[key], *TRAJECTORY, context=context)
+    assert mine.history["lr"] == ref.history["lr"] == [0.1, 0.1, 0.05]
+    assert mine.best_epoch == ref.best_epoch
+
+
+def test_training_is_bitwise_repeatable():
+    data = blobs(4)
+    runs = [train(make("neuron"), data, data, rng=np.random.default_rng(5), epochs=4,
+                  batch_size=5, optimizer="momentum", lr=0.1) for _ in range(2)]
+    timeless = [{k: v for k, v in run.history.items() if k != "seconds"} for run in runs]
+    assert timeless[0] == timeless[1]
+    assert_params("parameters", runs[0].model.parameters(), runs[1].model.parameters(), None)
+
+
+def test_training_learns():
+    data, valid = blobs(6, n=60), blobs(7, n=30)
+    untrained = evaluate(make("neuron"), valid).loss
+    result = train(make("neuron"), data, valid, rng=np.random.default_rng(0), epochs=30,
+                   batch_size=10, optimizer="momentum", lr=0.1)
+    history = result.history
+    assert history["valid_loss"][-1] < 0.5 * untrained, (untrained, history["valid_loss"])
+    # The blobs overlap (the best possible is about 90%) and 60 samples overfit; chance is 1/3.
+    assert evaluate(result.best_model, valid).accuracy >= 0.8, history["valid_accuracy"]
+
+
+# --- the best model: a snapshot, never an alias (DESIGN item 14) -------------------------------
+
+@settings(max_examples=budget(15))
+@given(seed=st.integers(0, 2**16), epochs=st.integers(1, 6),
+       kind=st.sampled_from(["neuron", "reference"]),
+       batch_mode=st.sampled_from(["online", "minibatch", "full", "sampled"]),
+       lr=st.sampled_from([0.05, 0.5, 3.0]))
+def test_best_model_is_a_snapshot_with_the_lowest_validation_loss(seed, epochs, kind, batch_mode,
+                                                                  lr):
+    # lr up to 3.0 makes the validation loss go up and down, so the best epoch is often not the
+    # last one: the case in which an alias (seed 004's best_net = self) gives itself away.
+    data, valid = blobs(seed, n=12), blobs(seed + 1, n=9)
+    check_best_model_snapshot(train, evaluate, lambda: make(kind, seed=seed), data, valid, seed,
+                              context=f"\n  model {kind}", epochs=epochs, batch_mode=batch_mode,
+                              batch_size=4, optimizer="momentum", lr=lr)
+
+
+def test_evaluation_changes_nothing():
+    data = blobs(8)
+    for kind in ("neuron", "reference"):
+        check_evaluation_is_pure(evaluate, make(kind), data, context=f" ({kind})")
+
+
+def test_best_epoch_is_not_always_the_last():
+    # A validation set whose labels are a permutation of the truth: the better the network fits
+    # the training data, the worse its validation loss, so the best epoch is an early one.
+    data = blobs(9, n=30)
+    wrong = Dataset(data.X, labels=(data.labels + 1) % 3, n_classes=3, name="valid")
+    result = train(make("neuron"), data, wrong, rng=np.random.default_rng(0), epochs=8,
+                   batch_size=5, optimizer="momentum", lr=0.1)
+    assert result.best_epoch < 8, result.history["valid_loss"]
+    assert evaluate(result.best_model, wrong).loss == min(result.history["valid_loss"])
+    assert evaluate(result.model, wrong).loss == result.history["valid_loss"][-1]
+
+
+# --- stopping: early, diverged -----------------------------------------------------------------
+
+def test_early_stopping_waits_patience_epochs_after_the_best():
+    data = blobs(9, n=30)
+    wrong = Dataset(data.X, labels=(data.labels + 1) % 3, n_classes=3, name="valid")
+    result = train(make("neuron"), data, wrong, rng=np.random.default_rng(0), epochs=50,
+                   batch_size=5, optimizer="momentum", lr=0.1, patience=3)
+    epochs_run = len(result.history["epoch"])
+    assert epochs_run == result.best_epoch + 3 < 50, (epochs_run, result.best_epoch)
+    assert "early stopping" in result.stop_reason and "3 epochs" in result.stop_reason
+
+
+def test_a_diverging_run_stops_says_where_and_keeps_the_best():
+    data = blobs(10, n=20)
+    X = data.X * 50.0  # large inputs and a huge rate: the loss overflows within a few steps
+    big = Dataset(X, labels=data.labels, n_classes=3)
+    model = make("neuron", sizes=(3, 5, 3), activations=("relu", "identity"))
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = train(model, big, big, rng=np.random.default_rng(0), epochs=20, batch_size=4,
+                       optimizer="momentum", lr=1e6)
+    assert result.diverged, result.stop_reason
+    assert "epoch" in result.stop_reason and "batch" in result.stop_reason
+    assert "last finite loss" in result.stop_reason or "evaluated loss" in result.stop_reason
+    best = result.best_model.parameters()
+    assert all(np.isfinite(p).all() for p in best)
+    if result.history["valid_loss"]:
+        assert evaluate(result.best_model, big).loss == min(result.history["valid_loss"])
+
+
+def test_gradient_clipping_scales_the_step_to_the_norm():
+    data = blobs(11, n=8)
+    X, Y = data.batch(slice(None))
+    for kind in ("neuron", "reference"):
+        model = make(kind)
+        before = model.parameters()
+        grads = model.gradient(X, Y)
+        norm = math.sqrt(sum(float(np.sum(g * g)) for g in grads))
+        clip = norm / 4
+        model.train_step(X, Y, optimizer="sgd", lr=0.1, clip_norm=clip)
+        expected = [w - 0.1 * (g * (clip / norm)) for w, g in zip(before, grads)]
+        assert_params(f"{kind}: one clipped SGD step", model.parameters(), expected,
+                      (1e-12, 1e-14))
+        # A norm below the clip changes nothing: bitwise the unclipped step.
+        a, b = make(kind), make(kind)
+        a.train_step(X, Y, optimizer="sgd", lr=0.1, clip_norm=norm * 2)
+        b.train_step(X, Y, optimizer="sgd", lr=0.1)
+        assert_params(f"{kind}: clip above the norm", a.parameters(), b.parameters(), None)
+
+
+# --- schedules (DESIGN item 15) -----------------------------------------------------------------
+
+@settings(max_examples=budget(50))
+@given(thresholds=st.lists(st.floats(1e-4, 10.0), min_size=1, max_size=5, unique=True),
+       base=st.floats(1e-3, 1.0), factors=st.lists(st.floats(0.05, 0.95), min_size=5,
+                                                   max_size=5))
+def test_loss_threshold_schedule_reaches_every_branch(thresholds, base, factors):
+    # Rates that fall with the threshold: threshold k (descending) gets base * f_1 * ... * f_k.
+    ordered = sorted(thresholds, reverse=True)
+    rates = list(base * np.cumprod(factors[:len(ordered)]))
+    steps = list(zip(ordered, rates))
+    # Given in a shuffled order: the schedule must not depend on it.
+    shuffled = steps[1:] + steps[:1]
+    check_schedule_reachable_and_monotone(LossThreshold(base, shuffled), steps, base)
+
+
+def test_the_seeds_threshold_schedule_works_here():
+    steps = [(0.05, 5e-5), (0.03, 1e-5), (0.015, 2e-6), (0.008, 5e-7)]  # seed 000's numbers
+    schedule = LossThreshold(5e-4, steps)
+    assert [schedule.rate(1, loss) for loss in (None, 1.0, 0.04, 0.02, 0.01, 0.001)] == \
+        [5e-4, 5e-4, 5e-5, 1e-5, 2e-6, 5e-7]
+
+
+@pytest.mark.parametrize("steps, words", [
+    ([], "at least one"),
+    ([(0.1, 0.01), (0.1, 0.001)], "distinct"),
+    ([(0.1, 0.001), (0.05, 0.01)], "do not rise"),
+    ([(0.1, 0.5)], "do not rise"),  # a rate above the base rate once the loss is low
+    ([(0.1, -1.0)], "steps"),
+    ([("x", 0.1)], "steps"),
+])
+def test_bad_threshold_schedules_are_refused(steps, words):
+    with pytest.raises(ValueError, match=words):
+        LossThreshold(0.1, steps)
+
+
+def test_step_decay_and_constant():
+    schedule = StepDecay(0.8, factor=0.5, every=3)
+    assert [schedule.rate(e, None) for e in range(1, 8)] == [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2]
+    assert Constant(0.3).rate(99, 0.0) == 0.3
+    assert isinstance(get_schedule(None, 0.1), Constant)
+    assert isinstance(get_schedule(("step", 0.5, 2), 0.1), StepDecay)
+    with pytest.raises(ValueError, match="schedule"):
+        get_schedule("cosine", 0.1)
+
+
+# --- the Dataset -----------------------------------------------------------------------------
+
+def test_dataset_converts_a_batch_at_a_time():
+    X = np.arange(12, dtype=np.uint8).reshape(4, 3) * 20
+    data = Dataset(X, labels=np.array([0, 2, 1, 2]), n_classes=3, divisor=255)
+    Xb, Yb = data.batch(np.array([3, 1]))
+    assert data.X.dtype == np.uint8  # the stored pixels stay bytes
+    assert Xb.dtype == np.float64 and np.array_equal(Xb, X[[3, 1]] / 255)
+    assert np.array_equal(Yb, [[0, 0, 1], [0, 0, 1]])
+    Xb[:] = -1  # the batch is a copy: writing into it leaves the data alone
+    assert data.X.min() == 0
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(X=np.zeros((3, 2)), labels=[0, 1, 3], n_classes=3), "labels"),
+    (dict(X=np.zeros((3, 2)), labels=[0, 1, 2]), "n_classes"),
+    (dict(X=np.zeros((3, 2))), "exactly one"),
+    (dict(X=np.zeros((0, 2)), targets=np.zeros((0, 1))), "shape"),
+    (dict(X=np.array([[np.nan, 1.0]]), targets=[[1.0]]), "non-finite"),
+    (dict(X=np.zeros((2, 2)), targets=np.zeros((3, 1))), "targets"),
+    (dict(X=np.array([["a", "b"]]), targets=[[1.0]]), "dtype"),
+])
+def test_dataset_refuses_bad_input(kwargs, words):
+    with pytest.raises(ValueError, match=words):
+        Dataset(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(epochs=0), "epochs"),
+    (dict(batch_size=100), "batch_size"),
+    (dict(batch_mode="chunky"), "batch_mode"),
+    (dict(lr=-0.1), "lr"),
+    (dict(momentum=1.0), "momentum"),
+    (dict(clip_norm=0.0), "clip_norm"),
+    (dict(patience=0), "patience"),
+    (dict(rng=np.random.RandomState(0)), "rng"),
+    (dict(schedule=("cosine",)), "schedule"),
+])
+def test_train_refuses_bad_settings_before_any_step(kwargs, words):
+    data = blobs(12)
+    model = make("neuron")
+    before = model.parameters()
+    settings = dict(rng=np.random.default_rng(0), epochs=2, batch_size=4)
+    settings.update(kwargs)
+    with pytest.raises(ValueError, match=words):
+        train(model, data, data, **settings)
+    assert_params("parameters after a refused call", model.parameters(), before, None)
+
+
+def test_train_refuses_mismatched_validation_data():
+    with pytest.raises(ValueError, match="valid_data"):
+        train(make("neuron"), blobs(1), blobs(2, n_features=4), rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="train_data"):
+        train(make("neuron"), np.zeros((3, 3)), None, rng=np.random.default_rng(0))
