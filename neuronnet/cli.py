@@ -93,6 +93,9 @@ def build_parser():
     parser.add_argument("--debug", action="store_true",
                         help="show the full traceback of an error")
     parser.add_argument("--seed", type=int, default=0, help="the tour's seed (default 0)")
+    parser.add_argument("--threads", type=_positive_int, default=1, metavar="N",
+                        help="BLAS threads (default 1: the neuron model makes many small "
+                             "products, which extra threads slow down rather than speed up)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     train = commands.add_parser(
@@ -136,22 +139,29 @@ def build_parser():
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    from threadpoolctl import threadpool_limits
+
     from . import commands
     try:
-        if args.command == "train":
-            commands.train_recipe(args.recipe, model=args.model, seed=args.seed,
-                                  options=_options(args), save=args.save, plot=args.plot,
-                                  quiet=args.quiet, progress=sys.stderr.isatty())
-        elif args.command == "compare":
-            commands.compare_recipe(args.recipe, seed=args.seed, options=_options(args),
-                                    progress=sys.stderr.isatty() and not args.quiet)
-        elif args.command == "evaluate":
-            commands.evaluate_file(args.model_file, model=args.model, plot=args.plot)
-        else:
-            commands.tour(seed=args.seed)
+        with threadpool_limits(limits=args.threads, user_api="blas"):
+            _run(commands, args)
     except (ValueError, ImportError, OSError) as error:
         if args.debug:
             raise
         print(f"neuronnet: error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _run(commands, args):
+    if args.command == "train":
+        commands.train_recipe(args.recipe, model=args.model, seed=args.seed,
+                              options=_options(args), save=args.save, plot=args.plot,
+                              quiet=args.quiet, progress=sys.stderr.isatty())
+    elif args.command == "compare":
+        commands.compare_recipe(args.recipe, seed=args.seed, options=_options(args),
+                                progress=sys.stderr.isatty() and not args.quiet)
+    elif args.command == "evaluate":
+        commands.evaluate_file(args.model_file, model=args.model, plot=args.plot)
+    else:
+        commands.tour(seed=args.seed)

@@ -156,7 +156,9 @@ def _mnist(rng):
     sets = _classes(X, y, 10, 255, (("train", train), ("valid", valid)))
     test = Dataset(X_test, labels=y_test, n_classes=10, divisor=255, name="test")
     return Splits(*sets, test, [str(d) for d in range(10)],
-                  "MNIST: 55,000 train / 5,000 validation (stratified) / the 10,000 test images")
+                  f"MNIST: the training images split {len(train):,} train / {len(valid):,} "
+                  "validation (11:1, stratified: rounding per class moves a few); the 10,000 "
+                  "test images to test")
 
 
 def _mnist_seed002(rng):
@@ -175,7 +177,8 @@ def _mnist_seed004(rng):
     sets = _classes(X_test, y_test, 10, 255, (("valid", valid), ("test", test)))
     return Splits(train, *sets, [str(d) for d in range(10)],
                   "MNIST as seed 004 split it: all 60,000 training images to train; the test "
-                  "images halved (stratified) into 5,000 validation and 5,000 test")
+                  f"images halved (stratified) into {len(valid):,} validation and {len(test):,} "
+                  "test")
 
 
 def _digits_folder(rng):

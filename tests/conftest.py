@@ -13,6 +13,7 @@ The fast tier (tiny nets and closed forms: every ``tests/test_fast_*.py`` and an
 """
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("quick", max_examples=100, deadline=None)
@@ -38,3 +39,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker("fast")
     # Fast tier first; otherwise the collection order is kept (sorted is stable).
     items.sort(key=lambda item: 0 if item.get_closest_marker("fast") else 1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_blas_thread():
+    """BLAS on one thread, as the CLI runs it (its --threads default). On a machine whose second
+    core is not really there, multi-threaded OpenBLAS makes a (1000 x 784) matrix-vector
+    product 80x slower, and the neuron model makes hundreds of them per batch."""
+    from threadpoolctl import threadpool_limits
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

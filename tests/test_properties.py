@@ -41,8 +41,13 @@ def assume_measurable_direction(case, u):
     """Preconditions of a directional numeric check, judged on the oracle (the reference), never
     on the model under test:
 
-    - signal: |<g, u>| >= 1e-3 * max(L, 1e-8). The central difference's rounding noise is about
-      1e-10 * L at h ~ 1e-5, so a smaller directional derivative cannot be measured to 1e-6.
+    - signal: |<g, u>| >= 1e-3 * max(S, 1e-8), S the size of the numbers the loss is computed
+      from. The central difference's rounding noise is about 1e-10 * S at h ~ 1e-5, so a smaller
+      directional derivative cannot be measured to 1e-6. S is L itself, except where L is a
+      small difference of large numbers: cross-entropy is logsumexp(z) - z_t, rounded on the
+      scale of max|z| (hypothesis found logits near 26 with L = 2.5e-8: the correct gradient
+      missed the bound by 2.1e-5); half-MSE squares a - t, rounded on the scale of
+      |a| * |a - t|.
     - resolution: the oracle's own central differences at h and h/2 agree to 1e-7 relative.
       Their gap estimates the truncation error (h^2/6 times the third directional derivative)
       of the step the check uses; where the curvature is so large (identity layers feeding a
@@ -52,8 +57,13 @@ def assume_measurable_direction(case, u):
     """
     oracle = case.build(REF)
     loss = oracle.loss(case.X, case.Y)
+    out = oracle.forward(case.X)
+    if case.loss == "cross_entropy":
+        scale = max(loss, float(np.max(np.abs(out))))
+    else:
+        scale = max(loss, float(np.max(np.abs(out) * np.abs(out - case.Y))))
     along_u = sum(float(np.sum(g * d)) for g, d in zip(oracle.gradient(case.X, case.Y), u))
-    assume(abs(along_u) >= 1e-3 * max(loss, 1e-8))
+    assume(abs(along_u) >= 1e-3 * max(scale, 1e-8))
     base = oracle.parameters()
     h = 1e-5 * max(1.0, max(float(np.max(np.abs(p))) for p in base))
 
