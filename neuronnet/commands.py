@@ -149,7 +149,7 @@ def _plots(directory, recipe, splits, result, test):
         if splits.train.n_features == 28 * 28:
             W = result.best_model.parameters()[0]
             paths.append(plots.weight_images(W, directory / f"{recipe.name}-weights.png",
-                                             title=f"{recipe.name}: first-layer weights"))
+                                             title=recipe.name))
     return paths
 
 

@@ -86,8 +86,10 @@ def learning_curves(history, path, title=""):
         from matplotlib.ticker import PercentFormatter
         acc_axes = axes[1]
         _plot_pair(acc_axes, epoch, curves, "train_accuracy", "valid_accuracy")
-        acc_axes.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        acc_axes.set_ylim(top=1.005)  # 100% is the ceiling: show it, and no room above it
+        acc_axes.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
+        # 100% is the ceiling: leave a sliver above it for the markers, never a tick past it.
+        low = acc_axes.get_ylim()[0]
+        acc_axes.set_ylim(low, 1.0 + 0.02 * (1.0 - low))
         acc_axes.set_ylabel("accuracy")
         acc_axes.set_title("accuracy")
     if title and accuracies:
