@@ -134,6 +134,18 @@ def test_read_idx_message_states_claim_and_holding(tmp_path):
         read_idx(path)
 
 
+def peak_bytes_while_refused(path, *words):
+    """The peak of Python-traced memory while read_idx refuses ``path`` with a DataError naming
+    the file and ``words``: a reader that allocated what the header claims would show here."""
+    tracemalloc.start()
+    try:
+        with raises_naming(path, *words):
+            read_idx(path)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 @pytest.mark.parametrize("gz", [False, True], ids=["raw", "gzip"])
 @pytest.mark.parametrize("shape", [(2**31, 28, 28), (2**32 - 1,) * 3, (2**31,)])
 def test_read_idx_huge_claim_fails_without_allocating(tmp_path, monkeypatch, shape, gz):
@@ -145,14 +157,7 @@ def test_read_idx_huge_claim_fails_without_allocating(tmp_path, monkeypatch, sha
         raise AssertionError("read_idx built an array from a file that cannot be valid")
 
     monkeypatch.setattr(np, "frombuffer", no_array)
-    tracemalloc.start()
-    try:
-        with raises_naming(path, "truncated"):
-            read_idx(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 8 * 2**20
+    assert peak_bytes_while_refused(path, "truncated") < 8 * 2**20
 
 
 def test_read_idx_gzip_bomb_stops_early(tmp_path):
@@ -167,14 +172,7 @@ def test_read_idx_gzip_bomb_stops_early(tmp_path):
             f.write(packer.compress(zeros))
         f.write(packer.flush())
     assert path.stat().st_size < 2**20
-    tracemalloc.start()
-    try:
-        with raises_naming(path, "7840 bytes", "more"):
-            read_idx(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 8 * 2**20
+    assert peak_bytes_while_refused(path, "7840 bytes", "more") < 8 * 2**20
 
 
 def gzipped_sample(kind):
