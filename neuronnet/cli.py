@@ -4,11 +4,14 @@
     neuronnet train RECIPE         train one model on a recipe, print a table and a test line
     neuronnet compare RECIPE       both models from one start, side by side
     neuronnet evaluate MODEL.npz   a saved model on its recipe's test split
+    neuronnet pitfalls [show|demo] the classic backprop bugs, explained and demonstrated
 """
 import argparse
+import os
 import sys
 
 from . import recipes
+from .pitfalls import cli as pitfalls_cli
 
 DESCRIPTION = """\
 neuronnet: a backpropagation network built one neuron object at a time, checked against an
@@ -134,6 +137,7 @@ def build_parser():
     evaluate.add_argument("--model", choices=["neuron", "reference"], default="neuron",
                           help="load it as the neuron model (default) or the reference")
     evaluate.add_argument("--plot", metavar="DIR", help="write the confusion matrix as a PNG")
+    pitfalls_cli.add_parser(commands)
     return parser
 
 
@@ -144,24 +148,40 @@ def main(argv=None):
     from . import commands
     try:
         with threadpool_limits(limits=args.threads, user_api="blas"):
-            _run(commands, args)
+            return _run(commands, args)
+    except BrokenPipeError:
+        # The reader went away (`neuronnet pitfalls | head`): not an error of ours. Point stdout
+        # at devnull so Python's own flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        # Ctrl-C outside the training loop (loading data, evaluating, plotting): nothing of the
+        # user's is half-written (saves are atomic); 130 = 128 + SIGINT, the shell convention.
+        print("neuronnet: interrupted", file=sys.stderr)
+        return 130
     except (ValueError, ImportError, OSError) as error:
         if args.debug:
             raise
-        print(f"neuronnet: error: {error}", file=sys.stderr)
+        print(f"neuronnet: error: {error} (--debug shows the traceback)", file=sys.stderr)
         return 2
-    return 0
 
 
 def _run(commands, args):
+    """Run the command; the exit status: 0 done, 1 training diverged, 130 interrupted."""
     if args.command == "train":
-        commands.train_recipe(args.recipe, model=args.model, seed=args.seed,
-                              options=_options(args), save=args.save, plot=args.plot,
-                              quiet=args.quiet, progress=sys.stderr.isatty())
+        run = commands.train_recipe(args.recipe, model=args.model, seed=args.seed,
+                                    options=_options(args), save=args.save, plot=args.plot,
+                                    quiet=args.quiet, progress=sys.stderr.isatty())
+        if run["result"].interrupted:
+            return 130
+        return 1 if run["result"].diverged else 0
     elif args.command == "compare":
         commands.compare_recipe(args.recipe, seed=args.seed, options=_options(args),
                                 progress=sys.stderr.isatty() and not args.quiet)
     elif args.command == "evaluate":
         commands.evaluate_file(args.model_file, model=args.model, plot=args.plot)
+    elif args.command == "pitfalls":
+        pitfalls_cli.run(args)
     else:
         commands.tour(seed=args.seed)
+    return 0

@@ -58,11 +58,16 @@ def _header(recipe, splits, model, out):
 def _table_row(row, classify):
     best = "*" if row.get("best") else " "
     if classify:
-        return (f"{row['epoch']:>6} {row['lr']:>9.3g} {row['train_loss']:>11.5f} "
-                f"{100 * row['train_accuracy']:>9.2f} {row['valid_loss']:>11.5f} "
+        return (f"{row['epoch']:>6} {row['lr']:>9.3g} {_loss(row['train_loss'])} "
+                f"{100 * row['train_accuracy']:>9.2f} {_loss(row['valid_loss'])} "
                 f"{100 * row['valid_accuracy']:>9.2f} {row['seconds']:>8.3f} {best}")
     return (f"{row['epoch']:>6} {row['lr']:>9.3g} {row['train_loss']:>11.3e} "
             f"{row['valid_loss']:>11.3e} {row['seconds']:>8.3f} {best}")
+
+
+def _loss(value):
+    """11 characters: fixed-point for ordinary losses, exponent form for a blown-up one."""
+    return f"{value:>11.5f}" if abs(value) < 1e4 else f"{value:>11.4e}"
 
 
 def _table_head(classify):
@@ -79,8 +84,12 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     dict with the TrainingResult, the test Evaluation, the splits and the wall time."""
     start = time.perf_counter()
     recipe = _recipe(name).with_options(**(options or {}))
+    # Everything that could fail after training is checked before it starts: no hour of
+    # training may be lost to a typo in --save or a missing plotting extra.
     if save is not None:
         _check_save_path(save)
+    if plot is not None:
+        _check_plot_dir(plot)
     split_rng, init_rng, order_rng = recipes.seeds(seed)
     splits = recipes.load(recipe.data, split_rng)
     net = build_model(model, recipe, splits, init_rng)
@@ -98,21 +107,26 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
 
     result = train(net, splits.train, splits.valid, rng=order_rng, progress=progress and not quiet,
                    on_epoch=show, **settings(recipe))
-    test = evaluate(result.best_model, splits.test)
-    wall = time.perf_counter() - start
     out(f"stopped: {result.stop_reason}")
-    out(_test_line(test, splits, result.best_epoch))
+    # After Ctrl-C the user wants out: no test pass (it could take a while), only the save.
+    test = None if result.interrupted else evaluate(result.best_model, splits.test)
+    if test is not None:
+        out(_test_line(test, splits, result.best_epoch))
+    wall = time.perf_counter() - start
     out(f"wall time {wall:.1f} s (training {result.timings['train']:.1f} s, evaluation "
         f"{result.timings['evaluate']:.1f} s); peak memory {peak_memory_mb():.0f} MB")
     if save is not None:
         from . import persistence
-        persistence.save(result.best_model, save, metadata={
-            "recipe": recipe.name, "seed": int(seed), "model": model,
-            "classes": ",".join(splits.classes), "best_epoch": int(result.best_epoch),
-            "test_loss": float(test.loss),
-            "test_accuracy": float(test.accuracy) if test.accuracy is not None else -1.0})
-        out(f"saved the best model (epoch {result.best_epoch}) to {save}")
-    if plot is not None:
+        metadata = {"recipe": recipe.name, "seed": int(seed), "model": model,
+                    "classes": ",".join(splits.classes), "best_epoch": int(result.best_epoch),
+                    "stop_reason": result.stop_reason}
+        if test is not None:
+            metadata.update(test_loss=float(test.loss), test_accuracy=(
+                float(test.accuracy) if test.accuracy is not None else -1.0))
+        persistence.save(result.best_model, save, metadata=metadata, history=result.history)
+        out(f"saved the best model (epoch {result.best_epoch}) and the history of "
+            f"{len(result.history['epoch'])} epochs to {save}")
+    if plot is not None and test is not None:
         for path in _plots(plot, recipe, splits, result, test):
             out(f"plot: {path}")
     return dict(result=result, test=test, splits=splits, recipe=recipe, wall=wall)
@@ -123,7 +137,7 @@ def _test_line(test, splits, best_epoch):
     if test.accuracy is None:
         return f"{where}: half-MSE {test.loss:.3e}"
     right = int(round(test.accuracy * len(splits.test)))
-    return (f"{where}: loss {test.loss:.4f}, accuracy {100 * test.accuracy:.2f}% "
+    return (f"{where}: loss {test.loss:.4g}, accuracy {100 * test.accuracy:.2f}% "
             f"({right}/{len(splits.test)})")
 
 
@@ -170,6 +184,8 @@ def compare_recipe(name, *, seed=0, options=None, progress=False, out=print):
         result = train(model, splits.train, splits.valid, rng=order_rng, progress=progress,
                        on_epoch=lambda row, m=model: snapshots.append(m.parameters()),
                        **settings(recipe))
+        if result.interrupted:  # Ctrl-C: stop here, do not go on to train the other model
+            raise KeyboardInterrupt
         runs[kind] = (result, snapshots, evaluate(result.best_model, splits.test))
     (mine, mine_params, mine_test), (ref, ref_params, ref_test) = runs["neuron"], runs["reference"]
     out(f"recipe {recipe.name}: {splits.description}")
@@ -241,6 +257,15 @@ def _recipe(name):
     if name not in recipes.RECIPES:
         raise ValueError(f"recipe: got {name!r}; expected one of {sorted(recipes.RECIPES)}")
     return recipes.RECIPES[name]
+
+
+def _check_plot_dir(directory):
+    from . import plots
+    path = Path(directory)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--plot: got {str(path)!r}, which is a file; expected a folder (it is "
+                         "created when missing)")
+    plots.check_available()
 
 
 def _check_save_path(path):

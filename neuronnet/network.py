@@ -175,7 +175,7 @@ class Network:
                     neuron.grad_weights = neuron.grad_weights * factor
                     neuron.grad_bias = neuron.grad_bias * factor
 
-    def fit(self, X, Y, *, epochs=1, batch_mode="minibatch", batch_size=32, optimizer="sgd",
+    def fit(self, X, Y, *, epochs=1, batch_mode="minibatch", batch_size=None, optimizer="sgd",
             lr=0.1, momentum=0.9, rng=None, shuffle=True):
         """Train for ``epochs`` epochs; returns each epoch's mean training loss.
 
@@ -187,7 +187,12 @@ class Network:
         X, Y = self._check_data(X, Y)
         epochs = check_positive_int("epochs", epochs)
         check_choice("batch_mode", batch_mode, batching.BATCH_MODES)
+        if batch_size is None:  # as scikit-learn's "auto": 32, or all the data when it is less
+            batch_size = min(32, X.shape[0])
         check_positive_int("batch_size", batch_size)
+        if batch_mode == "minibatch" and batch_size > X.shape[0]:
+            raise ValueError(f"batch_size: got {batch_size} for {X.shape[0]} samples; expected at "
+                             "most the number of samples (or batch_mode='full')")
         optimizer = get_optimizer(optimizer, lr, momentum)
         if shuffle:
             check_generator("rng", rng, "shuffle=True draws each epoch's order from it")

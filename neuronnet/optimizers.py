@@ -89,6 +89,8 @@ def get_optimizer(spec, lr=0.1, momentum=0.9):
     if isinstance(spec, Optimizer):
         return spec
     if isinstance(spec, str) and spec in OPTIMIZERS:
+        # momentum is checked even for SGD, which ignores it: a NaN there is still a mistake.
+        check_real("momentum", momentum, low=0.0, high=1.0, high_open=True)
         if spec == "sgd":
             return SGD(lr)
         return OPTIMIZERS[spec](lr, momentum)

@@ -46,6 +46,11 @@ def _figure(**kwargs):
     return figure
 
 
+def check_available():
+    """Raise MissingExtraError now, not after training, when matplotlib is missing."""
+    _figure()
+
+
 def _save(figure, path):
     """Write the figure to ``path`` as a PNG, atomically; returns ``path``."""
     write_atomically(path, lambda file: figure.savefig(file, format="png", dpi=DPI))

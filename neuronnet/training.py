@@ -133,12 +133,32 @@ def train(model, train_data, valid_data=None, *, rng, epochs=10, batch_mode="min
     train_eval_size = check_positive_int("train_eval_size", train_eval_size)
     eval_batch_size = check_positive_int("eval_batch_size", eval_batch_size)
 
+    # A dry forward pass of one sample: a model whose input or output width does not match the
+    # data fails here, naming X or Y, before any step (it changes no parameter).
+    model.output_and_loss(*train_data.batch(slice(0, 1)))
+    if valid_data is not None:
+        model.output_and_loss(*valid_data.batch(slice(0, 1)))
+
     n = len(train_data)
     if n > train_eval_size:
         train_eval = train_data.subset(np.sort(rng.choice(n, train_eval_size, replace=False)),
                                        name="train (evaluated subset)")
     else:
         train_eval = train_data
+    # Overflow warnings are silenced inside the loop: a diverging run is caught by the finite-
+    # loss check below, which says at which epoch and batch; numpy's warnings would repeat it
+    # without saying where.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _loop(model, train_data, valid_data, train_eval, rng, epochs, batch_mode,
+                     batch_size, optimizer, momentum, schedule, clip_norm, patience,
+                     eval_batch_size, progress, on_epoch)
+
+
+def _loop(model, train_data, valid_data, train_eval, rng, epochs, batch_mode, batch_size,
+          optimizer, momentum, schedule, clip_norm, patience, eval_batch_size, progress,
+          on_epoch):
+    """The epochs of :func:`train`, its arguments checked."""
+    n = len(train_data)
     classify = train_data.is_classification
     history = {key: [] for key in ("epoch", "lr", "step_loss", "train_loss", "valid_loss",
                                    "seconds")}
@@ -178,8 +198,7 @@ def train(model, train_data, valid_data=None, *, rng, epochs=10, batch_mode="min
             timings["train"] += seconds
             if diverged:
                 stop_reason = (f"diverged: the loss became {loss} at epoch {epoch}, batch {batch} "
-                               f"(last finite loss {last_finite}); kept the best model, "
-                               f"from epoch {best_epoch}")
+                               f"(last finite loss {last_finite}); {_kept(best_epoch)}")
                 break
 
             start = time.perf_counter()
@@ -199,7 +218,7 @@ def train(model, train_data, valid_data=None, *, rng, epochs=10, batch_mode="min
             if not math.isfinite(on_valid.loss):
                 diverged = True
                 stop_reason = (f"diverged: the evaluated loss became {on_valid.loss} after "
-                               f"epoch {epoch}; kept the best model, from epoch {best_epoch}")
+                               f"epoch {epoch}; {_kept(best_epoch)}")
                 break
             row["best"] = on_valid.loss < best_loss
             if row["best"]:
@@ -212,13 +231,20 @@ def train(model, train_data, valid_data=None, *, rng, epochs=10, batch_mode="min
                 break
     except KeyboardInterrupt:
         interrupted = True
-        stop_reason = (f"interrupted during epoch {epoch}, batch {batch}; kept the best model, "
-                       f"from epoch {best_epoch}")
+        # The live model may be mid-update (some neurons stepped, others not); the snapshot,
+        # taken between epochs, never is.
+        stop_reason = f"interrupted during epoch {epoch}, batch {batch}; {_kept(best_epoch)}"
 
     best_model = copy.deepcopy(model)  # a separate object: training `model` cannot touch it
     best_model.set_parameters(best_params)
     return TrainingResult(best_model, model, history, best_epoch, stop_reason, diverged,
                           interrupted, timings)
+
+
+def _kept(best_epoch):
+    if best_epoch == 0:
+        return "kept the initial weights (no epoch had finished)"
+    return f"kept the best model, from epoch {best_epoch}"
 
 
 def _check_dataset(name, data):

@@ -182,9 +182,10 @@ class MLP:
         if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
             check.fail("optimizer", repr(optimizer), f"one of {sorted(OPTIMIZERS)}")
         lr = check.real("lr", lr, 0.0)
+        momentum = check.real("momentum", momentum, 0.0, 1.0)  # checked even where unused
         if optimizer == "sgd":
             return OPTIMIZERS["sgd"](lr)
-        return OPTIMIZERS[optimizer](lr, check.real("momentum", momentum, 0.0, 1.0))
+        return OPTIMIZERS[optimizer](lr, momentum)
 
     def _step(self, X, Y, optimizer, clip_norm=None):
         """Forward, loss, backward, one update of every parameter; the loss before the update.
@@ -210,7 +211,7 @@ class MLP:
                 check.fail("clip_norm", "0.0", "a number > 0")
         return self._step(X, Y, self._optimizer(optimizer, lr, momentum), clip_norm)
 
-    def fit(self, X, Y, *, epochs=1, batch_mode="minibatch", batch_size=32, optimizer="sgd",
+    def fit(self, X, Y, *, epochs=1, batch_mode="minibatch", batch_size=None, optimizer="sgd",
             lr=0.1, momentum=0.9, rng=None, shuffle=True):
         """Train; returns each epoch's loss: the row-weighted mean of the losses measured
         before each step (for "sampled", over all n forwards), so it lags the parameters."""
@@ -218,7 +219,12 @@ class MLP:
         epochs = check.positive_int("epochs", epochs)
         if batch_mode not in BATCH_MODES:
             check.fail("batch_mode", repr(batch_mode), f"one of {list(BATCH_MODES)}")
+        if batch_size is None:                        # "auto": 32, or n when smaller
+            batch_size = min(32, X.shape[0])
         batch_size = check.positive_int("batch_size", batch_size)
+        if batch_mode == "minibatch" and batch_size > X.shape[0]:
+            check.fail("batch_size", f"{batch_size} for {X.shape[0]} samples",
+                       "at most the number of samples (or batch_mode='full')")
         step = self._optimizer(optimizer, lr, momentum)
         if shuffle:
             check.generator("rng", rng, "shuffle=True draws each epoch's order from it")

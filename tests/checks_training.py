@@ -73,3 +73,21 @@ def check_schedule_reachable_and_monotone(schedule, steps, base_lr, context=""):
              if rates[i] < rates[i - 1]]
     assert not rises, (f"schedule: the rate rises as the loss falls: at loss {rises[0][0]:.6g} "
                        f"it is {rises[0][1]}, just below it {rises[0][2]}{ctx}")
+
+
+def check_split_is_a_partition(parts, n, context=""):
+    """The parts of a split (index arrays: train, validation, test, ...) are disjoint and
+    together cover rows 0..n-1 once each: no test row is ever a training row (pitfall
+    test-is-training-copy), and no row is lost."""
+    parts = [np.asarray(p) for p in parts]
+    sizes = [len(p) for p in parts]
+    ctx = f"\n  {n} rows split into parts of sizes {sizes}{context}"
+    for i, a in enumerate(parts):
+        for j in range(i + 1, len(parts)):
+            shared = np.intersect1d(a, parts[j])
+            assert shared.size == 0, (f"split: parts {i} and {j} share {shared.size} rows, e.g. "
+                                      f"{shared[:5].tolist()}; expected disjoint parts{ctx}")
+    everything = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    assert np.array_equal(np.sort(everything), np.arange(n)), (
+        f"split: the parts hold {everything.size} rows with {np.unique(everything).size} "
+        f"distinct ones; expected each of the {n} rows exactly once{ctx}")

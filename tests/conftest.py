@@ -5,6 +5,7 @@ strategies.budget):
 - ``CI`` set in the environment: hypothesis's built-in ``ci`` profile (derandomized, no deadline,
   no example database), so CI is deterministic.
 - ``HYPOTHESIS_PROFILE=thorough``: ten times the examples, for a long local run.
+- ``HYPOTHESIS_PROFILE=mutmut``: ten examples, no shrinking, for mutation testing.
 - otherwise ``quick`` (the default): random, no deadline (the neuron model is Python loops).
 ``HYPOTHESIS_PROFILE`` wins over ``CI`` when both are set.
 
@@ -14,11 +15,16 @@ The fast tier (tiny nets and closed forms: every ``tests/test_fast_*.py`` and an
 import os
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile("quick", max_examples=100, deadline=None)
 settings.register_profile("thorough", max_examples=1000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
+# Mutation testing (mutmut) runs the suite once per mutant: few examples, no shrinking (a
+# mutant only needs to be killed, not explained), derandomized so a run is repeatable.
+settings.register_profile("mutmut", max_examples=10, deadline=None, derandomize=True,
+                          database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                          suppress_health_check=list(HealthCheck))
 
 if os.environ.get("HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])

@@ -197,7 +197,8 @@ def test_losses_are_finite_and_non_negative(make, case, scale):
        mode=st.sampled_from(["online", "minibatch", "full", "sampled"]),
        optimizer=st.sampled_from(["sgd", "momentum", "nesterov"]))
 def test_no_mutation(make, case, seed, mode, optimizer):
-    checks.check_no_mutation(make, case, dict(epochs=2, batch_mode=mode, batch_size=3,
+    batch_size = min(3, case.X.shape[0])  # a minibatch larger than the data is refused
+    checks.check_no_mutation(make, case, dict(epochs=2, batch_mode=mode, batch_size=batch_size,
                                               optimizer=optimizer, lr=0.05), seed)
 
 
@@ -264,6 +265,12 @@ FIT = st.fixed_dictionaries({
 PARAMETER_BOUND = 10.0
 
 
+def fitted(case, fit):
+    """The drawn fit settings with a batch no larger than the case's data (fit refuses a
+    minibatch larger than the data)."""
+    return dict(fit, batch_size=min(fit["batch_size"], case.X.shape[0]))
+
+
 def assume_bounded_training(case, fit, seed):
     """Precondition of the trajectory tolerance, judged on the oracle: the run stays bounded
     (finite epoch losses, every parameter within 10 in absolute value at the end). A diverging
@@ -279,6 +286,7 @@ def assume_bounded_training(case, fit, seed):
 @settings(max_examples=budget(150))
 @given(case=training_cases(), fit=FIT, seed=seeds())
 def test_training_matches_the_reference(case, fit, seed):
+    fit = fitted(case, fit)
     assume_bounded_training(case, fit, seed)
     checks.check_training_matches(MINE, REF, case, fit, seed)
 
@@ -287,6 +295,7 @@ def test_training_matches_the_reference(case, fit, seed):
 @settings(max_examples=budget(50))
 @given(case=training_cases(), fit=FIT, seed=seeds())
 def test_training_is_bitwise_repeatable(make, case, fit, seed):
+    fit = fitted(case, fit)
     checks.check_training_repeatable(make, case, fit, seed)
 
 
@@ -294,6 +303,7 @@ def test_training_is_bitwise_repeatable(make, case, fit, seed):
 @settings(max_examples=budget(50))
 @given(case=training_cases(), fit=FIT, seed=seeds())
 def test_fit_is_the_contracts_sequence_of_steps(make, case, fit, seed):
+    fit = fitted(case, fit)
     assume_bounded_training(case, fit, seed)
     checks.check_fit_follows_contract(make, case, fit, seed)
 

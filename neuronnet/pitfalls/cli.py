@@ -1,0 +1,161 @@
+"""``neuronnet pitfalls``: the catalogue on the command line.
+
+    neuronnet pitfalls                       every pitfall: id, seed, what goes wrong
+    neuronnet pitfalls show ID               one pitfall in full: the bug, the fix, the property
+    neuronnet pitfalls demo ID [--plot DIR]  the buggy and the fixed component side by side
+
+``add_parser(subparsers)`` adds the subcommand to the program's parser; ``run(args, out)``
+carries it out, printing through ``out`` (the tests call both directly).
+"""
+import argparse
+import textwrap
+
+from .catalogue import CATALOGUE, PROPERTIES, get
+from .counterexamples import COUNTEREXAMPLES
+
+WIDTH = 96
+
+DESCRIPTION = """\
+The pitfall catalogue: the classic mistakes of hand-written backpropagation, found in the seed
+documents this project starts from. Each entry says what the code did, why it is wrong, what you
+see, and how the fix reads in this project's code; each bug has a buggy variant (a real
+component with the mistake put back) that the generic property tests catch.
+
+Without an action: the list. `show ID` explains one entry; `demo ID` trains or runs the buggy
+and the fixed component side by side on a small problem and prints the symptom.
+"""
+
+
+def _epilog():
+    return "pitfalls:\n" + "\n".join(
+        f"  {p.id:<28} " + textwrap.shorten(p.title, WIDTH - 31, placeholder=" ...")
+        for p in CATALOGUE)
+
+
+def add_parser(subparsers):
+    """The ``pitfalls`` subcommand, added to an argparse subparsers object."""
+    parser = subparsers.add_parser(
+        "pitfalls", help="the catalogue of classic backprop mistakes: list, show, demo",
+        description=DESCRIPTION, epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    actions = parser.add_subparsers(dest="pitfalls_action", metavar="ACTION")
+    parsers = {}
+    for action, summary, words in (
+            ("show", "one pitfall in full: the bug, the fix, the property that catches it",
+             "Explain one pitfall: the seed it comes from, what the code did, why it is wrong, "
+             "what you see, the buggy and the fixed code, and the generic property that catches "
+             "it with the counterexample hypothesis found."),
+            ("demo", "the buggy and the fixed component side by side on a small problem",
+             "Run the buggy variant and the real component on the same small problem (a few "
+             "seconds) and print the measure that shows the symptom: loss curves, "
+             "gradient-check errors, accuracies.")):
+        parsers[action] = actions.add_parser(
+            action, help=summary, description=textwrap.fill(words, WIDTH), epilog=_epilog(),
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        parsers[action].add_argument("pitfall_id", metavar="ID",
+                                     help="a pitfall id (see the list below)")
+    demo = parsers["demo"]
+    demo.add_argument("--plot", metavar="DIR",
+                      help="also write both curves into DIR/pitfall-ID.png (needs the 'plot' "
+                           "extra: matplotlib)")
+    demo.add_argument("--seed", type=int, default=0, help="the demo's seed (default 0)")
+    return parser
+
+
+def parse(argv):
+    """``argv`` parsed by a program with only the pitfalls subcommand (for the tests)."""
+    parser = argparse.ArgumentParser(prog="neuronnet")
+    add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(argv)
+
+
+def run(args, out=print):
+    """Carry out ``neuronnet pitfalls ...`` parsed into ``args``; returns what it showed."""
+    action = getattr(args, "pitfalls_action", None)
+    if action == "show":
+        return show(args.pitfall_id, out)
+    if action == "demo":
+        return demo(args.pitfall_id, getattr(args, "plot", None), getattr(args, "seed", 0), out)
+    return listing(out)
+
+
+def listing(out=print):
+    bugs = sum(p.kind == "bug" for p in CATALOGUE)
+    out(f"{len(CATALOGUE)} pitfalls: {bugs} bugs, each caught by a generic property, and "
+        f"{len(CATALOGUE) - bugs} quirks, pinned")
+    out(f"{'id':<28} {'seed':<9} {'kind':<6} what goes wrong")
+    for p in CATALOGUE:
+        kind = p.kind + ("*" if p.further else "")
+        out(f"{p.id:<28} {p.seeds:<9} {kind:<6} {p.title}")
+    out("(* found in the seeds beyond DESIGN.md's table)")
+    out("neuronnet pitfalls show ID    explains one; neuronnet pitfalls demo ID    shows it")
+    return CATALOGUE
+
+
+def _wrap(text, width):
+    # Never break "fine-tuning" or "(p - t)/n" apart: the words are quoted back in tests.
+    return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def _para(out, head, text):
+    out(f"{head}:")
+    for line in _wrap(text, WIDTH - 2):
+        out(f"  {line}")
+
+
+def show(pitfall_id, out=print):
+    from .docs import snippet, where
+    p = get(pitfall_id)
+    further = " (found beyond DESIGN.md's table)" if p.further else ""
+    out(f"{p.id}: {p.title}")
+    out(f"seed {p.seeds}; {p.kind}{further}; the variant replaces the {p.component}")
+    out("")
+    _para(out, "what the code did", p.did)
+    _para(out, "why it is wrong" if p.kind == "bug" else "what it means", p.why)
+    _para(out, "what you see", p.symptom)
+    _para(out, "the fix", p.fix)
+    if p.notes:
+        _para(out, "note", p.notes)
+    titles = (("the bug", "the fix, in the real code") if p.kind == "bug"
+              else ("the quirk", "the usual way, in the real code"))
+    for title, codes in zip(titles, (p.bug_code, p.fix_code)):
+        for code in codes:
+            out("")
+            out(f"{title} ({where(code)}):")
+            for line in snippet(code).splitlines():
+                out(f"    {line}")
+    out("")
+    verb = "caught by" if p.kind == "bug" else "pinned by"
+    for node in p.properties:
+        out(f"{verb} {node}")
+        for line in _wrap(PROPERTIES[node], WIDTH - 4):
+            out(f"    {line}")
+    found = COUNTEREXAMPLES.get(p.id)
+    if found is not None:
+        out("shrunk counterexample (hypothesis):")
+        for line in _wrap(found["line"], WIDTH - 4):
+            out(f"    {line}")
+        out(f"  fails with {found['finding']}")
+    out(f"see it: neuronnet pitfalls demo {p.id}")
+    return p
+
+
+def demo(pitfall_id, plot=None, seed=0, out=print):
+    from . import demo as demos
+    p = get(pitfall_id)
+    if plot is not None:
+        from ..plots import check_available
+        check_available()  # before the runs: MissingExtraError names the extra to install
+    result = demos.run(p.id, seed=seed)
+    out(f"{p.id}: {p.title}")
+    out(f"problem: {result.problem}")
+    for line in result.lines:
+        out(line)
+    better = "lower" if result.lower_is_better else "higher"
+    verdict = "the buggy variant is worse" if result.worse else "no difference shown"
+    out(f"{result.measure} ({better} is better): buggy {result.buggy:.4g}, fixed "
+        f"{result.fixed:.4g}: {verdict}")
+    if plot is not None:
+        out(f"plot: {demos.plot(result, plot)}")
+    return result

@@ -1,0 +1,156 @@
+"""docs/pitfalls.md, rendered from the catalogue:
+``python -m neuronnet.pitfalls.docs > docs/pitfalls.md``.
+
+The code snippets are read from the code itself (``inspect``), the buggy line from variants.py
+and the fixing line from the real module, so the page cannot drift from the code: a test
+(tests/test_pitfalls.py) compares the file with :func:`render`.
+"""
+import ast
+import importlib
+import inspect
+import textwrap
+
+from .catalogue import CATALOGUE, PROPERTIES
+from .counterexamples import COUNTEREXAMPLES
+
+
+def resolve(target):
+    """The object named ``"package.module:Qualified.name"``."""
+    module_name, _, qualname = target.partition(":")
+    obj = importlib.import_module(module_name)
+    for part in filter(None, qualname.split(".")):  # no name: the module itself
+        obj = getattr(obj, part)
+    return obj
+
+
+def _without_docstrings(source):
+    """``source`` (one def or class) without its docstrings: the code is the snippet; the
+    words are in the entry."""
+    tree = ast.parse(source)
+    drop = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None),
+                                                          ast.Constant) \
+                    and isinstance(first.value.value, str):
+                drop.update(range(first.lineno, first.end_lineno + 1))
+    lines = source.splitlines()
+    return "\n".join(line for number, line in enumerate(lines, 1) if number not in drop)
+
+
+def snippet(code):
+    """The lines a :class:`catalogue.Code` points at, dedented, docstrings left out."""
+    source = textwrap.dedent(inspect.getsource(resolve(code.target)))
+    source = _without_docstrings(source)
+    if code.start is not None:
+        lines = source.splitlines()
+        first = next((k for k, line in enumerate(lines) if code.start in line), None)
+        if first is None:
+            raise ValueError(f"{code.target}: no line contains {code.start!r}")
+        source = textwrap.dedent("\n".join(lines[first:first + (code.lines or len(lines))]))
+    return source.rstrip()
+
+
+def where(code):
+    """The file a snippet comes from, relative to the repository: neuronnet/losses.py."""
+    return code.target.partition(":")[0].replace(".", "/") + ".py"
+
+
+def _block(codes):
+    out = []
+    for code in codes:
+        name = code.target.partition(":")[2]
+        out += [f"`{where(code)}`" + (f", `{name}`:" if name else ":"), "", "```python",
+                snippet(code), "```", ""]
+    return out
+
+
+def _property_name(node):
+    return node.split("::")[1]
+
+
+def _caught_line(p):
+    found = COUNTEREXAMPLES.get(p.id)
+    if found is None:
+        return "(not recorded yet)"
+    return found["line"].replace("|", "\\|")
+
+
+def render():
+    """The whole of docs/pitfalls.md."""
+    bugs = [p for p in CATALOGUE if p.kind == "bug"]
+    quirks = [p for p in CATALOGUE if p.kind == "quirk"]
+    out = [
+        "# The pitfall catalogue",
+        "",
+        "<!-- Generated from neuronnet/pitfalls by `python -m neuronnet.pitfalls.docs > "
+        "docs/pitfalls.md`; tests/test_pitfalls.py checks that it is current. -->",
+        "",
+        "The mistakes every learner makes when writing backpropagation by hand, found in the "
+        "five seed documents (the coursework reports, blog posts and the Q&A this project "
+        "starts from): what each piece of code did, why it is wrong, what you see, and how a "
+        "test finds it. Each bug has a *buggy variant* in `neuronnet/pitfalls/variants.py`, a "
+        "real component of this project with the mistake put back in (the line is marked "
+        "`# BUG:`). `tests/test_pitfalls.py` runs the **generic** properties of the test suite "
+        "(the functions that guard the real code, not tests written for one bug) with the "
+        "variant swapped in; each must fail, and hypothesis shrinks the failure to the "
+        "counterexample shown. The same example, replayed on the real component, passes.",
+        "",
+        "`neuronnet pitfalls` lists the entries, `neuronnet pitfalls show ID` explains one, "
+        "`neuronnet pitfalls demo ID [--plot DIR]` runs the buggy and the fixed component "
+        "side by side.",
+        "",
+        "## Every bug, the property that caught it, and the shrunk counterexample",
+        "",
+        "| pitfall | seed | caught by | counterexample (hypothesis, shrunk) | the failure |",
+        "|---|---|---|---|---|",
+    ]
+    for p in bugs:
+        found = COUNTEREXAMPLES.get(p.id, {})
+        out.append(f"| [{p.id}](#{p.id}) | {p.seeds} | `{_property_name(p.caught_by[0])}` "
+                   f"| {_caught_line(p)} | {found.get('finding', '').replace('|', '/')} |")
+    out += ["", "## Quirks: not bugs, so a property pins what they do", "",
+            "| quirk | seed | pinned by |", "|---|---|---|"]
+    for p in quirks:
+        out.append(f"| [{p.id}](#{p.id}) | {p.seeds} | `{_property_name(p.pinned_by[0])}` |")
+    out += ["", "Entries marked *further* were found in the seeds while building the "
+            "catalogue, beyond the table of DESIGN.md.", ""]
+    for p in CATALOGUE:
+        out += _entry(p)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _entry(p):
+    further = ", further" if p.further else ""
+    out = [f"## {p.id}", "", f"*Seed {p.seeds}, {p.kind}{further}; the variant replaces "
+           f"{_article(p.component)}.* {p.title[0].upper()}{p.title[1:]}.", "",
+           f"**What the code did.** {p.did}", "", f"**Why it is wrong.** {p.why}"
+           if p.kind == "bug" else f"**What it means.** {p.why}", "",
+           f"**What you see.** {p.symptom}", "", f"**The fix.** {p.fix}", ""]
+    if p.notes:
+        out += [f"**Note.** {p.notes}", ""]
+    if p.kind == "bug":
+        out += ["**The bug**, as a variant in project code:", ""] + _block(p.bug_code)
+        out += ["**The fix**, in the real code:", ""] + _block(p.fix_code)
+    else:
+        out += ["**The quirk**, in project code:", ""] + _block(p.bug_code)
+        out += ["**The usual way**, in the real code:", ""] + _block(p.fix_code)
+    verb = "Caught by" if p.kind == "bug" else "Pinned by"
+    for k, node in enumerate(p.properties):
+        lead = verb if k == 0 else "Also " + verb.lower()
+        out += [f"**{lead}** `{node}`: {PROPERTIES[node]}.", ""]
+    found = COUNTEREXAMPLES.get(p.id)
+    if found is not None:
+        out += ["**Shrunk counterexample** (hypothesis, derandomized): "
+                f"`{found['line']}`", "", f"fails with `{found['finding']}`", ""]
+    out += [f"**Demo:** `neuronnet pitfalls demo {p.id}`", ""]
+    return out
+
+
+def _article(noun):
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+if __name__ == "__main__":
+    print(render(), end="")
