@@ -7,6 +7,12 @@ was expected):
 - ``read_idx`` and ``load_mnist``: MNIST in LeCun's IDX format, gzipped or raw.
 - ``load_image_folder``: the coursework's layout, ``root/<class>/<image>.png``.
 
+Nothing a file claims is believed before it is checked: an IDX header's sizes against the bytes
+that follow, an image's size (from its header, before any pixel is decoded) against
+MAX_IMAGE_BYTES. A file of a few hundred bytes cannot make a reader allocate gigabytes, and a
+damaged file gives a DataError, never another exception (tests/test_fuzz_readers.py feeds
+them fuzzed bytes).
+
 Generators and preparation: ``make_sin`` (seed 000's regression task), ``split_indices`` (seeded
 train/valid/test splits, stratified when given labels), ``stratified_split`` (the two-way split
 the iris comparison uses), ``one_hot``, ``scale_to_unit`` (pixels to [0, 1], a batch at a time)
@@ -15,10 +21,13 @@ and ``min_max_scale`` (features to [0, 1] with training statistics only).
 Random state comes only from a ``numpy.random.Generator`` passed in, never from numpy's global
 state, so that a seed given once reproduces every split and every draw.
 """
+import contextlib
 import csv
 import gzip
 import math
 import numbers
+import struct
+import warnings
 import zlib
 from pathlib import Path
 
@@ -42,34 +51,74 @@ class DataError(ValueError):
 
 def load_iris(path=None):
     """Fisher's iris: X (150, 4) float64 features, y (150,) int class indices, and the class
-    names (sorted). Reads a CSV with a header row and the species name in the last column."""
+    names (sorted). Reads a UTF-8 CSV with a header row and the species name in the last column.
+    """
     path = Path(path) if path is not None else DATA_DIR / "iris.csv"
     if not path.is_file():
         raise DataError(f"{path}: the file does not exist (or is not a file); expected the iris "
                         "CSV (shipped as data/iris.csv)")
+    try:
+        # Hazard: without encoding=, open() decodes with the locale's encoding, so the same
+        # file would read differently on another machine. The CSV is UTF-8 (ASCII, in fact).
+        with path.open(newline="", encoding="utf-8") as f:
+            features, names = _read_iris_rows(path, csv.reader(f))
+    # Hazard: the text is decoded lazily, a block at a time, as the csv reader asks for lines;
+    # so a byte that is not UTF-8 (a binary file, a Latin-1 or UTF-16 export) surfaces here, from
+    # inside the loop over rows, not from open().
+    except UnicodeDecodeError as error:
+        raise DataError(f"{path}: byte 0x{error.object[error.start]:02x} is not UTF-8 text "
+                        f"({error.reason}); expected a UTF-8 CSV file") from None
+    except OSError as error:
+        raise DataError(f"{path}: the file could not be read ({type(error).__name__}: "
+                        f"{error})") from error
+    X = np.array(features, dtype=np.float64)
+    if X.size == 0 or not np.isfinite(X).all():
+        raise DataError(f"{path}: expected at least one row of finite numbers")
+    # Hazard: np.unique(names) would first build a fixed-width unicode array as wide as the
+    # longest name for every row: one 100,000-character name in a 1,000-row file would cost
+    # 400 MB. Sorting the distinct names as Python strings costs what the names cost.
+    classes = sorted(set(names))
+    index = {name: k for k, name in enumerate(classes)}
+    y = np.array([index[name] for name in names], dtype=np.int64)
+    return X, y, classes
+
+
+def _read_iris_rows(path, rows):
+    """(features, names): four floats and a species name per data row of the csv reader."""
     features, names = [], []
-    with path.open(newline="") as f:
-        rows = csv.reader(f)
+    try:
         header = next(rows, None)
         if header is None or len(header) != 5:
             raise DataError(f"{path}: got header {header!r}; expected 4 feature columns and "
                             "a species column")
-        for line_no, row in enumerate(rows, start=2):
-            if not row:
-                continue
-            if len(row) != 5:
-                raise DataError(f"{path}, line {line_no}: got {len(row)} fields; expected 5")
-            try:
-                features.append([float(v) for v in row[:4]])
-            except ValueError:
-                raise DataError(f"{path}, line {line_no}: got {row[:4]!r}; expected four "
-                                "numbers") from None
-            names.append(row[4])
-    X = np.array(features, dtype=np.float64)
-    if X.size == 0 or not np.isfinite(X).all():
-        raise DataError(f"{path}: expected at least one row of finite numbers")
-    classes, y = np.unique(names, return_inverse=True)
-    return X, y, [str(c) for c in classes]
+        for row in rows:
+            if row:                          # blank lines are skipped
+                features.append(_iris_features(path, rows.line_num, row))
+                names.append(row[4])
+    # Hazard: the csv module refuses a field longer than csv.field_size_limit() (131,072
+    # characters) with its own csv.Error; no iris number or name is anywhere near that long.
+    except csv.Error as error:
+        raise DataError(f"{path}, line {rows.line_num}: not a readable CSV row ({error})") \
+            from None
+    return features, names
+
+
+def _iris_features(path, line_no, row):
+    """The four numbers of one row, or DataError naming the line."""
+    if len(row) != 5:
+        raise DataError(f"{path}, line {line_no}: got {len(row)} fields; expected 5")
+    # Python's csv module (3.11+) passes NUL characters through; one here means a binary file
+    # or UTF-16 text, and numpy would silently drop it from the end of a species name.
+    if any("\0" in field for field in row):
+        raise DataError(f"{path}, line {line_no}: holds a NUL character; expected plain text "
+                        "(is the file binary, or saved as UTF-16?)")
+    if not row[4]:
+        raise DataError(f"{path}, line {line_no}: the species name is empty; expected a name")
+    try:
+        return [float(v) for v in row[:4]]
+    except ValueError:
+        raise DataError(f"{path}, line {line_no}: got {row[:4]!r}; expected four "
+                        "numbers") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -86,6 +135,10 @@ IDX_DTYPES = {
     0x0E: np.dtype(">f8"),
 }
 GZIP_MAGIC = b"\x1f\x8b"
+# The header's ndim is one byte (up to 255), but numpy arrays have at most 32 dimensions in
+# numpy 1.x (64 in 2.x); a header beyond that could only fail later, inside reshape, with
+# numpy's own ValueError. MNIST uses 1 and 3.
+MAX_IDX_DIMENSIONS = 32
 # The decompressed stream is read this many bytes at a time, so that a lying header (or a gzip
 # "bomb") costs at most one chunk beyond the size the header promised.
 CHUNK_BYTES = 1 << 20
@@ -166,14 +219,24 @@ def _read_idx_header(stream, path):
         known = ", ".join(f"0x{c:02X}" for c in IDX_DTYPES)
         raise DataError(f"{path}: bad magic: unknown element type code 0x{code:02X}; expected "
                         f"one of {known}")
-    if ndim < 1:
-        raise DataError(f"{path}: bad magic: the header says 0 dimensions; expected at least 1")
+    if not 1 <= ndim <= MAX_IDX_DIMENSIONS:
+        raise DataError(f"{path}: bad magic: the header says {ndim} dimensions; expected 1 to "
+                        f"{MAX_IDX_DIMENSIONS}")
     sizes = stream.read(4 * ndim)
     if len(sizes) < 4 * ndim:
         raise DataError(f"{path}: truncated header: {ndim} dimensions need {4 * ndim} bytes of "
                         f"sizes but only {len(sizes)} follow the magic")
     shape = tuple(int.from_bytes(sizes[4 * i:4 * i + 4], "big") for i in range(ndim))
-    return IDX_DTYPES[code], shape, 4 + 4 * ndim
+    dtype = IDX_DTYPES[code]
+    # Hazard: a size of 0 makes the payload empty, so every size check passes, yet numpy
+    # refuses (with its own ValueError) any shape whose other sizes multiply past what an
+    # index can address, e.g. (0, 2**32 - 1, 2**32 - 1, 2**32 - 1).
+    # (Without a 0 the size checks below refuse such a claim first: no file holds it.)
+    if 0 in shape and math.prod(max(n, 1) for n in shape) * dtype.itemsize \
+            > np.iinfo(np.intp).max:
+        raise DataError(f"{path}: bad header: the sizes {shape} multiply beyond what numpy "
+                        "can index; expected an array shape")
+    return dtype, shape, 4 + 4 * ndim
 
 
 def _read_exactly(stream, n_bytes, path, claim):
@@ -320,29 +383,135 @@ def load_image_folder(root):
     return X, np.array(y, dtype=np.int64), [p.name for p in class_dirs], (h, w)
 
 
+# The largest image a class folder may hold, in decoded bytes, checked from the file's header
+# before any pixel is decoded. 16 MiB is a 4096x4096 greyscale image: a 16-million-input
+# network, far beyond anything this project trains (MNIST is 784). Without the check, a PNG of a
+# few hundred bytes can claim 50000x50000 pixels, and Pillow's own decompression-bomb guard only
+# warns below 89 million pixels and refuses above twice that.
+MAX_IMAGE_BYTES = 2**24
+# An image file is read whole before it is decoded (see _read_image_file): no format this reader
+# meets stores a 16 MiB image in more than twice that.
+MAX_IMAGE_FILE_BYTES = 2 * MAX_IMAGE_BYTES
+
+
+def _image_errors():
+    """What Pillow and imageio raise for a file that is not a readable image.
+
+    Pillow has a parser per format (PNG, BMP, GIF, TIFF, JPEG, ... and TGA, which has no magic
+    number, so any bytes may be taken for one), and each reports damage in its own way. Built
+    on demand: Pillow is imported only by the image-folder reader."""
+    import PIL.Image
+
+    return (
+        OSError,       # UnidentifiedImageError, "image file is truncated", decoder errors
+                       # ("broken data stream"); and imageio's own, for any error of Pillow's
+                       # Image.open (so the types below come from the later steps)
+        SyntaxError,   # Pillow's parsers' "not a PNG file", "broken PNG file (chunk ...)"
+        ValueError,    # header fields that disagree: unknown mode, palette size, a tile
+                       # outside the image, "not enough image data"
+        EOFError,      # a parser reading or seeking past the end (a frame that is not there)
+        struct.error,  # a fixed-size field unpacked from a read cut short
+        IndexError,    # ... or indexed past the end of a short read
+        KeyError,      # a TIFF directory missing a required tag
+        TypeError,     # a TIFF tag of the wrong type
+        AttributeError,  # imageio asks a palette image for its palette's mode, and a PNG of
+                         # colour type 3 without a PLTE chunk has no palette (None)
+        PIL.Image.DecompressionBombError,    # Pillow's own refusal: over 2x MAX_IMAGE_PIXELS
+        PIL.Image.DecompressionBombWarning,  # its warning, made an error while reading (below)
+    )
+
+
 def _read_grey_image(file):
-    """One file as a 2-D uint8 array, or DataError naming the file and what it holds."""
+    """One file as a 2-D uint8 array, or DataError naming the file and what it holds.
+
+    The header is read first (size, channels, pixel type) and the pixels decoded only when they
+    fit in MAX_IMAGE_BYTES: a file cannot make the reader allocate more than it really holds."""
     import imageio.v3 as iio             # imported here: only the image-folder reader needs it
 
     if file.is_dir():
         raise DataError(f"{file}: a folder inside a class folder; expected image files only")
-    try:
-        # plugin="pillow": PNG (and the other common formats) through Pillow only. Left to
-        # choose, imageio would try every plugin it has on a file Pillow cannot read (legacy
-        # DICOM, tifffile, ...), each with its own warnings and errors.
-        image = iio.imread(file, plugin="pillow")
-    # Hazard: Pillow raises many unrelated exception types for a file that is not an image
-    # (UnidentifiedImageError, OSError, ValueError, SyntaxError, ...). The broad catch is
-    # confined to this one call, so that a bug elsewhere is not disguised as bad data.
-    except Exception as error:
-        raise DataError(f"{file}: not a readable image ({type(error).__name__}: {error})") from None
-    if image.ndim != 2:
-        raise DataError(f"{file}: image of shape {image.shape}; expected a 2-D greyscale image "
-                        "(h, w) (colour images have a third axis of 3 or 4 channels)")
+    # Hazard: opening a named pipe (FIFO) blocks until someone writes to it: a reader that
+    # opened every name in the folder would hang forever on one.
+    if not file.is_file():
+        raise DataError(f"{file}: not a regular file (a pipe, socket or device?); expected "
+                        "image files only")
+    encoded = _read_image_file(file)
+    # plugin="pillow": PNG (and the other common formats) through Pillow only. Left to choose,
+    # imageio would try every plugin it has on a file Pillow cannot read (legacy DICOM,
+    # tifffile, ...), each with its own warnings and errors.
+    with _pillow_errors(file, "opening"):
+        image_file = iio.imopen(encoded, "r", plugin="pillow")
+    with image_file:
+        with _pillow_errors(file, "reading the header"):
+            header = image_file.properties()
+        _check_image_header(file, header.shape, header.dtype)
+        with _pillow_errors(file, "decoding"):
+            image = image_file.read()
+    if image.ndim != 2:                  # a multi-frame file whose first frame looked 2-D
+        raise DataError(f"{file}: image of shape {image.shape}; expected a 2-D greyscale image")
     if image.dtype != np.uint8:
         raise DataError(f"{file}: pixels of type {image.dtype}; expected 8-bit greyscale "
                         "(uint8)")
     return image
+
+
+def _read_image_file(file):
+    """The file's bytes, when there are at most MAX_IMAGE_FILE_BYTES of them.
+
+    Hazard: Pillow reads some chunks with ``fp.read(length)``, the length taken from the file,
+    and a real file's read(n) allocates n bytes before it knows how many there are: one
+    damaged PNG chunk length made a 312-byte file cost 80 MB (2 GB is possible). Reading the
+    file first and giving Pillow the bytes, whose reads return only what is there, bounds every
+    allocation by the file's real size."""
+    size = file.stat().st_size
+    if size > MAX_IMAGE_FILE_BYTES:
+        raise DataError(f"{file}: {size} bytes; expected an image file of at most "
+                        f"{MAX_IMAGE_FILE_BYTES} bytes (twice the largest image read)")
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise DataError(f"{file}: the file could not be read ({type(error).__name__}: "
+                        f"{error})") from error
+
+
+def _check_image_header(file, shape, dtype):
+    """Refuse, from the header alone, a colour image or one too large to decode."""
+    decoded_bytes = math.prod(shape) * dtype.itemsize
+    if decoded_bytes > MAX_IMAGE_BYTES:
+        raise DataError(f"{file}: the header claims an image of shape {tuple(shape)} "
+                        f"({decoded_bytes} bytes decoded); refusing images over "
+                        f"{MAX_IMAGE_BYTES} bytes (a 4096x4096 greyscale image)")
+    if len(shape) != 2:
+        raise DataError(f"{file}: image of shape {tuple(shape)}; expected a 2-D greyscale image "
+                        "(h, w) (colour images have a third axis of 3 or 4 channels)")
+
+
+@contextlib.contextmanager
+def _pillow_errors(file, step):
+    """Turn the errors of one Pillow step into a DataError naming the file and the step.
+
+    Only around calls into imageio/Pillow: a bug in this module is not disguised as bad data.
+    Pillow's DecompressionBombWarning (a header claiming more than Image.MAX_IMAGE_PIXELS) is
+    made an error here, so that such a file is refused before anything is decoded, not merely
+    warned about. (catch_warnings changes process-wide state; the readers are not threaded.)"""
+    import PIL.Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PIL.Image.DecompressionBombWarning)
+        try:
+            yield
+        except _image_errors() as error:
+            raise DataError(f"{file}: not a readable image ({step}: {_describe(error)})") \
+                from None
+
+
+def _describe(error):
+    """'Type: message', and the same of its cause: imageio reports every failure of Pillow's
+    Image.open as an OSError of its own whose message does not say what Pillow said."""
+    text = f"{type(error).__name__}: {error}"
+    if error.__cause__ is not None:
+        text += f"; from {type(error.__cause__).__name__}: {error.__cause__}"
+    return text
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,8 +8,13 @@ data/mnist-png) pin the known facts about them.
 import gzip
 import importlib.util
 import math
+import os
 import re
+import subprocess
+import sys
+import threading
 import tracemalloc
+import warnings
 import zlib
 
 import imageio.v3 as iio
@@ -106,6 +111,13 @@ CORRUPT = {
     "second byte nonzero": (b"\x00\x08" + GOOD[2:], "bad magic.*00 08"),
     "unknown type code": (GOOD[:2] + b"\x07" + GOOD[3:], "unknown element type code 0x07"),
     "ndim 0": (GOOD[:3] + b"\x00" + GOOD[4:], "0 dimensions"),
+    # numpy arrays have at most 32 (numpy 1.x) or 64 dimensions: with a zero size the payload
+    # is empty and every size check passes, so only the ndim bound stops numpy's own ValueError.
+    "ndim 65, sizes 0": (idx_header(0x08, (0,) * 65), "65 dimensions.*1 to 32"),
+    "ndim 255": (GOOD[:3] + b"\xff" + GOOD[4:], "255 dimensions"),
+    # Found by fuzzing: an empty array numpy cannot shape (its other sizes overflow an index).
+    "zero size beside huge ones": (idx_header(0x08, (0,) + (2**32 - 1,) * 3),
+                                   "sizes .* multiply beyond"),
     "sizes cut short": (GOOD[:10], "truncated header.*3 dimensions need 12 bytes"),
     "data cut short": (GOOD[:-1], "truncated.*12 bytes"),
     "data missing": (GOOD[:16], "truncated.*12 bytes"),
@@ -211,6 +223,26 @@ def test_read_idx_bad_crc(tmp_path):
     packed[-8] ^= 0x01                                      # first byte of the CRC32 trailer
     path = write(tmp_path / "crc.idx.gz", bytes(packed))
     with raises_naming(path, "gzip"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("layout", ["two members", "three members, one empty",
+                                    "zero padding after"])
+def test_read_idx_concatenated_gzip_members(tmp_path, layout):
+    """A gzip file may hold several members one after another (``cat a.gz b.gz``) and end in
+    zero padding (tape blocks); the reader takes the stream they make together."""
+    array = sample(np.int16, (6, 5))
+    raw = idx_bytes(array)
+    packed = {"two members": gzip.compress(raw[:11]) + gzip.compress(raw[11:]),
+              "three members, one empty": (gzip.compress(raw[:20]) + gzip.compress(b"")
+                                           + gzip.compress(raw[20:])),
+              "zero padding after": gzip.compress(raw) + bytes(64)}[layout]
+    np.testing.assert_array_equal(read_idx(write(tmp_path / "a.idx.gz", packed)), array)
+
+
+def test_read_idx_garbage_after_the_gzip_stream(tmp_path):
+    path = write(tmp_path / "a.idx.gz", gzip.compress(GOOD) + b"trailing junk")
+    with raises_naming(path, "gzip stream is corrupt"):
         read_idx(path)
 
 
@@ -392,6 +424,141 @@ def test_image_folder_missing_or_empty_root(tmp_path):
         load_image_folder(tmp_path / "flat")
     with raises_naming(tmp_path / "flat" / "a.png", "not a folder"):
         load_image_folder(tmp_path / "flat" / "a.png")
+
+
+def png_claiming(width, height, bit_depth=8, colour_type=0, idat=None):
+    """A PNG whose IHDR claims ``width`` x ``height`` (with correct CRCs, so Pillow believes
+    it), followed by a little real deflate data and IEND: a few hundred bytes that claim an
+    image of any size."""
+    def chunk(kind, body):
+        return (len(body).to_bytes(4, "big") + kind + body
+                + zlib.crc32(kind + body).to_bytes(4, "big"))
+
+    ihdr = (width.to_bytes(4, "big") + height.to_bytes(4, "big")
+            + bytes([bit_depth, colour_type, 0, 0, 0]))
+    idat = zlib.compress(bytes(4096)) if idat is None else idat
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat)
+            + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Make any decoding of pixels fail the test: a refusal must come from the header."""
+    from PIL import ImageFile
+
+    def load(self):
+        raise AssertionError(f"pixels decoded for a {self.size} image that should have been "
+                             "refused from its header")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+
+
+@pytest.mark.parametrize("width, height, fragments", [
+    # Over twice Pillow's MAX_IMAGE_PIXELS (89,478,485): Pillow's own DecompressionBombError.
+    (100_000, 100_000, ["DecompressionBombError"]),
+    # Between once and twice that: Pillow only warns; the reader makes the warning an error.
+    (10_000, 10_000, ["DecompressionBombWarning"]),
+    # Under Pillow's limit but over the reader's 16 MiB: the reader's own refusal.
+    (5_000, 5_000, ["claims an image of shape \\(5000, 5000\\)", "16777216 bytes"]),
+    (4_097, 4_096, ["shape \\(4096, 4097\\)", "16781312 bytes"]),
+])
+def test_image_folder_refuses_a_huge_claim_from_the_header(tmp_path, no_decoding, width,
+                                                           height, fragments):
+    """A PNG of a few hundred bytes claiming a huge image is refused before any pixel is
+    decoded, with no warning left to escape."""
+    bad = tmp_path / "7" / "bomb.png"                 # alone: nothing else is decoded
+    bad.parent.mkdir()
+    bad.write_bytes(png_claiming(width, height))
+    assert bad.stat().st_size < 1000
+    with warnings.catch_warnings(record=True) as escaped:
+        warnings.simplefilter("always")
+        with raises_naming(bad, *fragments):
+            load_image_folder(tmp_path)
+    assert [str(w.message) for w in escaped] == []
+
+
+def test_image_folder_palette_png_without_a_palette(tmp_path):
+    """Found by fuzzing: a PNG of colour type 3 (palette) with no PLTE chunk; imageio asks for
+    the palette's mode and gets AttributeError. A DataError naming the file."""
+    bad = tmp_path / "c" / "nopalette.png"
+    bad.parent.mkdir()
+    bad.write_bytes(png_claiming(1, 1, bit_depth=1, colour_type=3))
+    with raises_naming(bad, "not a readable image", "AttributeError"):
+        load_image_folder(tmp_path)
+
+
+def test_image_folder_a_lying_chunk_length_costs_nothing(tmp_path):
+    """Found by fuzzing: one byte of a real 312-byte PNG changed so that its IDAT chunk claims
+    83,886,335 bytes. The image still decodes (the deflate stream ends first), but Pillow then
+    skips the rest of the chunk with fp.read(83 MB), and a real file's read(n) allocates n
+    bytes first. Read from bytes, the read costs what the file holds."""
+    real = (PNG_SET / "train" / "0" / "00001.png").read_bytes()
+    assert real[33:37] == b"\x00\x00\x00\xff" and real[37:41] == b"IDAT"
+    path = tmp_path / "c" / "liar.png"
+    path.parent.mkdir()
+    path.write_bytes(real[:33] + b"\x05" + real[34:])
+    tracemalloc.start()
+    try:
+        X, _, _, shape = load_image_folder(tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 2**20
+    assert shape == (28, 28)
+    np.testing.assert_array_equal(X, load_image_folder(PNG_SET / "train")[0][:1])
+
+
+def test_image_folder_refuses_a_file_too_large_to_be_an_image_it_reads(tmp_path):
+    """Checked from the size on disk, before the file is read (a sparse file: no disk used)."""
+    big = tmp_path / "c" / "big.png"
+    big.parent.mkdir()
+    with big.open("wb") as f:
+        f.truncate(data.MAX_IMAGE_FILE_BYTES + 1)
+    with raises_naming(big, f"{data.MAX_IMAGE_FILE_BYTES + 1} bytes", "at most"):
+        load_image_folder(tmp_path)
+
+
+def test_image_folder_reads_an_image_exactly_at_the_bound(tmp_path):
+    """4096x4096 greyscale is exactly MAX_IMAGE_BYTES: still read (the bound is not off by
+    one); one row more is refused (above)."""
+    image = np.zeros((4096, 4096), np.uint8)
+    image[::7, ::3] = 200
+    write_png(tmp_path / "a" / "big.png", image)
+    assert data.MAX_IMAGE_BYTES == 4096 * 4096
+    X, y, classes, shape = load_image_folder(tmp_path)
+    assert shape == (4096, 4096) and classes == ["a"]
+    np.testing.assert_array_equal(X[0], image.reshape(-1))
+
+
+def test_image_folder_colour_refused_from_the_header(tmp_path, no_decoding):
+    bad = write_png(tmp_path / "2" / "rgb.png", np.zeros((4, 4, 3), np.uint8))
+    with raises_naming(bad, "shape \\(4, 4, 3\\)", "greyscale"):
+        load_image_folder(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_image_folder_refuses_a_named_pipe_without_hanging(tmp_path):
+    """Opening a named pipe blocks until someone writes to it. The reader runs in a thread so
+    that a regression fails this test instead of hanging the suite."""
+    tiny_folder(tmp_path)
+    pipe = tmp_path / "7" / "x.png"
+    os.mkfifo(pipe)
+    outcome = []
+
+    def read():
+        try:
+            load_image_folder(tmp_path)
+        except DataError as error:
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():                            # blocked in open(): unblock it, then fail
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("load_image_folder blocked opening a named pipe")
+    assert len(outcome) == 1 and str(pipe) in str(outcome[0])
+    assert "not a regular file" in str(outcome[0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -670,3 +837,57 @@ def test_load_iris_errors(tmp_path):
     bad.write_text("a,b,c,d,species\n1,2,x,4,setosa\n")
     with raises_naming(bad, "line 2"):
         load_iris(bad)
+
+
+IRIS_HEADER = "sepal_length,sepal_width,petal_length,petal_width,species\n"
+
+
+@pytest.mark.parametrize("content, fragments", [
+    (IRIS_HEADER.encode() + b"5.1,3.5,1.4,0.2,s\xe9tosa\n", ["byte 0xe9", "not UTF-8"]),
+    ("\ufeff".encode("utf-16") + IRIS_HEADER.encode("utf-16-le"), ["0xff", "not UTF-8"]),
+    (IRIS_HEADER.encode() + b"1" * 200_000 + b",1,1,1,x\n", ["line 2", "field larger"]),
+    (IRIS_HEADER.encode() + b"5.1,3.5,1.4,0.2,setosa\x00\n", ["line 2", "NUL"]),
+    (IRIS_HEADER.encode() + b"5.1,3.5,1.4,0.2,\n", ["line 2", "species name is empty"]),
+    (b"", ["got header None"]),
+], ids=["latin-1", "utf-16", "huge field", "NUL", "no species", "empty file"])
+def test_load_iris_refuses_what_is_not_a_utf8_csv(tmp_path, content, fragments):
+    """Undecodable bytes surface from inside the row loop (text is decoded as the csv module
+    reads), and a field over csv.field_size_limit() raises csv.Error: both become DataError."""
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    with raises_naming(bad, *fragments):
+        load_iris(bad)
+
+
+def test_load_iris_one_long_name_costs_what_it_costs(tmp_path):
+    """1,000 rows, one species name of 100,000 characters: np.unique on the names would build
+    a 1,000 x 100,000 unicode array (400 MB); the reader's memory stays near the file's size."""
+    long_name = "v" * 100_000
+    rows = [f"5.0,3.0,1.5,0.2,{'setosa' if i else long_name}" for i in range(1000)]
+    path = tmp_path / "long.csv"
+    path.write_text(IRIS_HEADER + "\n".join(rows) + "\n")
+    tracemalloc.start()
+    try:
+        X, y, classes = load_iris(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20
+    assert classes == ["setosa", long_name] and X.shape == (1000, 4)
+    assert y.tolist() == [1] + [0] * 999
+
+
+def test_load_iris_reads_utf8_whatever_the_locale(tmp_path):
+    """Species names outside ASCII read the same under any locale: the file is opened as
+    UTF-8, not with the locale's encoding. Checked in a child process whose locale encoding is
+    ASCII (the C locale, with Python's UTF-8 coercion and UTF-8 mode turned off)."""
+    path = tmp_path / "accents.csv"
+    path.write_bytes((IRIS_HEADER + "5.1,3.5,1.4,0.2,s\u00e9tosa\n").encode("utf-8"))
+    env = dict(os.environ, LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0",
+               PYTHONIOENCODING="utf-8")
+    child = subprocess.run(
+        [sys.executable, "-c", "import locale, sys; from neuronnet.data import load_iris; "
+         "print(locale.getpreferredencoding(False), load_iris(sys.argv[1])[2])", str(path)],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=60)
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.split() == ["ANSI_X3.4-1968", "['s\u00e9tosa']"]
