@@ -244,7 +244,14 @@ def test_dataset_refuses_bad_input(kwargs, words):
     (dict(momentum=1.0), "momentum"),
     (dict(clip_norm=0.0), "clip_norm"),
     (dict(patience=0), "patience"),
+    (dict(momentum=-0.1), "momentum"),
+    (dict(momentum=float("nan")), "momentum"),
+    (dict(lr=float("inf")), "lr"),
+    (dict(train_eval_size=0), "train_eval_size"),
+    (dict(eval_batch_size=0), "eval_batch_size"),
+    (dict(epochs=1.5), "epochs"),
     (dict(rng=np.random.RandomState(0)), "rng"),
+    (dict(rng=None), "rng"),
     (dict(schedule=("cosine",)), "schedule"),
 ])
 def test_train_refuses_bad_settings_before_any_step(kwargs, words):
@@ -253,7 +260,7 @@ def test_train_refuses_bad_settings_before_any_step(kwargs, words):
     before = model.parameters()
     settings = dict(rng=np.random.default_rng(0), epochs=2, batch_size=4)
     settings.update(kwargs)
-    with pytest.raises(ValueError, match=words):
+    with pytest.raises(ValueError, match=f"^{words}: got "):  # the name first, as itself
         train(model, data, data, **settings)
     assert_params("parameters after a refused call", model.parameters(), before, None)
 
@@ -263,3 +270,85 @@ def test_train_refuses_mismatched_validation_data():
         train(make("neuron"), blobs(1), blobs(2, n_features=4), rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="train_data"):
         train(make("neuron"), np.zeros((3, 3)), None, rng=np.random.default_rng(0))
+
+
+def test_train_refuses_a_non_dataset_and_names_it():
+    for name, args in (("train_data", (np.zeros((3, 3)), None)),
+                       ("valid_data", (blobs(1), np.zeros((3, 3))))):
+        with pytest.raises(ValueError, match=f"^{name}: got ndarray; expected a neuronnet"):
+            train(make("neuron"), *args, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="^dataset: got ndarray"):
+        evaluate(make("neuron"), np.zeros((3, 3)))
+
+
+def test_the_boundaries_of_the_settings_are_accepted():
+    data = blobs(13, n=8)
+    # a minibatch of all the data, a rate of 0, momentum just below 1: all legal
+    result = train(make("neuron"), data, data, rng=np.random.default_rng(0), epochs=1,
+                   batch_size=8, lr=0.0, momentum=0.999, optimizer="momentum")
+    assert result.history["epoch"] == [1]
+    assert result.history["train_loss"][0] == evaluate(make("neuron"), data).loss  # lr 0
+
+
+def test_train_defaults_are_the_documented_ones(capsys):
+    """train(model, data, rng=...) means: 10 epochs, minibatches of 32, SGD, lr 0.1, constant
+    rate, no clipping, no early stop, no progress bar."""
+    data = blobs(14, n=70)
+    implicit = train(make("neuron"), data, rng=np.random.default_rng(5))
+    explicit = train(make("neuron"), data, rng=np.random.default_rng(5), epochs=10,
+                     batch_mode="minibatch", batch_size=32, optimizer="sgd", lr=0.1,
+                     momentum=0.9, schedule=None, clip_norm=None, patience=None,
+                     train_eval_size=10000, eval_batch_size=1000, progress=False)
+    assert_params("parameters", implicit.model.parameters(), explicit.model.parameters(), None)
+    assert implicit.history["lr"] == [0.1] * 10
+    assert capsys.readouterr().err == ""  # no bar unless asked
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 7, 24, 1000])
+def test_evaluate_weights_each_chunk_by_its_rows(batch_size):
+    data = blobs(15, n=24)
+    for kind in ("neuron", "reference"):
+        model = make(kind)
+        X, Y = data.batch(slice(None))
+        output, loss = model.output_and_loss(X, Y)
+        result = evaluate(model, data, batch_size=batch_size)
+        assert_close(f"{kind}: loss over chunks of {batch_size}", result.loss, loss, 1e-12, 1e-14)
+        assert np.array_equal(result.predictions, output.argmax(axis=1))
+        assert result.accuracy == np.mean(output.argmax(axis=1) == data.labels)
+    regression = Dataset(data.X, targets=data.X[:, :2])
+    model = make("neuron", sizes=(3, 4, 2), loss="half_mse")
+    result = evaluate(model, regression, batch_size=batch_size)
+    assert result.accuracy is None
+    assert_close("regression outputs", result.predictions, model.forward(data.X), 1e-12, 1e-14)
+
+
+@pytest.mark.parametrize("make_schedule, name", [
+    (lambda: Constant(-0.1), "lr"), (lambda: Constant(float("nan")), "lr"),
+    (lambda: StepDecay(-1.0), "lr"), (lambda: StepDecay(0.1, factor=1.5), "factor"),
+    (lambda: StepDecay(0.1, factor=-0.5), "factor"), (lambda: StepDecay(0.1, every=0), "every"),
+    (lambda: LossThreshold(-0.1, [(0.1, 0.01)]), "lr"),
+])
+def test_schedules_refuse_bad_settings_by_name(make_schedule, name):
+    with pytest.raises(ValueError, match=f"^{name}: got "):
+        make_schedule()
+
+
+def test_schedule_boundaries():
+    assert StepDecay(0.1, factor=1.0, every=1).rate(5, None) == 0.1  # factor 1: constant
+    assert StepDecay(0.1, factor=0.0, every=1).rate(2, None) == 0.0
+    assert Constant(0.0).rate(1, None) == 0.0
+    schedule = LossThreshold(0.1, [(0.5, 0.01)])
+    assert schedule.rate(1, 0.5) == 0.1 and schedule.rate(1, 0.49) == 0.01  # strictly below
+    assert schedule.rate(1, float("nan")) == 0.1 and schedule.rate(1, float("inf")) == 0.1
+    assert LossThreshold(0.1, [(0.5, 0.1)]).rate(1, 0.1) == 0.1  # equal rates are allowed
+
+
+@pytest.mark.parametrize("kind", ["neuron", "reference"])
+def test_fit_defaults_are_the_documented_ones(kind):
+    """model.fit(X, Y, rng=...) means: 1 epoch of minibatches of min(32, n), SGD at lr 0.1."""
+    X, Y = blobs(16, n=40).batch(slice(None))
+    implicit, explicit = make(kind), make(kind)
+    implicit.fit(X, Y, rng=np.random.default_rng(1))
+    explicit.fit(X, Y, rng=np.random.default_rng(1), epochs=1, batch_mode="minibatch",
+                 batch_size=32, optimizer="sgd", lr=0.1, momentum=0.9, shuffle=True)
+    assert_params("parameters", implicit.parameters(), explicit.parameters(), None)
