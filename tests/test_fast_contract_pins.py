@@ -1,0 +1,49 @@
+"""Small pins of the contract (docs/semantics.md) that properties drawn at random rarely hit:
+exact kinks, rows of very different scales, dtypes and the teaching reprs. Each was a mutant
+that survived mutation testing (see docs/mutation.md)."""
+import numpy as np
+import pytest
+
+from neuronnet import Network
+from neuronnet.activations import ReLU
+from neuronnet.neuron import Neuron
+from reference import MLP
+from reference.activations import ReLU as RefReLU
+
+MODELS = [Network, MLP]
+
+
+def test_relu_derivative_at_exactly_zero_is_zero_in_both_models():
+    z = np.array([[-1.0, 0.0, 2.0]])
+    assert np.array_equal(ReLU().derivative_from_z(z), [[0.0, 0.0, 1.0]])
+    ref = RefReLU()
+    ref.forward(z)
+    assert np.array_equal(ref.backward(np.ones_like(z)), [[0.0, 0.0, 1.0]])
+
+
+@pytest.mark.parametrize("model", MODELS, ids=["neuron", "reference"])
+def test_cross_entropy_is_per_row_when_rows_differ_by_a_thousand(model):
+    # The max is subtracted per row: a max over the whole batch would underflow the first
+    # row's exponentials to 0 and take log(0).
+    net = model([1, 2], ["identity"], loss="cross_entropy", init="glorot_uniform",
+                rng=np.random.default_rng(0))
+    net.set_parameters([np.array([[0.0], [1.0]]), np.array([0.0, 0.0])])
+    X = np.array([[0.0], [1000.0]])  # logits [0, 0] and [0, 1000]
+    Y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    loss = net.loss(X, Y)
+    assert np.isfinite(loss) and abs(loss - np.log(2) / 2) < 1e-12
+    grads = net.gradient(X, Y)
+    assert all(np.isfinite(g).all() for g in grads)
+
+
+def test_a_neuron_keeps_float64_weights_whatever_it_is_given():
+    neuron = Neuron([1, 2, 3], 1)
+    assert neuron.weights.dtype == np.float64 and isinstance(neuron.bias, float)
+    assert neuron.velocity_weights.shape == (3,) and neuron.velocity_weights.dtype == np.float64
+
+
+def test_the_reprs_that_teach():
+    net = Network([4, 3, 2], ["tanh", "identity"], loss="cross_entropy",
+                  rng=np.random.default_rng(0))
+    assert repr(net) == ("Network([\n  Layer(3 x TanhNeuron(fan_in=4)),\n"
+                         "  Layer(2 x IdentityNeuron(fan_in=3))\n], loss=CrossEntropy())")
