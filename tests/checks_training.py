@@ -60,6 +60,8 @@ def check_schedule_reachable_and_monotone(schedule, steps, base_lr, context=""):
     for k, (threshold, rate) in enumerate(steps):
         lower = thresholds[k - 1] if k > 0 else 0.0
         loss = (lower + threshold) / 2
+        if not lower <= loss < threshold:  # adjacent floats (found by hypothesis): the midpoint
+            loss = lower                   # rounds up to threshold; lower itself is in range
         got = schedule.rate(2, loss)
         assert got == rate, (f"schedule: loss {loss} (below {threshold}, above {lower}) got rate "
                              f"{got}; expected {rate}: this branch is unreachable{ctx}")

@@ -352,3 +352,26 @@ def test_fit_defaults_are_the_documented_ones(kind):
     explicit.fit(X, Y, rng=np.random.default_rng(1), epochs=1, batch_mode="minibatch",
                  batch_size=32, optimizer="sgd", lr=0.1, momentum=0.9, shuffle=True)
     assert_params("parameters", implicit.parameters(), explicit.parameters(), None)
+
+
+def test_the_loop_clips_every_step_to_the_norm():
+    """With plain SGD a step moves the parameters by lr * g; clipped, ||lr * g|| <= lr * c."""
+    data = blobs(17, n=12)
+    for kind in ("neuron", "reference"):
+        model = make(kind)
+        before = model.parameters()
+        train(model, data, rng=np.random.default_rng(0), epochs=1, batch_mode="full",
+              optimizer="sgd", lr=0.1, clip_norm=1e-3)
+        moved = np.sqrt(sum(float(np.sum((a - b) ** 2))
+                            for a, b in zip(model.parameters(), before)))
+        assert 0 < moved <= 0.1 * 1e-3 * (1 + 1e-12), (kind, moved)
+
+
+def test_every_history_list_has_one_entry_per_epoch():
+    data = blobs(18, n=12)
+    result = train(make("neuron"), data, data, rng=np.random.default_rng(0), epochs=3,
+                   batch_size=4)
+    assert sorted(result.history) == sorted(["epoch", "lr", "step_loss", "train_loss",
+                                             "valid_loss", "seconds", "train_accuracy",
+                                             "valid_accuracy"])
+    assert all(len(values) == 3 for values in result.history.values()), result.history
