@@ -140,7 +140,8 @@ def wire(pitfall, node, real=False, variant=None):
 # --------------------------------------------------------------------------------------------
 # Reading hypothesis's falsifying example back
 # --------------------------------------------------------------------------------------------
-EXAMPLE = re.compile(r"Falsifying example: (\w+)\(\n(.*?)\n\)", re.S)
+EXAMPLE = re.compile(r"(?:Falsifying example|Failing test case): (\w+)\(\n(.*?)\n\)", re.S)
+# hypothesis renamed "Falsifying example" to "Failing test case" (6.170 has the new wording).
 DRAW = re.compile(r"Draw \d+(?: \(.*?\))?: (.*)", re.S)
 NAMESPACE = {"Case": Case, "array": np.array, "np": np, "nan": np.nan, "inf": np.inf,
              "float64": np.float64, "int64": np.int64}
