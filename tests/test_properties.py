@@ -240,7 +240,12 @@ def test_first_order_descent(make, case):
     gg = sum(float(np.sum(g * g)) for g in oracle.gradient(case.X, case.Y))
     # Measurable only when the first-order decrease lr ||g||^2 = 1e-7 ||g|| (the smallest step)
     # stands above the loss's rounding (~1e-15 L): ||g|| >= 1e-4 * max(L, 1e-8) suffices.
-    assume(np.sqrt(gg) >= 1e-4 * max(oracle.loss(case.X, case.Y), 1e-8))
+    loss = oracle.loss(case.X, case.Y)
+    assume(np.sqrt(gg) >= 1e-4 * max(loss, 1e-8))
+    # Not at a zero-residual minimum: there the quadratic term beats the linear one at every
+    # step the check tries (hypothesis found L = 1e-13, ||g|| = 6e-7: ratio 0.998 at the
+    # smallest step). Such an example says nothing about the gradient; the bound is unchanged.
+    assume(loss >= 1e-8)
     checks.check_first_order_descent(case.build(make), case.X, case.Y, case.describe())
 
 
