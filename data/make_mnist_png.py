@@ -30,7 +30,7 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 
-from neuronnet.data import DATA_DIR, load_mnist
+from neuronnet.io import load_mnist
 
 def first_per_class(labels, per_class):
     """Indices (10 * per_class,) of the first ``per_class`` images of each digit, in file order
@@ -99,7 +99,7 @@ def main(argv=None):
                         help="training images per digit (default 200)")
     parser.add_argument("--per-class-test", type=int, default=50,
                         help="test images per digit (default 50)")
-    parser.add_argument("--out", type=Path, default=DATA_DIR / "mnist-png",
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "mnist-png",
                         help="the folder to build (default data/mnist-png)")
     args = parser.parse_args(argv)
     for name, value in (("--per-class-train", args.per_class_train),

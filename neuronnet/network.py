@@ -2,13 +2,13 @@
 import numpy as np
 
 from . import batching
-from .activations import get_activation
+from .activations import ACTIVATIONS, get_activation
 from .initializers import INITIALIZERS
 from .layer import Layer
-from .losses import get_loss
+from .losses import LOSSES, get_loss
 from .optimizers import get_optimizer
 from .validation import (check_choice, check_generator, check_matrix, check_positive_int,
-                         check_positive_real, check_real)
+                         check_positive_real, check_real, fail)
 
 
 class Network:
@@ -65,6 +65,22 @@ class Network:
     @property
     def n_outputs(self):
         return self.layers[-1].fan_out
+
+    @property
+    def activation_names(self):
+        """One registered activation name per layer: what a model file stores. A component
+        that is not the registered class of its name (a subclass, a pitfall variant) has no
+        name a file could keep, since it would load back as the standard class: ValueError."""
+        for l, layer in enumerate(self.layers):
+            for neuron in getattr(layer, "neurons", [layer]):
+                _check_registered(f"layer {l}'s activation", neuron.activation, ACTIVATIONS)
+        return [layer.activation.name for layer in self.layers]
+
+    @property
+    def loss_name(self):
+        """The registered name of the loss (ValueError for a non-standard one, as above)."""
+        _check_registered("the loss", self.loss_function, LOSSES)
+        return self.loss_function.name
 
     # --- forward and backward --------------------------------------------------------------
     def forward(self, X):
@@ -248,3 +264,10 @@ def _check_activations(activations, n_layers):
                              f"{n_layers}, one per layer of neurons")
         return [get_activation(a) for a in activations]
     return [get_activation(activations)] * n_layers
+
+
+def _check_registered(what, component, registry):
+    name = getattr(component, "name", None)
+    if registry.get(name) is not type(component):
+        fail(f"model: {what}", f"a {type(component).__name__} named {name!r}",
+             f"one of the standard {sorted(registry)}")

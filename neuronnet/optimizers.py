@@ -9,6 +9,8 @@ optimizer object serves every neuron.
 The expressions are written in one fixed order, ``mu * v - lr * g`` and so on, and
 ``reference/`` writes them in the same order, so the two models round identically.
 """
+import copy
+
 from .validation import check_real
 
 
@@ -20,6 +22,13 @@ class Optimizer:
 
     def step(self, w, g, v):
         raise NotImplementedError
+
+    def with_lr(self, lr):
+        """A copy that steps at rate ``lr``, the rest unchanged (the training loop sets each
+        epoch's scheduled rate this way)."""
+        other = copy.copy(self)
+        other.lr = check_real("lr", lr, low=0.0)
+        return other
 
     def __repr__(self):
         return f"{type(self).__name__}(lr={self.lr})"

@@ -1,8 +1,16 @@
 """Argument checks shared by the package. Every error names the argument, what it got and what
-was expected, and is raised before any work starts."""
+was expected, and is raised before any work starts: ``name: got X; expected Y``, formatted by
+:func:`fail`. A value of the wrong type is a ``TypeError``; a value of the right type that is
+out of range, a ``ValueError``."""
 import numbers
 
 import numpy as np
+
+
+def fail(name, got, expected, error=ValueError):
+    """Raise ``error("name: got <got>; expected <expected>")``: the one format of the package's
+    argument errors. ``got`` is a description ("an array of shape (3,)") or a value's repr."""
+    raise error(f"{name}: got {got}; expected {expected}")
 
 
 def check_positive_int(name, value):

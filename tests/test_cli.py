@@ -6,8 +6,11 @@ import sys
 import numpy as np
 import pytest
 
-from neuronnet import commands, recipes
-from neuronnet.cli import main
+from neuronnet.app import recipe_data, recipes
+from neuronnet.app.compare_command import compare_recipe
+from neuronnet.app.models import build_model
+from neuronnet.app.tour import tour
+from neuronnet.app.cli import main
 
 
 def run(argv, capsys):
@@ -50,7 +53,7 @@ def test_save_then_evaluate_reproduces_the_test_result(tmp_path, capsys):
 
 
 def test_compare_shows_the_models_agree(capsys):
-    result = commands.compare_recipe("iris", seed=1, options={"epochs": 6}, out=lambda _: None)
+    result = compare_recipe("iris", seed=1, options={"epochs": 6}, out=lambda _: None)
     assert len(result["rows"]) == 6
     for row in result["rows"]:
         # Trajectory tolerance (parameters are O(1)): DESIGN's 1e-10 * s.
@@ -108,12 +111,12 @@ def test_help_lists_every_recipe(capsys):
 ])
 def test_every_recipe_has_its_data(name, sizes):
     recipe = recipes.RECIPES[name]
-    splits = recipes.load(recipe.data, np.random.default_rng(0))
+    splits = recipe_data.load(recipe.data, np.random.default_rng(0))
     got = (len(splits.train), len(splits.valid), len(splits.test))
     # A stratified split rounds each class's share, so a part may be off by one per class.
     slack = splits.train.n_classes if splits.train.is_classification else 0
     assert all(abs(g - s) <= slack for g, s in zip(got, sizes)) and sum(got) == sum(sizes), got
-    layer_sizes = recipes.layer_sizes(recipe, splits)
+    layer_sizes = build_model("neuron", recipe, splits, np.random.default_rng(0)).layer_sizes
     assert layer_sizes[0] == splits.train.n_features == splits.test.n_features
     assert layer_sizes[-1] == splits.train.n_outputs
     if splits.train.is_classification:
@@ -135,8 +138,8 @@ def test_full_mnist_training_stays_under_400_mb():
 
 def test_the_tour_runs_on_shipped_data():
     lines = []
-    commands.tour(seed=0, out=lines.append)
+    tour(seed=0, out=lines.append)
     text = "\n".join(lines)
-    assert "largest parameter difference after 40 epochs" in text
+    assert "largest parameter difference after 200 epochs" in text
     assert re.search(r"half-MSE [\d.e-]+", text) and re.search(r"accuracy [\d.]+% \(\d+/500\)",
                                                                 text)

@@ -1,4 +1,4 @@
-"""The data readers, generators and splits (neuronnet/data.py) and the shipped data.
+"""The data readers (neuronnet/io), the generators and splits (neuronnet/training) and the shipped data.
 
 Every reader test writes its own small files into ``tmp_path``; the IDX writer below is written
 independently of the package's reader (its own table of type codes), so a wrong table in the
@@ -21,9 +21,11 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from neuronnet import data
-from neuronnet.data import (DATA_DIR, DataError, load_image_folder, load_iris, load_mnist,
-                            make_sin, read_idx, scale_to_unit, split_indices)
+from neuronnet.io import (DataError, data_dir, idx, image_folder, load_image_folder, load_iris,
+                          load_mnist, read_idx)
+from neuronnet.training import make_sin, split_indices
+
+DATA_DIR = data_dir()
 
 # --------------------------------------------------------------------------------------------
 # A tiny IDX writer (the format: 00 00, type code, ndim, ndim big-endian uint32 sizes, data)
@@ -92,7 +94,7 @@ def test_read_idx_detects_gzip_from_content_not_name(tmp_path):
 
 def test_read_idx_reads_across_chunks(tmp_path, monkeypatch):
     """A payload many chunks long is reassembled in order (small chunks force the loop)."""
-    monkeypatch.setattr(data, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(idx, "CHUNK_BYTES", 7)
     array = sample(np.int32, (10, 9))
     for gz in (False, True):
         np.testing.assert_array_equal(read_idx(write(tmp_path / "a", idx_bytes(array), gz)),
@@ -295,7 +297,7 @@ def write_mnist(folder, n_train=6, n_test=4, gz=True, **override):
     }
     arrays.update(override)
     for key, array in arrays.items():
-        name = data.MNIST_FILES[key] + (".gz" if gz else "")
+        name = idx.MNIST_FILES[key] + (".gz" if gz else "")
         write(folder / name, idx_bytes(array), gz)
     return arrays
 
@@ -513,8 +515,8 @@ def test_image_folder_refuses_a_file_too_large_to_be_an_image_it_reads(tmp_path)
     big = tmp_path / "c" / "big.png"
     big.parent.mkdir()
     with big.open("wb") as f:
-        f.truncate(data.MAX_IMAGE_FILE_BYTES + 1)
-    with raises_naming(big, f"{data.MAX_IMAGE_FILE_BYTES + 1} bytes", "at most"):
+        f.truncate(image_folder.MAX_IMAGE_FILE_BYTES + 1)
+    with raises_naming(big, f"{image_folder.MAX_IMAGE_FILE_BYTES + 1} bytes", "at most"):
         load_image_folder(tmp_path)
 
 
@@ -524,7 +526,7 @@ def test_image_folder_reads_an_image_exactly_at_the_bound(tmp_path):
     image = np.zeros((4096, 4096), np.uint8)
     image[::7, ::3] = 200
     write_png(tmp_path / "a" / "big.png", image)
-    assert data.MAX_IMAGE_BYTES == 4096 * 4096
+    assert image_folder.MAX_IMAGE_BYTES == 4096 * 4096
     X, y, classes, shape = load_image_folder(tmp_path)
     assert shape == (4096, 4096) and classes == ["a"]
     np.testing.assert_array_equal(X[0], image.reshape(-1))
@@ -792,35 +794,7 @@ def test_split_indices_rejects_global_random_state():
 
 
 # --------------------------------------------------------------------------------------------
-# scale_to_unit, stratified_split, load_iris
-
-
-def test_scale_to_unit():
-    X = np.array([[0, 1, 128], [254, 255, 51]], dtype=np.uint8)
-    scaled = scale_to_unit(X)
-    assert scaled.dtype == np.float64
-    np.testing.assert_array_equal(scaled, X.astype(np.float64) / 255.0)
-    assert scaled.min() == 0.0 and scaled.max() == 1.0
-    np.testing.assert_array_equal(scale_to_unit(np.array([[0, 8, 16]]), maximum=16),
-                                  [[0.0, 0.5, 1.0]])
-
-
-@pytest.mark.parametrize("X,maximum,name", [
-    (np.array([[300.0]]), 255, "X"), (np.array([[-1]]), 255, "X"),
-    (np.array([[np.nan]]), 255, "X"), (np.array([[1]], np.uint8), 0, "maximum"),
-    (np.array([[1]], np.uint8), -255, "maximum"),
-])
-def test_scale_to_unit_rejects(X, maximum, name):
-    with pytest.raises(ValueError, match=f"^{name}: got"):
-        scale_to_unit(X, maximum)
-
-
-def test_stratified_split_unchanged():
-    """The iris comparison's split: disjoint, covering, 20% of each class held out."""
-    y = np.repeat([0, 1, 2], 50)
-    train, test = data.stratified_split(y, 0.2, np.random.default_rng(0))
-    check_partition((train, test), 150)
-    assert np.bincount(y[test]).tolist() == [10, 10, 10]
+# load_iris
 
 
 def test_shipped_iris():
@@ -886,7 +860,7 @@ def test_load_iris_reads_utf8_whatever_the_locale(tmp_path):
     env = dict(os.environ, LC_ALL="C", PYTHONCOERCECLOCALE="0", PYTHONUTF8="0",
                PYTHONIOENCODING="utf-8")
     child = subprocess.run(
-        [sys.executable, "-c", "import locale, sys; from neuronnet.data import load_iris; "
+        [sys.executable, "-c", "import locale, sys; from neuronnet.io import load_iris; "
          "print(locale.getpreferredencoding(False), load_iris(sys.argv[1])[2])", str(path)],
         capture_output=True, text=True, encoding="utf-8", env=env, timeout=60)
     assert child.returncode == 0, child.stderr

@@ -137,7 +137,7 @@ def test_layer_and_conversion_reject():
 
 
 def test_cli_rejects_non_positive_epochs(capsys):
-    from neuronnet.cli import main
+    from neuronnet.app.cli import main
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "iris", "--epochs", "0"])
     assert exit_info.value.code == 2

@@ -58,10 +58,13 @@ import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from neuronnet import Network, persistence
-from neuronnet.data import DATA_DIR, MAX_IMAGE_BYTES, DataError, load_image_folder, load_iris, \
-    read_idx
-from neuronnet.persistence import ModelFileError
+from neuronnet import Network
+from neuronnet import io as persistence
+from neuronnet.app.models import load_model
+from neuronnet.io import DataError, ModelFileError, data_dir, load_image_folder, load_iris, read_idx
+from neuronnet.io.image_folder import MAX_IMAGE_BYTES
+
+DATA_DIR = data_dir()
 from strategies import budget
 
 TIME_LIMIT = 2.0                 # seconds per call
@@ -458,7 +461,7 @@ def test_load_model_fuzzed(workdir, reader, kind, data):
     path.write_bytes(raw)
 
     def both():
-        return (own_error(lambda: persistence.load(path), ModelFileError, path),
+        return (own_error(lambda: load_model(path), ModelFileError, path),
                 own_error(lambda: persistence.load_history(path), ModelFileError, path))
 
     loaded, history = feed(reader, kind, both)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neuronnet.metrics import accuracy, confusion_matrix
+from neuronnet.training.metrics import accuracy, confusion_matrix
 from strategies import budget
 
 

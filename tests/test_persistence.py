@@ -22,7 +22,8 @@ from hypothesis.extra import numpy as hnp
 from neuronnet import Network
 from neuronnet.activations import Sigmoid
 from neuronnet.convert import from_arrays
-from neuronnet.persistence import ModelFileError, load, load_history, save
+from neuronnet.app.models import load_model as load
+from neuronnet.io import ModelFileError, load_history, save
 from reference import MLP
 from strategies import ACTIVATIONS, LOSSES, architectures, budget
 
@@ -152,7 +153,7 @@ def test_save_refuses_a_path_without_the_suffix(tmp_path):
 
 def test_save_refuses_a_missing_directory(tmp_path):
     missing = tmp_path / "no" / "such"
-    with pytest.raises(ValueError, match=r"path: the directory .*no.*such.* does not exist"):
+    with pytest.raises(ValueError, match=r"path: the folder .*no.*such.* does not exist"):
         save(small_net(), missing / "m.npz")
     assert not (tmp_path / "no").exists()
 
@@ -197,7 +198,7 @@ def test_save_refuses_non_finite_parameters(tmp_path):
 
 
 def test_save_refuses_something_that_is_no_model(tmp_path):
-    with pytest.raises(ValueError, match=r"model: got a dict"):
+    with pytest.raises(TypeError, match=r"model: got a dict"):
         save({"W_0": np.zeros((1, 1))}, tmp_path / "m.npz")
 
 

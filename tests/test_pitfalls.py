@@ -40,14 +40,14 @@ import test_properties_more
 import test_training
 from checks import Case
 from models import MINE
-from neuronnet import data, training
+from neuronnet import training
 from neuronnet.activations import get_activation
 from neuronnet.initializers import INITIALIZERS
 from neuronnet.losses import get_loss
 from neuronnet.optimizers import SGD, Momentum
 from neuronnet.pitfalls import CATALOGUE, PROPERTIES, variants
 from neuronnet.pitfalls.counterexamples import COUNTEREXAMPLES
-from neuronnet.schedules import LossThreshold
+from neuronnet.training.schedules import LossThreshold
 from strategies import NUMERIC_KINK_MARGIN, budget, cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +109,7 @@ REAL = {
     "evaluate_with_backprop": training.evaluate,
     "normal_shifted_negative": INITIALIZERS["glorot_uniform"],
     "uniform_zero_to_one": INITIALIZERS["glorot_uniform"],
-    "split_test_from_train": data.split_indices,
+    "split_test_from_train": training.split_indices,
 }
 
 
@@ -391,7 +391,7 @@ def test_the_coursework_initializer_is_the_documented_exception(monkeypatch):
     fn, _, _ = wire(next(p for p in CATALOGUE if p.id == "biased-init"),
                     "tests/test_properties_more.py::test_initializer_is_symmetric_about_zero")
     assert run_property(fn, {"draw": INITIALIZERS["coursework"]}, [], monkeypatch) is not None
-    from neuronnet import recipes
+    from neuronnet.app import recipes
     assert all(recipe.init != "coursework" for recipe in recipes.RECIPES.values())
 
 
@@ -406,19 +406,21 @@ def test_docs_pitfalls_md_is_the_rendered_catalogue():
 
 
 def test_cli_lists_every_pitfall():
-    from neuronnet.pitfalls import cli
+    from neuronnet.app import pitfalls_command as cli
+    from neuronnet.app.cli import build_parser
     lines = []
-    cli.run(cli.parse(["pitfalls"]), out=lines.append)
+    cli.run(build_parser().parse_args(["pitfalls"]), out=lines.append)
     text = "\n".join(lines)
     for p in CATALOGUE:
         assert p.id in text
 
 
 def test_cli_shows_every_field_of_an_entry():
-    from neuronnet.pitfalls import cli
+    from neuronnet.app import pitfalls_command as cli
+    from neuronnet.app.cli import build_parser
     for p in CATALOGUE:
         lines = []
-        cli.run(cli.parse(["pitfalls", "show", p.id]), out=lines.append)
+        cli.run(build_parser().parse_args(["pitfalls", "show", p.id]), out=lines.append)
         text = "\n".join(lines)
         for words in (p.title, p.did, p.why, p.symptom, p.fix, p.seeds):
             assert " ".join(words.split()) in " ".join(text.split()), (p.id, words)
@@ -428,9 +430,10 @@ def test_cli_shows_every_field_of_an_entry():
 
 
 def test_cli_refuses_an_unknown_id():
-    from neuronnet.pitfalls import cli
+    from neuronnet.app import pitfalls_command as cli
+    from neuronnet.app.cli import build_parser
     with pytest.raises(ValueError, match="derivative-of-output"):
-        cli.run(cli.parse(["pitfalls", "show", "no-such-bug"]), out=lambda _: None)
+        cli.run(build_parser().parse_args(["pitfalls", "show", "no-such-bug"]), out=lambda _: None)
 
 
 def test_every_demo_shows_the_symptom(tmp_path):
@@ -439,8 +442,9 @@ def test_every_demo_shows_the_symptom(tmp_path):
         result = demo.run(p.id, seed=0)
         assert result.worse, (p.id, result.measure, result.buggy, result.fixed)
     lines = []
-    from neuronnet.pitfalls import cli
-    cli.run(cli.parse(["pitfalls", "demo", "summed-loss", "--plot", str(tmp_path)]),
+    from neuronnet.app import pitfalls_command as cli
+    from neuronnet.app.cli import build_parser
+    cli.run(build_parser().parse_args(["pitfalls", "demo", "summed-loss", "--plot", str(tmp_path)]),
             out=lines.append)
     pngs = list(tmp_path.glob("*.png"))
     assert len(pngs) == 1 and pngs[0].stat().st_size > 1000

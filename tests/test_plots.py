@@ -9,9 +9,9 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from neuronnet import plots
-from neuronnet.metrics import confusion_matrix
-from neuronnet.plots import MissingExtraError
+from neuronnet.app import plots
+from neuronnet.training.metrics import confusion_matrix
+from neuronnet.app.figures import MissingExtraError
 
 RNG = np.random.default_rng(0)
 
@@ -188,7 +188,7 @@ def test_bad_input_is_named_and_nothing_is_written(tmp_path, call, name, fragmen
 def test_the_output_path_is_checked(tmp_path, name):
     with pytest.raises(ValueError, match=r"path: .*fig\.jpg.*'\.png'"):
         DRAWINGS[name](tmp_path / "fig.jpg")
-    with pytest.raises(ValueError, match=r"path: the directory .*missing"):
+    with pytest.raises(ValueError, match=r"path: the folder .*missing"):
         DRAWINGS[name](tmp_path / "missing" / "fig.png")
     assert os.listdir(tmp_path) == []
 

@@ -16,7 +16,7 @@ from hypothesis.extra import numpy as hnp
 import checks
 import checks_training
 import reference
-from neuronnet import data, training
+from neuronnet import training
 from neuronnet.activations import ACTIVATIONS, get_activation
 from neuronnet.initializers import INITIALIZERS
 from neuronnet.losses import CrossEntropy
@@ -120,7 +120,7 @@ def test_initializer_is_symmetric_about_zero(draw, fan_in, fan_out, seed, std):
 
 
 # ----------------------------------------------------------------------------- splits
-@pytest.mark.parametrize("split", [data.split_indices], ids=["data.split_indices"])
+@pytest.mark.parametrize("split", [training.split_indices], ids=["split_indices"])
 @settings(max_examples=budget(30))
 @given(labels=st.lists(st.integers(0, 3), min_size=4, max_size=60), stratified=st.booleans(),
        fractions=st.sampled_from([(0.8, 0.1, 0.1), (0.5, 0.5), (0.6, 0.2, 0.2), (0.7, 0.3)]),

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from neuronnet import Network
-from neuronnet.cli import main
-from neuronnet.dataset import Dataset
+from neuronnet.app.cli import main
+from neuronnet.training import Dataset
 from neuronnet.training import evaluate, train
 from reference import MLP
 
@@ -166,20 +166,22 @@ def test_a_missing_plot_extra_fails_before_training(tmp_path, monkeypatch, capsy
 
 
 def test_divergence_stops_says_where_saves_the_best_and_exits_1(tmp_path, capsys):
-    from neuronnet import persistence
+    from neuronnet import io as persistence
+    from neuronnet.app.models import load_model
     path = tmp_path / "diverged.npz"
     code = main(["train", "sin", "--lr", "1e300", "--epochs", "5", "--save", str(path)])
     out = capsys.readouterr().out
     assert code == 1
     assert "diverged: the loss became inf at epoch 1, batch 2 (last finite loss" in out
-    model, meta = persistence.load(path)
+    model, meta = load_model(path)
     assert all(np.isfinite(p).all() for p in model.parameters())
     assert "diverged" in meta["stop_reason"]
 
 
 def test_ctrl_c_keeps_the_history_and_the_best_model_and_exits_130(tmp_path):
     """A real SIGINT to `neuronnet train` in a subprocess, once a few epochs have finished."""
-    from neuronnet import persistence
+    from neuronnet import io as persistence
+    from neuronnet.app.models import load_model
     path = tmp_path / "interrupted.npz"
     process = subprocess.Popen(
         [sys.executable, "-u", "-m", "neuronnet", "train", "sin", "--epochs", "5000",
@@ -201,7 +203,7 @@ def test_ctrl_c_keeps_the_history_and_the_best_model_and_exits_130(tmp_path):
     assert "interrupted during epoch" in out and "batch" in out
     assert f"to {path}" in out
     assert "Traceback" not in err
-    model, meta = persistence.load(path)
+    model, meta = load_model(path)
     history = persistence.load_history(path)
     epochs_done = len(history["epoch"])
     assert epochs_done >= 2  # the first table row is epoch 1, the second epoch 200

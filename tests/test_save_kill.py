@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from neuronnet.persistence import ModelFileError, load
+from neuronnet.app.models import load_model as load
+from neuronnet.io import ModelFileError
 from reference import MLP
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
@@ -50,9 +51,9 @@ MIN_TRIALS = 6
 TEMPORARY = re.compile(r"\.model\.npz\.tmp-[a-z0-9_]{8}")
 
 CHILD = r"""
-import sys, time
+import os, sys, time
 import numpy as np
-from neuronnet import persistence
+from neuronnet.io import model_write
 from reference import MLP
 
 target, mode, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -60,13 +61,15 @@ if mode == "direct":                       # the control: no temporary file, no 
     def write_in_place(path, write):
         with open(path, "wb") as file:
             write(file)
-    persistence.write_atomically = write_in_place
+    model_write.write_atomically = write_in_place
 model = MLP([784, 512, 10], "relu", loss="cross_entropy", rng=np.random.default_rng(seed))
 iteration = 0
 while True:
     start = time.perf_counter()
-    persistence.save(model, target, metadata={"iteration": iteration})
-    print(iteration, time.perf_counter() - start, flush=True)
+    model_write.save(model, target, metadata={"iteration": iteration})
+    # One os.write per line: print() under PYTHONUNBUFFERED=1 writes a line in pieces, and a
+    # kill between two pieces would leave half a line.
+    os.write(1, f"{iteration} {time.perf_counter() - start}\n".encode())
     iteration += 1
 """
 
@@ -84,19 +87,20 @@ def read_line(child, timeout):
     return line
 
 
-def kill_mid_save(folder, delay, mode):
+def kill_mid_save(folder, delay, mode, unbuffered=False):
     """Start the saving child, wait for its first complete save, wait ``delay``, SIGKILL it.
     Returns (the iterations it printed, their save times in seconds)."""
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(folder / "model.npz"), mode,
                               str(SEED)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+                             env=dict(os.environ, PYTHONPATH=str(ROOT),
+                                      PYTHONUNBUFFERED="1" if unbuffered else ""))
     try:
-        lines = [read_line(child, timeout=60)]        # the first save is complete
+        text = read_line(child, timeout=60)            # the first save is complete
         time.sleep(delay)
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
-        lines += child.stdout.read().splitlines()
+        text += child.stdout.read()
     finally:
         if child.poll() is None:
             child.kill()
@@ -104,11 +108,22 @@ def kill_mid_save(folder, delay, mode):
         child.stdout.close()
         child.stderr.close()
     assert child.returncode == -signal.SIGKILL
-    printed = [line.split() for line in lines if line.strip()]
+    return complete_lines(text)
+
+
+def complete_lines(text):
+    """(iterations, save times) of the lines the child finished: a kill can cut the last one."""
+    printed = [line.split() for line in text.splitlines(keepends=True) if line.endswith("\n")]
     return [int(i) for i, _ in printed], [float(t) for _, t in printed]
 
 
-def test_a_killed_save_leaves_the_old_file_or_the_new_one_whole(tmp_path):
+def test_a_line_cut_by_the_kill_is_not_read():
+    assert complete_lines("0 0.25\n1 0.5\n2") == ([0, 1], [0.25, 0.5])
+    assert complete_lines("0 0.25\n1 0.") == ([0], [0.25])
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "PYTHONUNBUFFERED"])
+def test_a_killed_save_leaves_the_old_file_or_the_new_one_whole(tmp_path, unbuffered):
     expected = expected_parameters()
     interrupted, save_times = 0, []
     for trial, delay in enumerate(DELAYS):
@@ -116,7 +131,7 @@ def test_a_killed_save_leaves_the_old_file_or_the_new_one_whole(tmp_path):
             break
         folder = tmp_path / f"trial{trial}"
         folder.mkdir()
-        printed, times = kill_mid_save(folder, delay, "atomic")
+        printed, times = kill_mid_save(folder, delay, "atomic", unbuffered)
         save_times += times
 
         model, metadata = load(folder / "model.npz", model="reference")

@@ -14,8 +14,8 @@ from checks import assert_close, assert_params
 from checks_training import (check_best_model_snapshot, check_evaluation_is_pure,
                              check_schedule_reachable_and_monotone)
 from neuronnet import Network
-from neuronnet.dataset import Dataset
-from neuronnet.schedules import Constant, LossThreshold, StepDecay, get_schedule
+from neuronnet.training import Dataset
+from neuronnet.training.schedules import Constant, LossThreshold, StepDecay, get_schedule
 from neuronnet.training import evaluate, train
 from reference import MLP
 from strategies import budget

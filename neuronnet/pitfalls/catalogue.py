@@ -190,8 +190,8 @@ CATALOGUE = [
         fix="Copy the parameters when the validation loss reaches a new minimum, and return a "
             "separate model holding that copy.",
         bug_code=_code(f"{V}:train_with_aliased_best"),
-        fix_code=_code(Code("neuronnet.training", "if row[\"best\"]:", 2),
-                       Code("neuronnet.training", "best_model = copy.deepcopy", 2)),
+        fix_code=_code(Code("neuronnet.training.loop", "if row[\"best\"]:", 2),
+                       Code("neuronnet.training.loop", "best_model = copy.deepcopy", 2)),
         variant=variants.train_with_aliased_best,
         caught_by=("tests/test_training.py::"
                    "test_best_model_is_a_snapshot_with_the_lowest_validation_loss",)),
@@ -207,7 +207,7 @@ CATALOGUE = [
         fix="Test the smallest threshold first (each owns the interval from itself down to the "
             "next), and refuse, when the schedule is built, rates that rise as the loss falls.",
         bug_code=_code(f"{V}:LossThresholdLargestFirst.rate"),
-        fix_code=_code("neuronnet.schedules:LossThreshold.rate"),
+        fix_code=_code("neuronnet.training.schedules:LossThreshold.rate"),
         variant=variants.LossThresholdLargestFirst,
         caught_by=("tests/test_training.py::test_loss_threshold_schedule_reaches_every_branch",)),
     Pitfall(
@@ -263,7 +263,7 @@ CATALOGUE = [
                 "evaluating twice gives two answers.",
         fix="Evaluation is forward passes only: output_and_loss, which changes no parameter.",
         bug_code=_code(f"{V}:evaluate_with_backprop"),
-        fix_code=_code(Code("neuronnet.training:evaluate", "output, loss = model.output_and_loss",
+        fix_code=_code(Code("neuronnet.training.loop:evaluate", "output, loss = model.output_and_loss",
                             1)),
         variant=variants.evaluate_with_backprop,
         caught_by=("tests/test_properties_more.py::test_evaluation_changes_no_parameter",)),
@@ -479,7 +479,7 @@ CATALOGUE = [
                 "does on images it has not seen.",
         fix="One split into disjoint parts, the test rows kept out of training.",
         bug_code=_code(f"{V}:split_test_from_train"),
-        fix_code=_code(Code("neuronnet.data:split_indices", "for label in np.unique", 4)),
+        fix_code=_code(Code("neuronnet.training.splits:split_indices", "for label in np.unique", 4)),
         variant=variants.split_test_from_train,
         caught_by=("tests/test_properties_more.py::test_split_is_a_partition",)),
 ]

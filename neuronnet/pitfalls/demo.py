@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import data, training
-from ..dataset import Dataset
+from .. import io, training
+from ..training import Dataset
 from ..gradcheck import check_gradient
 from ..initializers import INITIALIZERS
 from ..losses import CrossEntropy
-from ..schedules import LossThreshold
+from ..training.schedules import LossThreshold
 from . import variants
 from .catalogue import get
 from .variants import REAL
@@ -60,10 +60,10 @@ def blobs(rng, n, n_classes=3, spread=0.7, name="data"):
 
 def iris(rng, scale=True):
     """Iris split 60/20/20 (stratified); features scaled by the training range, or raw."""
-    X, y, _ = data.load_iris()
-    train, valid, test = data.split_indices(y, (0.6, 0.2, 0.2), rng)
+    X, y, _ = io.load_iris()
+    train, valid, test = training.split_indices(y, (0.6, 0.2, 0.2), rng)
     if scale:
-        X_train, X = data.min_max_scale(X[train], X)
+        X_train, X = training.min_max_scale(X[train], X)
     return [Dataset(X[rows], labels=y[rows], n_classes=3, name=name)
             for rows, name in ((train, "train"), (valid, "valid"), (test, "test"))]
 
@@ -75,7 +75,7 @@ def curve(rng, f, n, name):
 
 @functools.lru_cache(maxsize=1)
 def _mnist():
-    return data.load_mnist()
+    return io.load_mnist()
 
 
 def mnist_subset(rng, n_train=1000, n_valid=500):
@@ -505,7 +505,7 @@ def _test_copy(seed):
     sizes, acts = [10, 40, 3], ["tanh", "identity"]
     gaps, lines = [], []
     for name, split in (("buggy", variants.split_test_from_train),
-                        ("fixed", data.split_indices)):
+                        ("fixed", training.split_indices)):
         train, valid, test = split(full.labels, (0.6, 0.2, 0.2), np.random.default_rng(seed))
         unseen = np.setdiff1d(np.arange(len(full)), np.concatenate([train, valid]))
         model = _net(REAL, sizes, acts, "cross_entropy", seed)
@@ -553,35 +553,3 @@ def run(pitfall_id, seed=0):
     """The demo of ``pitfall_id``: a :class:`DemoResult`."""
     get(pitfall_id)  # a helpful error for an unknown id
     return DEMOS[pitfall_id](seed)
-
-
-def plot(result, directory):
-    """Both curves of ``result`` in one PNG in ``directory``; returns its path. Needs
-    matplotlib (the 'plot' extra): MissingExtraError otherwise."""
-    from pathlib import Path
-
-    from ..persistence import write_atomically
-    from ..plots import _figure  # the one place that imports matplotlib, or says to install it
-
-    figure = _figure(figsize=(6.0, 4.0), layout="constrained")
-    axes = figure.subplots()
-    for label, values in result.curves.items():
-        values = np.asarray(values, dtype=np.float64)
-        axes.plot(np.arange(1, len(values) + 1), values, marker="." if len(values) < 30 else None,
-                  label=f"{label}: {result.buggy if label == 'buggy' else result.fixed:.4g}")
-    finite = np.concatenate([np.asarray(v, dtype=np.float64) for v in result.curves.values()])
-    finite = finite[np.isfinite(finite)]
-    if finite.size and finite.min() > 0 and finite.max() / finite.min() >= 10:
-        axes.set_yscale("log")
-    axes.set_xlabel("epoch" if "loss" in result.curve_label and "evaluation" not in
-                    result.curve_label else "step")
-    axes.set_ylabel(result.curve_label)
-    from matplotlib.ticker import MaxNLocator
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_title(f"{result.id}: {result.measure}", fontsize=9)
-    axes.legend(title="variant: measure", fontsize=8)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"pitfall-{result.id}.png"
-    write_atomically(path, lambda file: figure.savefig(file, format="png", dpi=110))
-    return path

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from .. import data, training
+from .. import training
 from ..activations import Identity, ReLU, Sigmoid, Tanh
 from ..convert import from_arrays
 from ..layer import Layer
@@ -22,7 +22,7 @@ from ..losses import CrossEntropy
 from ..network import Network
 from ..neuron import Neuron
 from ..optimizers import Momentum
-from ..schedules import LossThreshold
+from ..training.schedules import LossThreshold
 
 
 # --- activations --------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def split_test_from_train(n_or_labels, fractions, rng):
     """test-is-training-copy (seed 000): the test images were read from a folder named
     ``train_copy/train``, a copy of the training images. Here: the last part (the test set) is
     drawn from the first part's rows (the training set)."""
-    parts = data.split_indices(n_or_labels, fractions, rng)
+    parts = training.split_indices(n_or_labels, fractions, rng)
     test = rng.choice(parts[0], size=len(parts[-1]), replace=False)  # BUG: rows it trains on
     return parts[:-1] + (np.sort(test),)
 

@@ -7,7 +7,7 @@ full-MNIST training well under 400 MB.
 """
 import numpy as np
 
-from .validation import check_positive_int, check_real
+from ..validation import check_positive_int, check_real
 
 
 class Dataset:

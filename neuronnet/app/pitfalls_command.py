@@ -5,13 +5,13 @@
     neuronnet pitfalls demo ID [--plot DIR]  the buggy and the fixed component side by side
 
 ``add_parser(subparsers)`` adds the subcommand to the program's parser; ``run(args, out)``
-carries it out, printing through ``out`` (the tests call both directly).
+carries it out, printing through ``out`` (the tests call it directly).
 """
 import argparse
 import textwrap
 
-from .catalogue import CATALOGUE, PROPERTIES, get
-from .counterexamples import COUNTEREXAMPLES
+from ..pitfalls import CATALOGUE, PROPERTIES, get
+from ..pitfalls.counterexamples import COUNTEREXAMPLES
 
 WIDTH = 96
 
@@ -32,12 +32,15 @@ def _epilog():
         for p in CATALOGUE)
 
 
-def add_parser(subparsers):
-    """The ``pitfalls`` subcommand, added to an argparse subparsers object."""
+def add_parser(subparsers, add_common=None):
+    """The ``pitfalls`` subcommand, added to an argparse subparsers object; ``add_common(parser)``
+    adds the program's common options (``--seed`` among them) to each of its parsers."""
     parser = subparsers.add_parser(
         "pitfalls", help="the catalogue of classic backprop mistakes: list, show, demo",
         description=DESCRIPTION, epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter)
+    if add_common is not None:
+        add_common(parser)
     actions = parser.add_subparsers(dest="pitfalls_action", metavar="ACTION")
     parsers = {}
     for action, summary, words in (
@@ -54,19 +57,13 @@ def add_parser(subparsers):
             formatter_class=argparse.RawDescriptionHelpFormatter)
         parsers[action].add_argument("pitfall_id", metavar="ID",
                                      help="a pitfall id (see the list below)")
+        if add_common is not None:
+            add_common(parsers[action])
     demo = parsers["demo"]
     demo.add_argument("--plot", metavar="DIR",
                       help="also write both curves into DIR/pitfall-ID.png (needs the 'plot' "
                            "extra: matplotlib)")
-    demo.add_argument("--seed", type=int, default=0, help="the demo's seed (default 0)")
     return parser
-
-
-def parse(argv):
-    """``argv`` parsed by a program with only the pitfalls subcommand (for the tests)."""
-    parser = argparse.ArgumentParser(prog="neuronnet")
-    add_parser(parser.add_subparsers(dest="command"))
-    return parser.parse_args(argv)
 
 
 def run(args, out=print):
@@ -105,7 +102,7 @@ def _para(out, head, text):
 
 
 def show(pitfall_id, out=print):
-    from .docs import snippet, where
+    from ..pitfalls.docs import snippet, where
     p = get(pitfall_id)
     further = " (found beyond DESIGN.md's table)" if p.further else ""
     out(f"{p.id}: {p.title}")
@@ -142,10 +139,10 @@ def show(pitfall_id, out=print):
 
 
 def demo(pitfall_id, plot=None, seed=0, out=print):
-    from . import demo as demos
+    from ..pitfalls import demo as demos
     p = get(pitfall_id)
     if plot is not None:
-        from ..plots import check_available
+        from .figures import check_available
         check_available()  # before the runs: MissingExtraError names the extra to install
     result = demos.run(p.id, seed=seed)
     out(f"{p.id}: {p.title}")
@@ -157,5 +154,6 @@ def demo(pitfall_id, plot=None, seed=0, out=print):
     out(f"{result.measure} ({better} is better): buggy {result.buggy:.4g}, fixed "
         f"{result.fixed:.4g}: {verdict}")
     if plot is not None:
-        out(f"plot: {demos.plot(result, plot)}")
+        from .pitfall_plots import pitfall_curves
+        out(f"plot: {pitfall_curves(result, plot)}")
     return result

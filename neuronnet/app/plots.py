@@ -1,60 +1,13 @@
-"""Figures of a training run, each written to one PNG file.
-
-matplotlib is an optional extra (``python -m pip install -e ".[plot]"``): the model and the
-training loop run without it, so it is imported only when a figure is drawn, and its absence
-is reported as :class:`MissingExtraError` with the command that installs it.
-
-Every figure is drawn on a ``matplotlib.figure.Figure`` with the Agg (PNG raster) canvas,
-never through pyplot. Why: pyplot keeps a global list of open figures (a loop drawing one per
-epoch leaks them unless each is closed) and has a global backend; switching it to Agg with
-``matplotlib.use`` would silently break the interactive plots of a notebook that imported this
-module. A bare Figure belongs to no one and can open no window.
-
-Each file is written atomically (a temporary file in the same directory, then a rename), so an
-interrupted run never leaves a half-written PNG under the final name.
-"""
+"""Figures of a training run, each written to one PNG file (see figures.py for how)."""
 import math
 import numbers
 
 import numpy as np
 
-from .persistence import check_output_path, write_atomically
+from ..io import check_output_path
+from .figures import PNG, new_figure, save
 
-PNG = ".png"
-DPI = 110
 TRAIN_COLOUR, VALID_COLOUR = "tab:blue", "tab:orange"
-INSTALL_HINT = 'python -m pip install -e ".[plot]"'
-
-
-class MissingExtraError(ImportError):
-    """A feature needs an optional extra that is not installed; the message says which."""
-
-
-def _figure(**kwargs):
-    """A new Figure attached to an Agg canvas (matplotlib imported here, on first use)."""
-    try:
-        # The package itself first: with "matplotlib" blocked or absent this fails even when a
-        # submodule such as matplotlib.figure is still cached in sys.modules.
-        import matplotlib  # noqa: F401
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError as error:
-        raise MissingExtraError("plotting needs matplotlib, the optional extra 'plot': "
-                                f"{INSTALL_HINT}") from error
-    figure = Figure(**kwargs)
-    FigureCanvasAgg(figure)  # attaches itself as figure.canvas
-    return figure
-
-
-def check_available():
-    """Raise MissingExtraError now, not after training, when matplotlib is missing."""
-    _figure()
-
-
-def _save(figure, path):
-    """Write the figure to ``path`` as a PNG, atomically; returns ``path``."""
-    write_atomically(path, lambda file: figure.savefig(file, format="png", dpi=DPI))
-    return path
 
 
 # --- learning curves ---------------------------------------------------------------------------
@@ -71,7 +24,7 @@ def learning_curves(history, path, title=""):
     curves = _check_history(history)
     accuracies = [k for k in ("train_accuracy", "valid_accuracy") if k in curves]
     panels = 2 if accuracies else 1
-    figure = _figure(figsize=(5.2 * panels, 4.0), layout="constrained")
+    figure = new_figure(figsize=(5.2 * panels, 4.0), layout="constrained")
     axes = figure.subplots(1, panels, squeeze=False)[0]
     epoch = curves["epoch"]
 
@@ -99,7 +52,7 @@ def learning_curves(history, path, title=""):
         acc_axes.set_title("accuracy")
     if title and accuracies:
         figure.suptitle(title)
-    return _save(figure, path)
+    return save(figure, path)
 
 
 def _spans_decades(*losses):
@@ -164,7 +117,7 @@ def sin_fit(x_train, y_train, x_grid, y_true, y_pred, path, title=""):
                                              ("y_pred", y_pred))
     # Hazard: an unsorted grid would draw the lines back and forth across the plot.
     order = np.argsort(x_grid, kind="stable")
-    figure = _figure(figsize=(6.4, 4.2), layout="constrained")
+    figure = new_figure(figsize=(6.4, 4.2), layout="constrained")
     axes = figure.subplots()
     axes.scatter(x_train, y_train, s=12, color="0.55", alpha=0.7, label="training samples",
                  zorder=1)
@@ -178,7 +131,7 @@ def sin_fit(x_train, y_train, x_grid, y_true, y_pred, path, title=""):
     axes.legend()
     if title:
         axes.set_title(title)
-    return _save(figure, path)
+    return save(figure, path)
 
 
 def _paired_vectors(*named):
@@ -232,7 +185,7 @@ def weight_images(W, path, image_shape=(28, 28), max_images=100, title=""):
     columns = math.ceil(math.sqrt(n))
     rows = math.ceil(n / columns)
     # At least 4.5 inches wide, so that the caption fits above a grid of one or two tiles.
-    figure = _figure(figsize=(max(0.95 * columns + 0.4, 4.5), 0.95 * rows + 1.0),
+    figure = new_figure(figsize=(max(0.95 * columns + 0.4, 4.5), 0.95 * rows + 1.0),
                      layout="constrained")
     tiles = figure.subplots(rows, columns, squeeze=False)
     for j, axes in enumerate(tiles.flat):
@@ -252,7 +205,7 @@ def weight_images(W, path, image_shape=(28, 28), max_images=100, title=""):
     heading = f"{title}\n" if title else ""
     figure.suptitle(f"{heading}first-layer weights, {which}\nred +, blue -, white 0 "
                     "(each tile scaled to its own max |w|)", fontsize=9)
-    return _save(figure, path)
+    return save(figure, path)
 
 
 def _check_weights(W, image_shape):
@@ -284,7 +237,7 @@ def confusion_matrix_plot(cm, classes, path, title=""):
                          "names, one per row of cm")
     k = cm.shape[0]
     side = max(3.6, 0.55 * k + 1.8)
-    figure = _figure(figsize=(side + 0.9, side), layout="constrained")
+    figure = new_figure(figsize=(side + 0.9, side), layout="constrained")
     axes = figure.subplots()
     image = axes.imshow(cm, cmap="Blues", vmin=0, vmax=max(int(cm.max()), 1))
     from matplotlib.ticker import MaxNLocator
@@ -305,7 +258,7 @@ def confusion_matrix_plot(cm, classes, path, title=""):
     correct = int(np.trace(cm))
     accuracy = f"; accuracy {correct}/{n} = {correct / n:.1%}" if n else ""
     axes.set_title(f"{title}{chr(10) if title else ''}{n} samples{accuracy}", fontsize=10)
-    return _save(figure, path)
+    return save(figure, path)
 
 
 def _check_confusion(cm):

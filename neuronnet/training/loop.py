@@ -26,11 +26,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import batching
+from .. import batching
 from .dataset import Dataset
-from .schedules import get_schedule
-from .validation import (check_choice, check_generator, check_positive_int, check_positive_real,
-                         check_real)
+from .settings import Settings
+from ..validation import check_generator, check_positive_int, fail
 
 
 @dataclass
@@ -76,25 +75,16 @@ def evaluate(model, dataset, batch_size=1000):
     return Evaluation(loss, None, outputs)
 
 
-def train(model, train_data, valid_data=None, *, rng, epochs=10, batch_mode="minibatch",
-          batch_size=32, optimizer="sgd", lr=0.1, momentum=0.9, schedule=None, clip_norm=None,
-          patience=None, train_eval_size=10000, eval_batch_size=1000, progress=False,
-          on_epoch=None):
+def train(model, train_data, valid_data=None, *, rng, settings=None, train_eval_size=10000,
+          eval_batch_size=1000, progress=False, on_epoch=None, **changes):
     """Train ``model`` on ``train_data`` (a :class:`Dataset`) and return a :class:`TrainingResult`.
 
     Parameters
     ----------
     rng : numpy.random.Generator
         Draws each epoch's sample order (and, once, the training rows evaluated each epoch).
-    batch_mode, batch_size : see ``batching.py`` (online, minibatch, full, sampled).
-    optimizer, lr, momentum : ``"sgd"``, ``"momentum"`` or ``"nesterov"``, as in
-        ``Network.train_step``.
-    schedule : None (constant ``lr``), a Schedule, ``("step", factor, every)`` or
-        ``("threshold", [(loss, rate), ...])``; asked for the rate before each epoch with the
-        previous epoch's training loss.
-    clip_norm : None, or the largest global gradient norm a step may use.
-    patience : None, or the number of epochs without a new lowest validation loss after which
-        training stops early.
+    settings : a :class:`Settings` (default ``Settings()``); keyword ``changes`` replace
+        single settings, e.g. ``train(model, data, rng=rng, epochs=5, lr=0.05)``.
     train_eval_size : the training loss and accuracy are measured after each epoch on this
         many training rows (drawn once), not on the running average of a moving model.
     progress : draw a tqdm bar of the batches (on stderr) while an epoch runs.
@@ -108,28 +98,24 @@ def train(model, train_data, valid_data=None, *, rng, epochs=10, batch_mode="min
     ``valid_accuracy``.
     """
     # Every argument is checked before the first step, so a typo costs no training time.
+    if settings is None:
+        settings = Settings()
+    elif not isinstance(settings, Settings):
+        fail("settings", f"a {type(settings).__name__}", "a neuronnet.training.Settings",
+             TypeError)
+    settings = settings.replace(**changes)
     _check_dataset("train_data", train_data)
     if valid_data is not None:
         _check_dataset("valid_data", valid_data)
         if (valid_data.n_features, valid_data.n_outputs) != (train_data.n_features,
                                                               train_data.n_outputs):
-            raise ValueError(f"valid_data: got {valid_data.n_features} features and "
-                             f"{valid_data.n_outputs} outputs; expected those of train_data "
-                             f"({train_data.n_features} and {train_data.n_outputs})")
+            fail("valid_data", f"{valid_data.n_features} features and {valid_data.n_outputs} "
+                 "outputs", f"those of train_data ({train_data.n_features} and "
+                 f"{train_data.n_outputs})")
     check_generator("rng", rng, "each epoch's sample order is drawn from it")
-    epochs = check_positive_int("epochs", epochs)
-    check_choice("batch_mode", batch_mode, batching.BATCH_MODES)
-    batch_size = check_positive_int("batch_size", batch_size)
-    if batch_mode == "minibatch" and batch_size > len(train_data):
-        raise ValueError(f"batch_size: got {batch_size} for {len(train_data)} training samples; "
-                         "expected at most the number of samples (or batch_mode='full')")
-    check_real("lr", lr, low=0.0)
-    check_real("momentum", momentum, low=0.0, high=1.0, high_open=True)
-    schedule = get_schedule(schedule, lr)
-    if clip_norm is not None:
-        clip_norm = check_positive_real("clip_norm", clip_norm)
-    if patience is not None:
-        patience = check_positive_int("patience", patience)
+    if settings.batch_mode == "minibatch" and settings.batch_size > len(train_data):
+        fail("batch_size", f"{settings.batch_size} for {len(train_data)} training samples",
+             "at most the number of samples (or batch_mode='full')")
     train_eval_size = check_positive_int("train_eval_size", train_eval_size)
     eval_batch_size = check_positive_int("eval_batch_size", eval_batch_size)
 
@@ -149,16 +135,15 @@ def train(model, train_data, valid_data=None, *, rng, epochs=10, batch_mode="min
     # loss check below, which says at which epoch and batch; numpy's warnings would repeat it
     # without saying where.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return _loop(model, train_data, valid_data, train_eval, rng, epochs, batch_mode,
-                     batch_size, optimizer, momentum, schedule, clip_norm, patience,
-                     eval_batch_size, progress, on_epoch)
+        return _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_size,
+                     progress, on_epoch)
 
 
-def _loop(model, train_data, valid_data, train_eval, rng, epochs, batch_mode, batch_size,
-          optimizer, momentum, schedule, clip_norm, patience, eval_batch_size, progress,
+def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_size, progress,
           on_epoch):
     """The epochs of :func:`train`, its arguments checked."""
-    n = len(train_data)
+    n, epochs, patience = len(train_data), settings.epochs, settings.patience
+    schedule = settings.make_schedule()
     classify = train_data.is_classification
     history = {key: [] for key in ("epoch", "lr", "step_loss", "train_loss", "valid_loss",
                                    "seconds")}
@@ -173,8 +158,9 @@ def _loop(model, train_data, valid_data, train_eval, rng, epochs, batch_mode, ba
     try:
         for epoch in range(1, epochs + 1):
             rate = schedule.rate(epoch, last_loss)
+            optimizer = settings.optimizer_at(rate)
             order = rng.permutation(n)
-            steps = list(batching.plan(order, batch_mode, batch_size))
+            steps = list(batching.plan(order, settings.batch_mode, settings.batch_size))
             bar = _progress_bar(len(steps), f"epoch {epoch}/{epochs}", progress)
             start = time.perf_counter()
             total = 0.0
@@ -182,7 +168,8 @@ def _loop(model, train_data, valid_data, train_eval, rng, epochs, batch_mode, ba
                 X_b, Y_b = train_data.batch(rows)
                 if learn:
                     loss = model.train_step(X_b, Y_b, optimizer=optimizer, lr=rate,
-                                            momentum=momentum, clip_norm=clip_norm)
+                                            momentum=settings.momentum,
+                                            clip_norm=settings.clip_norm)
                 else:  # sampled mode: this sample only goes forward
                     loss = model.output_and_loss(X_b, Y_b)[1]
                 if not math.isfinite(loss):

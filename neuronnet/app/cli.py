@@ -1,0 +1,122 @@
+"""The command line: ``neuronnet`` or ``python -m neuronnet``.
+
+    neuronnet                      a quick tour on the shipped data (under a minute)
+    neuronnet train RECIPE         train one model on a recipe, print a table and a test line
+    neuronnet compare RECIPE       both models from one start, side by side
+    neuronnet evaluate MODEL.npz   a saved model on its recipe's test split
+    neuronnet pitfalls [show|demo] the classic backprop bugs, explained and demonstrated
+
+Exit status: 0 done, 1 training diverged, 2 a user error (one line on stderr), 130 Ctrl-C.
+"""
+import argparse
+import os
+import sys
+
+from . import pitfalls_command, recipes
+from .models import MODELS
+from .options import add_common_options, add_training_options, training_options
+
+DESCRIPTION = """\
+neuronnet: a backpropagation network built one neuron object at a time, checked against an
+independent vectorized reference. Without a command it runs a quick tour on the shipped data.
+"""
+
+RECIPE_HELP = "recipes (each re-runs a source document's experiment, with its bugs fixed):\n" + \
+    "\n".join(f"  {r.name:<15} source {r.source}: {r.summary}" for r in recipes.RECIPES.values())
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="neuronnet", description=DESCRIPTION,
+                                     epilog=RECIPE_HELP,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common_options(parser, defaults=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name, help, description, epilog=None):
+        sub = commands.add_parser(name, help=help, description=description, epilog=epilog,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        add_common_options(sub, defaults=False)
+        return sub
+
+    train = command("train", "train one model on a recipe",
+                    "Train the neuron model (or the reference) on a recipe: a per-epoch table "
+                    "of losses and accuracies, then the best-validation model on the test set.",
+                    RECIPE_HELP)
+    train.add_argument("recipe", choices=list(recipes.RECIPES), metavar="RECIPE",
+                       help="one of: " + ", ".join(recipes.RECIPES))
+    train.add_argument("--model", choices=MODELS, default="neuron",
+                       help="the object-per-neuron network (default) or the vectorized reference")
+    add_training_options(train)
+    train.add_argument("--save", metavar="FILE.npz",
+                       help="save the best model (plain arrays, no pickle) to this file")
+    train.add_argument("--plot", metavar="DIR",
+                       help="write PNG plots here (needs the 'plot' extra: matplotlib)")
+    train.add_argument("--quiet", action="store_true",
+                       help="no table and no progress bar: only the final lines")
+
+    compare = command("compare", "both models from one start, side by side",
+                      "Train the neuron model and the reference from the same initial weights, "
+                      "split and sample order, and show per epoch both losses, both accuracies, "
+                      "the largest parameter difference and the time of each.", RECIPE_HELP)
+    compare.add_argument("recipe", choices=list(recipes.RECIPES), metavar="RECIPE",
+                         help="one of: " + ", ".join(recipes.RECIPES))
+    add_training_options(compare)
+    compare.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    evaluate = command("evaluate", "a saved model on its recipe's test split",
+                       "Load a model saved by `neuronnet train --save` and report its loss, "
+                       "accuracy and confusion matrix on the test split of its recipe.")
+    evaluate.add_argument("model_file", metavar="MODEL.npz")
+    evaluate.add_argument("--model", choices=MODELS, default="neuron",
+                          help="load it as the neuron model (default) or the reference")
+    evaluate.add_argument("--plot", metavar="DIR", help="write the confusion matrix as a PNG")
+    pitfalls_command.add_parser(commands, lambda sub: add_common_options(sub, defaults=False))
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    from threadpoolctl import threadpool_limits
+    try:
+        with threadpool_limits(limits=args.threads, user_api="blas"):
+            return _run(args)
+    except BrokenPipeError:
+        # The reader went away (`neuronnet pitfalls | head`): not an error of ours. Point stdout
+        # at devnull so Python's own flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        # Ctrl-C outside the training loop (loading data, evaluating, plotting): nothing of the
+        # user's is half-written (saves are atomic); 130 = 128 + SIGINT, the shell convention.
+        print("neuronnet: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, ImportError, OSError) as error:
+        if args.debug:
+            raise
+        print(f"neuronnet: error: {error} (--debug shows the traceback)", file=sys.stderr)
+        return 2
+
+
+def _run(args):
+    """Run the command; the exit status: 0 done, 1 training diverged, 130 interrupted."""
+    from . import compare_command, evaluate_command, tour, train_command
+    common = dict(data_dir=args.data_dir)
+    if args.command == "train":
+        run = train_command.train_recipe(
+            args.recipe, model=args.model, seed=args.seed, options=training_options(args),
+            save=args.save, plot=args.plot, quiet=args.quiet, progress=sys.stderr.isatty(),
+            **common)
+        if run["result"].interrupted:
+            return 130
+        return 1 if run["result"].diverged else 0
+    if args.command == "compare":
+        compare_command.compare_recipe(args.recipe, seed=args.seed, options=training_options(args),
+                                       progress=sys.stderr.isatty() and not args.quiet, **common)
+    elif args.command == "evaluate":
+        evaluate_command.evaluate_file(args.model_file, model=args.model, plot=args.plot,
+                                       **common)
+    elif args.command == "pitfalls":
+        pitfalls_command.run(args)
+    else:
+        tour.tour(seed=args.seed, **common)
+    return 0

@@ -1,0 +1,64 @@
+"""``neuronnet compare RECIPE``: both models from one start, side by side.
+
+The same initial weights, split and sample order; trained one after the other; then per epoch
+both losses, both accuracies, the largest parameter difference and the time of each.
+"""
+from ..training import evaluate, train
+from . import recipe_data, recipes, tables
+from .models import MODELS, build_model, max_parameter_difference
+
+
+def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None, out=print):
+    """Returns a dict: ``rows`` (one per epoch: losses, accuracies, ``max_diff``, seconds),
+    ``runs`` (per model kind: the TrainingResult, the per-epoch parameters, the test
+    Evaluation) and ``splits``."""
+    recipe = recipes.get(name).with_options(**(options or {}))
+    split_rng, _, _ = recipes.seeds(seed)
+    splits = recipe_data.load(recipe.data, split_rng, data_dir)
+    classify = splits.train.is_classification
+    runs = {}
+    for kind in MODELS:
+        _, init_rng, order_rng = recipes.seeds(seed)  # the same streams for both models
+        model = build_model(kind, recipe, splits, init_rng)
+        snapshots = []
+        out(f"training the {kind} model ...")
+        result = train(model, splits.train, splits.valid, rng=order_rng,
+                       settings=recipe.settings, progress=progress,
+                       on_epoch=lambda row, m=model: snapshots.append(m.parameters()))
+        if result.interrupted:  # Ctrl-C: stop here, do not go on to train the other model
+            raise KeyboardInterrupt
+        runs[kind] = (result, snapshots, evaluate(result.best_model, splits.test))
+    (mine, mine_params, _), (ref, ref_params, _) = runs["neuron"], runs["reference"]
+    out(f"recipe {recipe.name}: {splits.description}")
+    head = f"{'epoch':>6} {'loss neuron':>12} {'loss ref':>12}"
+    if classify:
+        head += f" {'valid % neuron':>14} {'valid % ref':>11}"
+    head += f" {'max |dparam|':>12} {'s neuron':>9} {'s ref':>7}"
+    out(head)
+    n_epochs = min(len(mine.history["epoch"]), len(ref.history["epoch"]))
+    every, rows = tables.print_every(n_epochs), []
+    for k in range(n_epochs):
+        row = dict(epoch=k + 1, loss_neuron=mine.history["train_loss"][k],
+                   loss_reference=ref.history["train_loss"][k],
+                   max_diff=max_parameter_difference(mine_params[k], ref_params[k]),
+                   seconds_neuron=mine.history["seconds"][k],
+                   seconds_reference=ref.history["seconds"][k])
+        line = f"{k + 1:>6} {row['loss_neuron']:>12.6g} {row['loss_reference']:>12.6g}"
+        if classify:
+            row.update(valid_neuron=mine.history["valid_accuracy"][k],
+                       valid_reference=ref.history["valid_accuracy"][k])
+            line += f" {100 * row['valid_neuron']:>14.2f} {100 * row['valid_reference']:>11.2f}"
+        line += (f" {row['max_diff']:>12.2e} {row['seconds_neuron']:>9.2f} "
+                 f"{row['seconds_reference']:>7.2f}")
+        rows.append(row)
+        if (k + 1) % every == 0 or k == 0 or k + 1 == n_epochs:
+            out(line)
+    t_mine, t_ref = mine.timings["train"], ref.timings["train"]
+    out(f"training time: neuron {t_mine:.2f} s, reference {t_ref:.2f} s, "
+        f"ratio {t_mine / t_ref:.2f}")
+    for kind, (result, _, test) in runs.items():
+        out(f"{kind:>9}: " + tables.test_line(test, len(splits.test), result.best_epoch))
+    if rows:
+        out(f"largest parameter difference after {n_epochs} epochs: {rows[-1]['max_diff']:.2e} "
+            "(the two models agree when this stays near 1e-15)")
+    return dict(rows=rows, runs=runs, splits=splits)

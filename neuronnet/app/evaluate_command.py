@@ -1,0 +1,40 @@
+"""``neuronnet evaluate MODEL.npz``: a saved model on the test split of its recipe."""
+from pathlib import Path
+
+from ..training import confusion_matrix, evaluate
+from . import recipe_data, recipes, tables
+from .models import load_model
+
+
+def evaluate_file(path, *, model="neuron", plot=None, data_dir=None, out=print):
+    """Load a saved model and evaluate it on the test split of the recipe it was trained with
+    (re-made from the saved recipe name and seed). Returns the test Evaluation, the confusion
+    matrix (None for regression) and the file's metadata."""
+    if plot is not None:
+        from .train_command import check_plot_dir
+        check_plot_dir(plot)
+    net, meta = load_model(path, model)
+    name = meta.get("recipe")
+    if name not in recipes.RECIPES:
+        raise ValueError(f"{path}: got recipe {name!r} in its metadata; expected one of "
+                         f"{sorted(recipes.RECIPES)} (the file must come from `neuronnet train "
+                         "--save`)")
+    recipe = recipes.RECIPES[name]
+    seed = int(meta.get("seed", 0))
+    splits = recipe_data.load(recipe.data, recipes.seeds(seed)[0], data_dir)
+    test = evaluate(net, splits.test)
+    out(f"{path}: recipe {name}, seed {seed}, loaded as the {model} model: {net!r}"
+        .replace("\n", "\n  "))
+    out(tables.test_line(test, len(splits.test), meta.get("best_epoch", "?")))
+    cm = None
+    if test.accuracy is not None:
+        cm = confusion_matrix(splits.test.labels, test.predictions, splits.test.n_classes)
+        for line in tables.confusion_lines(cm, splits.classes):
+            out(line)
+        if plot is not None:
+            from . import plots
+            Path(plot).mkdir(parents=True, exist_ok=True)
+            out("plot: " + str(plots.confusion_matrix_plot(
+                cm, splits.classes, Path(plot) / f"{name}-confusion.png",
+                title=f"{name}: test confusion matrix")))
+    return dict(test=test, confusion=cm, metadata=meta)

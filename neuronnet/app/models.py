@@ -1,0 +1,39 @@
+"""The two kinds of model the app runs: the neuron model and the reference.
+
+The app is the one place that builds either kind by name; the loop and the file formats take
+whatever model they are given.
+"""
+from ..convert import from_arrays
+from ..io import load as load_file
+from ..network import Network
+from ..validation import check_choice
+
+MODELS = ("neuron", "reference")
+
+
+def build_model(kind, recipe, splits, rng):
+    """A fresh ``Network`` (kind "neuron") or ``reference.MLP`` (kind "reference") for a
+    recipe's network on its data, initial weights drawn from ``rng``."""
+    check_choice("model", kind, MODELS)
+    sizes = [splits.train.n_features, *recipe.hidden, splits.train.n_outputs]
+    activations = [recipe.activation] * len(recipe.hidden) + [recipe.output_activation]
+    return _model_class(kind)(sizes, activations, loss=recipe.loss, init=recipe.init, rng=rng)
+
+
+def load_model(path, model="neuron"):
+    """``(model, metadata)`` from a model file, built as the neuron model or the reference."""
+    check_choice("model", model, MODELS)
+    build = from_arrays if model == "neuron" else _model_class("reference").from_arrays
+    return load_file(path, build)
+
+
+def max_parameter_difference(params_a, params_b):
+    """The largest ``|a - b|`` over every weight and bias of two ``[W_0, b_0, ...]`` lists."""
+    return max(float(abs(a - b).max()) for a, b in zip(params_a, params_b))
+
+
+def _model_class(kind):
+    if kind == "neuron":
+        return Network
+    from reference import MLP  # neuronnet's app may import the oracle, never the reverse
+    return MLP

@@ -1,0 +1,97 @@
+"""The command line's options: argument types, the options shared by every command, and the
+options that override a recipe's settings. Every choice comes from its registry, so a new
+activation, optimizer, batch mode or recipe appears here without an edit."""
+import argparse
+
+from ..activations import ACTIVATIONS
+from ..batching import BATCH_MODES
+from ..optimizers import OPTIMIZERS
+from ..training.settings import NAMES as SETTING_NAMES
+
+# The options that override a recipe: the network's two, then every training setting the
+# command line can express (a schedule is a recipe's business, not a flag's).
+NETWORK_OPTIONS = ("hidden", "activation")
+TRAINING_OPTIONS = NETWORK_OPTIONS + tuple(n for n in SETTING_NAMES if n != "schedule")
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a positive integer") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"got {value}; expected a positive integer")
+    return value
+
+
+def non_negative_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"got {text}; expected a finite number >= 0")
+    return value
+
+
+def hidden_widths(text):
+    """'256' or '128,64': the hidden layer widths."""
+    try:
+        widths = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected widths like 100 or 128,64") \
+            from None
+    if any(w <= 0 for w in widths):
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected positive widths")
+    return widths
+
+
+def add_common_options(parser, defaults):
+    """``--seed``, ``--data-dir``, ``--threads`` and ``--debug``, accepted before the command and
+    after it. The program's own parser gets them with their defaults (``defaults=True``); each
+    command's parser gets them without defaults (argparse.SUPPRESS), so that an option given
+    before the command is not reset by the command's default."""
+    def default(value):
+        return value if defaults else argparse.SUPPRESS
+    group = parser.add_argument_group("options of every command")
+    group.add_argument("--seed", type=int, default=default(0),
+                       help="one seed for the split, the initial weights and the sample order "
+                            "(default 0)")
+    group.add_argument("--data-dir", metavar="DIR", default=default(None),
+                       help="the data folder (default: $NEURONNET_DATA, else the copy "
+                            "installed with the package)")
+    group.add_argument("--threads", type=positive_int, default=default(1), metavar="N",
+                       help="BLAS threads (default 1: the neuron model makes many small "
+                            "products, which extra threads slow down rather than speed up)")
+    group.add_argument("--debug", action="store_true", default=default(False),
+                       help="show the full traceback of an error")
+
+
+def add_training_options(parser):
+    group = parser.add_argument_group("overriding the recipe's settings")
+    group.add_argument("--hidden", type=hidden_widths, metavar="W[,W...]",
+                       help="hidden layer widths, e.g. 100 or 128,64")
+    group.add_argument("--activation", choices=sorted(ACTIVATIONS),
+                       help="the hidden layers' activation")
+    group.add_argument("--optimizer", choices=list(OPTIMIZERS),
+                       help="sgd: w -= lr*g; momentum: v = mu*v - lr*g, w += v; nesterov: "
+                            "the look-ahead form of momentum")
+    group.add_argument("--lr", type=non_negative_float, help="learning rate")
+    group.add_argument("--momentum", type=non_negative_float, metavar="MU",
+                       help="momentum coefficient mu, in [0, 1)")
+    group.add_argument("--batch-mode", choices=list(BATCH_MODES),
+                       help="online: one sample per step; minibatch: the mean gradient of "
+                            "--batch-size samples; full: one step per epoch; sampled: the "
+                            "coursework's mode, every sample forward but only one in "
+                            "--batch-size backpropagated")
+    group.add_argument("--batch-size", type=positive_int, metavar="N")
+    group.add_argument("--epochs", type=positive_int, metavar="N")
+    group.add_argument("--patience", type=positive_int, metavar="N",
+                       help="stop after N epochs without a lower validation loss")
+    group.add_argument("--clip-norm", type=non_negative_float, metavar="C",
+                       help="scale every step's gradient down to global norm C when larger")
+
+
+def training_options(args):
+    """The recipe overrides the user gave, by setting name (None: not given)."""
+    return {name: getattr(args, name) for name in TRAINING_OPTIONS}

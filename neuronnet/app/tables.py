@@ -1,0 +1,58 @@
+"""What the commands print: the run's head, the per-epoch table, the test line, the confusion
+matrix. Presentation only: every number comes from the caller."""
+
+
+def print_every(epochs):
+    """Print every k-th epoch, so that a table has at most ~25 rows."""
+    return max(1, -(-epochs // 25))
+
+
+def header(recipe, splits, model, out):
+    out(f"recipe {recipe.name} (source {recipe.source}): {recipe.summary}")
+    for fix in recipe.fixes:
+        out(f"  fixed: {fix}")
+    out(f"data: {splits.description}")
+    out(f"model: {model!r}".replace("\n", "\n  "))
+    out(f"training: {recipe.settings.describe()}")
+
+
+def table_head(classify):
+    if classify:
+        return (f"{'epoch':>6} {'lr':>9} {'train loss':>11} {'train %':>9} {'valid loss':>11} "
+                f"{'valid %':>9} {'seconds':>8}   (* = best validation loss so far)")
+    return (f"{'epoch':>6} {'lr':>9} {'train loss':>11} {'valid loss':>11} {'seconds':>8}   "
+            "(* = best validation loss so far)")
+
+
+def table_row(row, classify):
+    best = "*" if row.get("best") else " "
+    if classify:
+        return (f"{row['epoch']:>6} {row['lr']:>9.3g} {_loss(row['train_loss'])} "
+                f"{100 * row['train_accuracy']:>9.2f} {_loss(row['valid_loss'])} "
+                f"{100 * row['valid_accuracy']:>9.2f} {row['seconds']:>8.3f} {best}")
+    return (f"{row['epoch']:>6} {row['lr']:>9.3g} {row['train_loss']:>11.3e} "
+            f"{row['valid_loss']:>11.3e} {row['seconds']:>8.3f} {best}")
+
+
+def _loss(value):
+    """11 characters: fixed-point for ordinary losses, exponent form for a blown-up one."""
+    return f"{value:>11.5f}" if abs(value) < 1e4 else f"{value:>11.4e}"
+
+
+def test_line(test, n_test, best_epoch):
+    where = f"test ({n_test} samples, best model from epoch {best_epoch})"
+    if test.accuracy is None:
+        return f"{where}: half-MSE {test.loss:.3e}"
+    right = int(round(test.accuracy * n_test))
+    return (f"{where}: loss {test.loss:.4g}, accuracy {100 * test.accuracy:.2f}% "
+            f"({right}/{n_test})")
+
+
+def confusion_lines(cm, classes):
+    """The confusion matrix as text: rows the true class, columns the predicted one."""
+    lines = ["confusion matrix (rows: true class, columns: predicted):"]
+    width = max(5, len(str(cm.max())) + 1)
+    lines.append(" " * 12 + "".join(f"{c[:width - 1]:>{width}}" for c in classes))
+    for c, counts in zip(classes, cm):
+        lines.append(f"{c[:11]:>11} " + "".join(f"{v:>{width}}" for v in counts))
+    return lines

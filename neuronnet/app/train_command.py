@@ -1,0 +1,112 @@
+"""``neuronnet train RECIPE``: one model on a recipe, a per-epoch table, then the test result.
+
+Takes plain arguments (no argparse objects), prints through ``out`` and returns what it
+measured, so the tests can call it directly.
+"""
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .. import io
+from ..training import confusion_matrix, evaluate, train
+from . import recipe_data, recipes, tables
+from .models import build_model
+
+
+def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=None,
+                 quiet=False, progress=False, data_dir=None, out=print):
+    """Run recipe ``name`` (with ``options`` overriding its settings) on one model. Returns a
+    dict with the TrainingResult, the test Evaluation, the splits and the wall time."""
+    start = time.perf_counter()
+    recipe = recipes.get(name).with_options(**(options or {}))
+    # Everything that could fail after training is checked before it starts: no hour of
+    # training may be lost to a typo in --save or a missing plotting extra.
+    if save is not None:
+        io.check_output_path(save, ".npz", name="--save")
+    if plot is not None:
+        check_plot_dir(plot)
+    split_rng, init_rng, order_rng = recipes.seeds(seed)
+    splits = recipe_data.load(recipe.data, split_rng, data_dir)
+    net = build_model(model, recipe, splits, init_rng)
+    classify = splits.train.is_classification
+    if not quiet:
+        tables.header(recipe, splits, net, out)
+        out(f"model kind: {model}; seed {seed}")
+        out(tables.table_head(classify))
+    every, epochs = tables.print_every(recipe.settings.epochs), recipe.settings.epochs
+
+    def show(row):
+        if not quiet and (row["epoch"] % every == 0 or row["epoch"] in (1, epochs)):
+            out(tables.table_row(row, classify))
+
+    result = train(net, splits.train, splits.valid, rng=order_rng, settings=recipe.settings,
+                   progress=progress and not quiet, on_epoch=show)
+    out(f"stopped: {result.stop_reason}")
+    # After Ctrl-C the user wants out: no test pass (it could take a while), only the save.
+    test = None if result.interrupted else evaluate(result.best_model, splits.test)
+    if test is not None:
+        out(tables.test_line(test, len(splits.test), result.best_epoch))
+    wall = time.perf_counter() - start
+    out(f"wall time {wall:.1f} s (training {result.timings['train']:.1f} s, evaluation "
+        f"{result.timings['evaluate']:.1f} s); peak memory {peak_memory_mb()}")
+    if save is not None:
+        metadata = {"recipe": recipe.name, "seed": int(seed), "model": model,
+                    "classes": ",".join(splits.classes), "best_epoch": int(result.best_epoch),
+                    "stop_reason": result.stop_reason}
+        if test is not None:
+            metadata.update(test_loss=float(test.loss), test_accuracy=(
+                float(test.accuracy) if test.accuracy is not None else -1.0))
+        io.save(result.best_model, save, metadata=metadata, history=result.history)
+        out(f"saved the best model (epoch {result.best_epoch}) and the history of "
+            f"{len(result.history['epoch'])} epochs to {save}")
+    if plot is not None and test is not None:
+        for path in _plots(plot, recipe, splits, result, test):
+            out(f"plot: {path}")
+    return dict(result=result, test=test, splits=splits, recipe=recipe, wall=wall)
+
+
+def peak_memory_mb():
+    """The process's peak resident memory so far, as text ("136 MB"). ``resource`` is POSIX
+    only, so it is imported here, not at the top: the CLI runs on Windows too."""
+    try:
+        import resource
+    except ImportError:
+        return "unknown (no resource module here)"
+    # Linux reports ru_maxrss in KiB.
+    return f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+
+
+def check_plot_dir(directory):
+    """``--plot DIR`` before any work: not a file, and matplotlib installed."""
+    from .figures import check_available
+    path = Path(directory)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--plot: got {str(path)!r}, which is a file; expected a folder (it is "
+                         "created when missing)")
+    check_available()
+
+
+def _plots(directory, recipe, splits, result, test):
+    from . import plots
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [plots.learning_curves(result.history, directory / f"{recipe.name}-curves.png",
+                                   title=f"{recipe.name}: learning curves")]
+    if recipe.data == "sin":
+        x_grid = np.linspace(-np.pi, np.pi, 400)[:, None]
+        fit = result.best_model.forward(x_grid)
+        x_train, y_train = splits.train.batch(slice(None))
+        paths.append(plots.sin_fit(x_train[:, 0], y_train[:, 0], x_grid[:, 0], np.sin(x_grid[:, 0]),
+                                   fit[:, 0], directory / f"{recipe.name}-fit.png",
+                                   title=f"{recipe.name}: the fit against sin(x)"))
+    if splits.train.is_classification:
+        cm = confusion_matrix(splits.test.labels, test.predictions, splits.test.n_classes)
+        paths.append(plots.confusion_matrix_plot(cm, splits.classes,
+                                                 directory / f"{recipe.name}-confusion.png",
+                                                 title=f"{recipe.name}: test confusion matrix"))
+        if splits.train.n_features == 28 * 28:
+            W = result.best_model.parameters()[0]
+            paths.append(plots.weight_images(W, directory / f"{recipe.name}-weights.png",
+                                             title=recipe.name))
+    return paths

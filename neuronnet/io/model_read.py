@@ -1,0 +1,206 @@
+"""Loading a model file (see model_format.py) without trusting it.
+
+Everything a header claims (a member's size in the zip, an array's shape and type, the widths in
+``layer_sizes``) is checked before the memory it implies is allocated (npz_reader.py).
+
+Model-neutral: the file gives back arrays and names; the caller's ``build(weights, biases,
+activations, loss)`` makes the model (``neuronnet.convert.from_arrays`` for the neuron model,
+``reference.MLP.from_arrays`` for the reference), so a model trained as one can be inspected as
+the other.
+"""
+import os
+
+import numpy as np
+
+from .errors import ModelFileError
+from .model_format import (ACTIVATION_NAMES, HEADER_KEYS, LOSS_NAMES, MAX_HISTORY, MAX_LAYERS, MAX_TEXT, HISTORY_PREFIX, KEY, META_PREFIX, READABLE_VERSIONS,
+                           check_sizes)
+from .npz_reader import UntrustedNpz
+
+def load(path, build):
+    """``(model, metadata)`` from a file written by :func:`model_write.save`.
+
+    build: ``build(weights, biases, activations, loss)`` makes the model from the file's arrays
+    and names, e.g. ``neuronnet.convert.from_arrays`` or ``reference.MLP.from_arrays``.
+    Parameters come back bit-identical. Any file that is not a well-formed version-1 or -2
+    model file raises :class:`ModelFileError` naming the file, the member at fault and what is
+    wrong with it; a missing file raises FileNotFoundError, as for any file opened by name.
+    """
+    if not callable(build):
+        raise TypeError(f"build: got {type(build).__name__}; expected a callable "
+                        "build(weights, biases, activations, loss), e.g. "
+                        "neuronnet.convert.from_arrays")
+    path = os.fspath(path)
+    with UntrustedNpz(path) as file:
+        sizes = _check_structure(file)
+        names, loss = _read_names(file)
+        weights, biases = _read_parameters(file, sizes)
+        metadata = _read_metadata(file)
+    return build(weights, biases, names, loss), metadata
+
+
+def load_history(path):
+    """The training history saved with the model: a dict of str -> list of float, every list
+    of one length, nan where None was saved; an empty dict when the file holds none.
+
+    Every member's header is checked as :func:`load` checks it (the same files are refused);
+    the parameters themselves are not read."""
+    path = os.fspath(path)
+    with UntrustedNpz(path) as file:
+        _check_structure(file)
+        return {member[len(HISTORY_PREFIX):]: file.array(member).astype(np.float64).tolist()
+                for member in file.members if member.startswith(HISTORY_PREFIX)}
+
+# --- checking what the headers say -------------------------------------------------------------
+def _check_structure(file):
+    """The version first (a newer file gets "newer version", not a list of odd keys), then the
+    keys, then layer_sizes; then every other member's header against what layer_sizes implies.
+    Returns the sizes as a list of int. Only format_version and layer_sizes are read."""
+    path, members = file.path, file.members
+    version = _read_version(file)
+    prefixes = (META_PREFIX, HISTORY_PREFIX) if version >= 2 else (META_PREFIX,)
+    _check_keys(path, members, HEADER_KEYS, prefixes, allow_extra=True)
+    sizes = _read_layer_sizes(file)
+    params = tuple(f"{p}_{l}" for l in range(len(sizes) - 1) for p in ("W", "b"))
+    _check_keys(path, members, HEADER_KEYS + params, prefixes, allow_extra=False)
+    _check_name_headers(path, members, len(sizes) - 1)
+    _check_parameter_headers(path, members, sizes)
+    _check_metadata_headers(path, members)
+    _check_history_headers(path, members)
+    return sizes
+
+
+def _read_version(file):
+    header = file.members.get("format_version")
+    if header is None:
+        raise ModelFileError(f"{file.path}: missing key 'format_version'; found keys "
+                             f"{sorted(file.members)} (is it a neuronnet model file?)")
+    if header.shape != () or header.dtype.kind not in "iu":
+        raise ModelFileError(f"{file.path}: format_version is a {header.dtype} array of shape "
+                             f"{header.shape}; expected an integer scalar")
+    version = int(file.array("format_version"))
+    if version not in READABLE_VERSIONS:
+        raise ModelFileError(f"{file.path}: format_version is {version}; this code reads "
+                             f"version(s) {list(READABLE_VERSIONS)}")
+    return version
+
+
+def _check_keys(path, members, expected, prefixes, allow_extra):
+    missing = [key for key in expected if key not in members]
+    if missing:
+        raise ModelFileError(f"{path}: missing keys {missing}; found {sorted(members)}")
+    extra = sorted(key for key in members
+                   if key not in expected and not key.startswith(prefixes))
+    if extra and not allow_extra:
+        allowed = " and ".join(f"'{prefix}*'" for prefix in prefixes)
+        raise ModelFileError(f"{path}: unknown keys {extra}; expected only {list(expected)} "
+                             f"and {allowed} members (layer_sizes says "
+                             f"{len(expected) - len(HEADER_KEYS)} parameter arrays)")
+
+
+def _read_layer_sizes(file):
+    header = file.members["layer_sizes"]
+    if len(header.shape) != 1 or header.dtype.kind not in "iu" \
+            or not 2 <= header.shape[0] <= MAX_LAYERS + 1:
+        raise ModelFileError(f"{file.path}: layer_sizes is a {header.dtype} array of shape "
+                             f"{header.shape}; expected 2 to {MAX_LAYERS + 1} int64 sizes "
+                             "[n_inputs, ..., n_outputs]")
+    sizes = [int(s) for s in file.array("layer_sizes")]
+    check_sizes(f"{file.path}: layer_sizes", sizes, ModelFileError)
+    return sizes
+
+
+
+
+def _check_name_headers(path, members, n_layers):
+    names, loss = members["activations"], members["loss"]
+    if names.dtype.kind != "U" or names.shape != (n_layers,) \
+            or names.dtype.itemsize > 4 * MAX_TEXT:
+        raise ModelFileError(f"{path}: activations is a {names.dtype} array of shape "
+                             f"{names.shape}; expected {n_layers} names (unicode, one per "
+                             f"layer, at most {MAX_TEXT} characters)")
+    if loss.dtype.kind != "U" or loss.shape != () or loss.dtype.itemsize > 4 * MAX_TEXT:
+        raise ModelFileError(f"{path}: loss is a {loss.dtype} array of shape {loss.shape}; "
+                             "expected one name (a unicode scalar)")
+
+
+def _check_parameter_headers(path, members, sizes):
+    """Each W_l and b_l: float64 of the shape layer_sizes implies, before anything is read."""
+    for l, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        for key, shape in ((f"W_{l}", (fan_out, fan_in)), (f"b_{l}", (fan_out,))):
+            header = members[key]
+            # Hazard: dtype.kind "f" alone would accept float32 and float16, which a float64
+            # model cannot have come from; itemsize 8 is float64 in either byte order.
+            if header.dtype.kind != "f" or header.dtype.itemsize != 8:
+                raise ModelFileError(f"{path}: member {key!r} is a {header.dtype} array; "
+                                     "expected float64")
+            if header.shape != shape:
+                raise ModelFileError(f"{path}: member {key!r} has shape {header.shape}; "
+                                     f"expected {shape} (layer {l}: {fan_in} inputs -> "
+                                     f"{fan_out} neurons, from layer_sizes)")
+
+
+def _check_metadata_headers(path, members):
+    for member, header in members.items():
+        if member.startswith(META_PREFIX):
+            _check_member_key(path, member, META_PREFIX)
+            if header.shape != () or header.dtype.kind not in "Uiuf" \
+                    or header.dtype.itemsize > 4 * MAX_TEXT:
+                raise ModelFileError(f"{path}: {member} is a {header.dtype} array of shape "
+                                     f"{header.shape}; expected a str, int or float scalar")
+
+
+def _check_history_headers(path, members):
+    lengths = {}
+    for member, header in members.items():
+        if member.startswith(HISTORY_PREFIX):
+            _check_member_key(path, member, HISTORY_PREFIX)
+            if len(header.shape) != 1 or header.dtype.kind != "f" \
+                    or header.dtype.itemsize != 8 or header.shape[0] > MAX_HISTORY:
+                raise ModelFileError(f"{path}: {member} is a {header.dtype} array of shape "
+                                     f"{header.shape}; expected a float64 list of at most "
+                                     f"{MAX_HISTORY} entries")
+            lengths[member] = header.shape[0]
+    if len(set(lengths.values())) > 1:
+        raise ModelFileError(f"{path}: the history lists have lengths {lengths}; expected one "
+                             "length")
+
+
+def _check_member_key(path, member, prefix):
+    if not KEY.fullmatch(member[len(prefix):]):
+        raise ModelFileError(f"{path}: member {member!r}: expected a key of letters, digits, "
+                             f"'_', '.' and '-' after {prefix!r}")
+
+
+# --- reading what the headers promised ---------------------------------------------------------
+def _read_names(file):
+    """The activation names and the loss name, from the format's vocabulary."""
+    names, loss = file.array("activations").tolist(), str(file.array("loss"))
+    for l, name in enumerate(names):
+        if name not in ACTIVATION_NAMES:
+            raise ModelFileError(f"{file.path}: activations[{l}] is {name!r}; expected one of "
+                                 f"{list(ACTIVATION_NAMES)}")
+    if loss not in LOSS_NAMES:
+        raise ModelFileError(f"{file.path}: loss is {loss!r}; expected one of "
+                             f"{list(LOSS_NAMES)}")
+    return names, loss
+
+
+def _read_parameters(file, sizes):
+    """(weights, biases) as native float64 arrays, all finite (shapes checked already)."""
+    weights, biases = [], []
+    for l in range(len(sizes) - 1):
+        for key, out in ((f"W_{l}", weights), (f"b_{l}", biases)):
+            array = file.array(key)
+            if not np.isfinite(array).all():
+                raise ModelFileError(f"{file.path}: member {key!r} holds non-finite values "
+                                     "(nan or inf); expected finite parameters")
+            # Native byte order; an exact conversion (a big-endian float64 is the same number).
+            out.append(array.astype(np.float64))
+    return weights, biases
+
+
+def _read_metadata(file):
+    """``{key: value}`` from the ``meta.*`` members, as Python str, int and float."""
+    return {member[len(META_PREFIX):]: file.array(member).item()  # the Python value
+            for member in file.members if member.startswith(META_PREFIX)}  # in the order saved
