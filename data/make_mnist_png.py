@@ -32,6 +32,7 @@ import numpy as np
 
 from neuronnet.io import load_mnist
 
+
 def first_per_class(labels, per_class):
     """Indices (10 * per_class,) of the first ``per_class`` images of each digit, in file order
     within each digit, digits 0..9 in turn.

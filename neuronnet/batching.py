@@ -25,10 +25,12 @@ def plan(order, mode, batch_size):
         for i in order:
             yield [i], True
     elif mode == "minibatch":
+        # FIX: sampled-backprop
         for start in range(0, len(order), batch_size):
             yield order[start:start + batch_size], True
     elif mode == "full":
         yield order, True
     else:  # sampled
+        # QUIRK: sampled-backprop
         for position, i in enumerate(order):
             yield [i], position % batch_size == 0

@@ -7,8 +7,8 @@ neither package needs to import the other.
 import numpy as np
 
 from .layer import Layer
-from .neuron import Neuron
 from .network import Network, _check_activations
+from .neuron import Neuron
 
 
 def to_arrays(network):

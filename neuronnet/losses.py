@@ -56,10 +56,12 @@ class CrossEntropy(Loss):
         # Hazard (pitfall softmax-overflow): exp(a) overflows to inf for a > 709, and inf/inf is
         # nan. Subtracting the row max first changes nothing mathematically (softmax is
         # shift-invariant) and makes the largest exponent exp(0) = 1.
+        # FIX: softmax-overflow
         shifted = a - a.max(axis=1, keepdims=True)
         # Hazard (pitfall log-of-zero): log(softmax(a)) is log(0) = -inf once a probability
         # underflows. log-sum-exp gives log p directly: shifted - log(sum(exp(shifted))), where
         # the sum is >= 1, so its log is finite.
+        # FIX: log-of-zero
         return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
 
     def softmax(self, a):

@@ -7,8 +7,15 @@ from .initializers import INITIALIZERS
 from .layer import Layer
 from .losses import LOSSES, get_loss
 from .optimizers import get_optimizer
-from .validation import (check_choice, check_generator, check_matrix, check_positive_int,
-                         check_positive_real, check_real, fail)
+from .validation import (
+    check_choice,
+    check_generator,
+    check_matrix,
+    check_positive_int,
+    check_positive_real,
+    check_real,
+    fail,
+)
 
 
 class Network:

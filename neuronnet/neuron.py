@@ -18,6 +18,18 @@ The sums over the batch are plain sums, not means: the loss's gradient already c
 
 The coursework's neuron saw one sample at a time; this one sees a whole batch as a vector, which
 is the same code with n = 1 and is what makes the object model fast enough to train MNIST.
+
+The symbols and the attributes that hold them (the one vocabulary of code, docs and tests;
+docs/design.md has the same table with the reference's names)::
+
+    x      inputs              (n, fan_in)   the layer below's outputs a
+    w, b   weights, bias       (fan_in,), () the parameters
+    z      z                   (n,)          x . w + b
+    a      output              (n,)          f(z)
+    delta  delta               (n,)          dL/dz
+    dW     grad_weights        (fan_in,)     dL/dw, row j of the layer's dW
+    db     grad_bias           ()            dL/db, entry j of the layer's db
+    v      velocity_weights, velocity_bias   the optimizer's state for w and b
 """
 import numpy as np
 
@@ -53,9 +65,11 @@ class Neuron:
 
     def backward(self, grad_output):
         """grad_output = dL/da (n,) -> delta (n,); stores dL/dw and dL/db."""
+        # FIX: derivative-of-output, backward-mutates-upstream
         self.delta = grad_output * self.activation.derivative_from_z(self.z)
         # np.dot, not @: the same BLAS call, but @ costs ~1 us more per call at batch size 1.
         self.grad_weights = np.dot(self.delta, self.inputs)
+        # FIX: bias-off-by-one
         self.grad_bias = float(self.delta.sum())
         return self.delta
 

@@ -1,12 +1,25 @@
-"""The components under test, as the factories tests/checks.py takes.
+"""The components under test, in the forms the checks take, and the small models and data the
+training properties use. The one place tests build a model.
 
 ``MINE`` and ``REF`` build a model from arrays (``make(weights, biases, activations, loss)``);
-``INITS`` build one from a seed (``make(sizes, activations, loss, init, rng, init_std)``).
-A pitfall variant is a factory that swaps one component of ``MINE`` for a buggy one.
+``INITS`` build one from a seed (``make(sizes, activations, loss, init, rng, init_std)``);
+``make_model(kind)`` a small classifier of either kind. A pitfall variant is a factory that
+swaps one component of ``MINE`` for a buggy one.
 """
+import numpy as np
+
+import reference
 from neuronnet import Network
+from neuronnet.activations import ACTIVATIONS, get_activation
 from neuronnet.convert import from_arrays
+from neuronnet.initializers import INITIALIZERS
+from neuronnet.losses import CrossEntropy
+from neuronnet.optimizers import SGD, Momentum
+from neuronnet.training import Dataset
 from reference import MLP
+from reference.initializers import initial_weights
+
+MODEL_CLASSES = {"neuron": Network, "reference": MLP}
 
 
 def MINE(weights, biases, activations, loss):
@@ -26,3 +39,104 @@ def ref_init(sizes, activations, loss, init, rng, init_std):
 
 
 INITS = {"neuronnet": mine_init, "reference": ref_init}
+
+
+def make_model(kind, sizes=(3, 5, 3), activations=("tanh", "identity"), loss="cross_entropy",
+               seed=0):
+    """A small Glorot-initialised classifier of either kind ("neuron" or "reference")."""
+    return MODEL_CLASSES[kind](list(sizes), list(activations), loss=loss, init="glorot_uniform",
+                               rng=np.random.default_rng(seed))
+
+
+def blobs(seed, n=24, n_features=3, n_classes=3, name="data"):
+    """A small classification set: class means apart, unit noise, features in about [-3, 3]."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % n_classes
+    X = rng.normal(size=(n, n_features)) * 0.7 + np.eye(n_classes, n_features)[y] * 1.5
+    return Dataset(X, labels=y, n_classes=n_classes, name=name)
+
+
+# ----------------------------------------------------------------------------- the reference's
+# components, through adapters to the interfaces the checks take (the reference's optimizers
+# update lists of arrays in place; its losses and activations are layers with a cached forward).
+class InPlaceStep:
+    """``step(w, g, v) -> (w, v)`` from the reference's ``update(params, grads, velocities)``."""
+
+    def __init__(self, optimizer):
+        self.optimizer = optimizer
+
+    def step(self, w, g, v):
+        is_float = np.ndim(w) == 0
+        w, v = np.array(w, dtype=np.float64), np.array(v, dtype=np.float64)
+        self.optimizer.update([w], [np.asarray(g, dtype=np.float64)], [v])
+        return (float(w), float(v)) if is_float else (w, v)
+
+    def __repr__(self):
+        return f"reference.{type(self.optimizer).__name__}"
+
+
+def ref_sgd(lr):
+    return InPlaceStep(reference.SGD(lr))
+
+
+def ref_momentum(lr, mu=0.9):
+    return InPlaceStep(reference.Momentum(lr, mu))
+
+
+def ref_nesterov(lr, mu=0.9):
+    return InPlaceStep(reference.Nesterov(lr, mu))
+
+
+class LossLayer:
+    """``value``/``gradient`` from the reference's ``forward(a, T)``/``backward()``."""
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def value(self, a, T):
+        return self.layer.forward(a, T)
+
+    def gradient(self, a, T):
+        self.layer.forward(a, T)
+        return self.layer.backward()
+
+    def __repr__(self):
+        return f"reference.{type(self.layer).__name__}"
+
+
+class ActivationLayer:
+    """``forward``/``derivative_from_z`` from the reference's ``forward(z)``/``backward(da)``."""
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def forward(self, z):
+        return self.layer.forward(z)
+
+    def derivative_from_z(self, z):
+        self.layer.forward(z)
+        return self.layer.backward(np.ones(np.shape(z)))
+
+    def __repr__(self):
+        return f"reference.{type(self.layer).__name__}"
+
+
+def _reference_draw(name):
+    def draw(rng, fan_in, fan_out, std):
+        return initial_weights(name, fan_in, fan_out, rng, std)
+    draw.__name__ = f"reference {name}"
+    return draw
+
+
+# The real components of both packages, by kind, as the component-level properties take them.
+ACTIVATION_OBJECTS = {f"neuronnet-{name}": get_activation(name) for name in ACTIVATIONS}
+ACTIVATION_OBJECTS.update({f"reference-{name}": ActivationLayer(reference.activation(name))
+                           for name in ACTIVATIONS})
+CROSS_ENTROPIES = {"neuronnet": CrossEntropy(),
+                   "reference": LossLayer(reference.SoftmaxCrossEntropy())}
+MOMENTA = {"neuronnet": (Momentum, SGD), "reference": (ref_momentum, ref_sgd)}
+# The initializers the recipes use. The coursework's uniform(0, 1/fan_in) is all positive by
+# design: it is the exception, pinned as such in tests/test_pitfalls.py.
+SYMMETRIC = ("glorot_uniform", "he_normal", "normal")
+INITIAL = {f"neuronnet-{name}": INITIALIZERS[name] for name in SYMMETRIC}
+INITIAL.update({f"reference-{name}": _reference_draw(name) for name in SYMMETRIC})

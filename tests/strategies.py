@@ -1,4 +1,4 @@
-"""Hypothesis strategies for the property suite (DESIGN.md, "Tolerance policy").
+"""Hypothesis strategies for the property suite (docs/design.md, "The tolerance policy").
 
 - architectures of 1-4 layers of neurons, widths 1-6, batches 1-8, every activation and loss;
 - floats bounded by 3 (keeps sigmoid and tanh out of saturation), no NaN, no infinity, no

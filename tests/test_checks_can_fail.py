@@ -1,5 +1,6 @@
-"""The checks can fail: each generic check in tests/checks.py is fed a deliberately broken
-component (classic backprop bugs of the seed documents) and must raise AssertionError, while the
+"""The checks can fail: each generic check in tests/checks/ is fed a deliberately broken
+component (the pitfall catalogue's variants: classic backprop bugs of the source documents)
+and must raise AssertionError, while the
 correct component passes the same call. A check that cannot fail proves nothing."""
 import numpy as np
 import pytest
@@ -7,96 +8,32 @@ import pytest
 import checks
 from models import MINE, REF
 from neuronnet import Layer, Neuron
-from neuronnet.activations import Identity, ReLU, Sigmoid
-from neuronnet.losses import CrossEntropy, HalfMSE
-from neuronnet.optimizers import SGD, Momentum, Optimizer
 from neuronnet.convert import from_arrays
+from neuronnet.losses import CrossEntropy, HalfMSE
+from neuronnet.optimizers import SGD, Momentum
+from neuronnet.pitfalls import variants
 from strategies import NUMERIC_KINK_MARGIN, random_case
 
-
 # ------------------------------------------------------------------ the broken components
-class SigmoidOfOutput(Sigmoid):
-    """derivative-of-output: sigmoid'(a) computed from the stored output, not from z."""
-
-    def derivative_from_z(self, z):
-        return super().derivative_from_z(self.forward(z))
-
-
-class IdentityStep(Identity):
-    """identity-derivative: where(z < 2, 1, 0)."""
-
-    def derivative_from_z(self, z):
-        return np.where(z < 2, 1.0, 0.0)
-
-
-class ReLUMutatesCache(ReLU):
-    """relu-grad-mutates-cache: the derivative overwrites z (the neuron's cache) in place."""
-
-    def derivative_from_z(self, z):
-        z[z <= 0] = 0.0
-        z[z > 0] = 1.0
-        return z
-
-
-class MomentumNoVelocity(Optimizer):
-    """momentum-overwrites-weights: w = w - lr g; w = -lr g + mu w (no velocity)."""
-
-    name = "momentum"
-
-    def __init__(self, lr, mu=0.9):
-        super().__init__(lr)
-        self.mu = mu
-
-    def step(self, w, g, v):
-        w = w - self.lr * g
-        return -self.lr * g + self.mu * w, v
-
-
-class CELogitsGradient(CrossEntropy):
-    """ce-gradient-on-logits: the gradient returned as (logits - t)/n, not (softmax - t)/n."""
-
-    def gradient(self, a, t):
-        return (a - t) / a.shape[0]
-
-
-class SummedHalfMSE(HalfMSE):
-    """summed-loss: value and gradient summed over the batch, not averaged (consistent with
-    each other, so a numeric gradient check alone does not see it)."""
-
-    def value(self, a, t):
-        return float(np.sum((a - t) ** 2)) / 2.0
-
-    def gradient(self, a, t):
-        return a - t
-
-
-class UnstableSoftmaxCE(CrossEntropy):
-    """softmax-overflow / log-of-zero: exp without the max subtracted, then log(p)."""
-
-    def softmax(self, a):
-        e = np.exp(a)
-        return e / e.sum(axis=1, keepdims=True)
-
-    def value(self, a, t):
-        return float(-np.sum(t * np.log(self.softmax(a)))) / a.shape[0]
-
-
-class NeuronMutatesUpstream(Neuron):
-    """backward-mutates-upstream: ReLU-style backward writes zeros into the gradient it got."""
-
-    def backward(self, grad_output):
-        grad_output[self.z <= 0] = 0.0
-        return super().backward(grad_output)
+# The pitfall catalogue's own buggy variants (neuronnet/pitfalls/variants.py), not copies.
+SigmoidOfOutput = variants.SigmoidDerivativeOfOutput
+IdentityStep = variants.IdentityStepDerivative
+ReLUMutatesCache = variants.ReLUDerivativeInPlace
+MomentumNoVelocity = variants.MomentumWithoutVelocity
+CELogitsGradient = variants.CrossEntropyGradientOnLogits
+SummedCE = variants.CrossEntropySummed
+UnstableSoftmaxCE = variants.CrossEntropyNaiveSoftmax
+NeuronMutatesUpstream = variants.NeuronZeroingUpstream
 
 
 def swap(**by_name):
-    """MINE with named activations replaced by buggy objects."""
-    def make(weights, biases, activations, loss):
-        return from_arrays(weights, biases, [by_name.get(a, a) for a in activations], loss)
-    return make
+    """MINE with the activations of these names replaced by buggy objects."""
+    (name, activation), = by_name.items()
+    return variants.NetworkFactory(f"{name} swapped", activation=activation)
 
 
 def with_loss(bad_loss):
+    """MINE whatever the loss asked for: ``bad_loss`` stands in for it."""
     def make(weights, biases, activations, loss):
         return from_arrays(weights, biases, activations, bad_loss)
     return make
@@ -210,15 +147,15 @@ def test_cross_entropy_gradient_on_logits_is_caught():
 
 # ------------------------------------------------------------------ summed-loss
 def test_summed_loss_is_caught_by_the_batch_properties():
-    case = _case(["tanh", "identity"], seed=7)
-    bad = with_loss(SummedHalfMSE())
+    case = _case(["tanh", "identity"], "cross_entropy", seed=7)
+    bad = with_loss(SummedCE())
     # Consistent with itself: the numeric gradient check passes...
     checks.check_gradient_numeric(case.build(bad), case.X, case.Y)
     # ...but the batch properties and the reference do not.
     checks.check_batch_duplication(case.build(MINE), case.X, case.Y)
     fails(checks.check_batch_duplication, case.build(bad), case.X, case.Y)
     fails(checks.check_batch_is_mean, case.build(bad), case.X, case.Y)
-    fails(checks.check_loss_generic, SummedHalfMSE(), case.Y + 0.5, case.Y)
+    fails(checks.check_loss_generic, SummedCE(), case.Y + 0.5, case.Y)
     fails(checks.check_forward_matches, bad, REF, case)
 
 

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from neuronnet.app import recipe_data, recipes
+from neuronnet.app.cli import main
 from neuronnet.app.compare_command import compare_recipe
 from neuronnet.app.models import build_model
 from neuronnet.app.tour import tour
-from neuronnet.app.cli import main
 
 
 def run(argv, capsys):
@@ -56,7 +56,7 @@ def test_compare_shows_the_models_agree(capsys):
     result = compare_recipe("iris", seed=1, options={"epochs": 6}, out=lambda _: None)
     assert len(result["rows"]) == 6
     for row in result["rows"]:
-        # Trajectory tolerance (parameters are O(1)): DESIGN's 1e-10 * s.
+        # Trajectory tolerance (parameters are O(1)): 1e-10 * s (docs/design.md).
         assert row["max_diff"] <= 1e-10, row
         assert row["valid_neuron"] == row["valid_reference"], row
     code, out, err = run(["compare", "iris", "--epochs", "2"], capsys)
@@ -143,3 +143,36 @@ def test_the_tour_runs_on_shipped_data():
     assert "largest parameter difference after 200 epochs" in text
     assert re.search(r"half-MSE [\d.e-]+", text) and re.search(r"accuracy [\d.]+% \(\d+/500\)",
                                                                 text)
+
+
+# --- the options every command shares, before or after the command ---------------------------
+COMMON = {"--seed": "7", "--threads": "2", "--data-dir": ".", "--debug": None}
+COMMANDS = [["train", "iris"], ["compare", "iris"], ["evaluate", "model.npz"],
+            ["pitfalls", "show", "summed-loss"], ["pitfalls", "demo", "summed-loss"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("option", list(COMMON))
+def test_a_common_option_means_the_same_before_and_after_the_command(command, option):
+    """`neuronnet --seed 3 train iris` once trained with seed 0 (the command's own default
+    overwrote the value given before it), and `--debug` or `--threads` after the command were
+    refused. Every common option now parses to the same value in either place."""
+    from neuronnet.app.cli import build_parser
+    flag = [option] + ([COMMON[option]] if COMMON[option] is not None else [])
+    before = vars(build_parser().parse_args(flag + command))
+    after = vars(build_parser().parse_args(command + flag))
+    unset = vars(build_parser().parse_args(command))
+    assert before == after, (before, after)
+    dest = option.lstrip("-").replace("-", "_")
+    assert before[dest] != unset[dest], f"{option} given before {command} was not kept"
+
+
+def test_a_seed_before_the_command_is_the_seed_trained_with(capsys):
+    runs = [run(argv, capsys) for argv in (["--seed", "3", "train", "iris", "--epochs", "1"],
+                                           ["train", "iris", "--epochs", "1", "--seed", "3"],
+                                           ["train", "iris", "--epochs", "1"])]
+    assert all(code == 0 for code, _, _ in runs), runs
+    # The table's rows without the seconds column (timing differs from run to run).
+    table = [[line.split()[:6] for line in out.splitlines() if line.strip()[:1].isdigit()]
+             for _, out, _ in runs]
+    assert "seed 3" in runs[0][1] and table[0] == table[1] != table[2]

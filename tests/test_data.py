@@ -21,8 +21,16 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from neuronnet.io import (DataError, data_dir, idx, image_folder, load_image_folder, load_iris,
-                          load_mnist, read_idx)
+from neuronnet.io import (
+    DataError,
+    data_dir,
+    idx,
+    image_folder,
+    load_image_folder,
+    load_iris,
+    load_mnist,
+    read_idx,
+)
 from neuronnet.training import make_sin, split_indices
 
 DATA_DIR = data_dir()

@@ -1,5 +1,5 @@
-"""The neuron model equals the reference on real sizes and whole trajectories (DESIGN items 1, 2
-and 13), seeded, no hypothesis:
+"""The neuron model equals the reference on real sizes and whole trajectories (forward, backward
+and training, docs/design.md), seeded, no hypothesis:
 
 - one forward and backward pass of a 784-100-10 network on a batch of 128: forward, loss, every
   delta, dW and db within the policy;

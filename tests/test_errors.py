@@ -3,14 +3,14 @@ before any work is done."""
 import numpy as np
 import pytest
 
+from models import make_model
 from neuronnet import Layer, Network, Neuron
 from neuronnet.convert import from_arrays
 from neuronnet.optimizers import SGD, Momentum
 
 
 def make_net():
-    return Network([3, 4, 2], ["tanh", "identity"], loss="cross_entropy",
-                   rng=np.random.default_rng(0))
+    return make_model("neuron", sizes=(3, 4, 2))
 
 
 def data(n=5):

@@ -1,4 +1,4 @@
-"""The fast tier: closed forms and tiny nets, no hypothesis (DESIGN items 3, 8, 10, 12, 13-init).
+"""The fast tier: closed forms and tiny nets, no hypothesis (docs/design.md).
 
 - optimizers: the contract's rules bitwise, heavy ball's closed form, Nesterov's first step,
   mu = 0 is SGD, lr = 0 and a zero gradient change nothing (item 10), for neuronnet's optimizer
@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 import checks
-from models import INITS, MINE, REF
+import reference
+from models import INITS, MINE, REF, ActivationLayer, LossLayer, ref_momentum, ref_nesterov, ref_sgd
 from neuronnet import activations as nn_activations
 from neuronnet import losses as nn_losses
 from neuronnet import optimizers as nn_optimizers
-import reference
 from strategies import ACTIVATIONS, LOSSES, NUMERIC_KINK_MARGIN, random_case
 
 MODELS = {"neuronnet": MINE, "reference": REF}
@@ -213,71 +213,6 @@ def test_same_seed_same_initial_parameters(init, sizes):
     for seed in (0, 12345):
         checks.check_same_init(INITS, sizes, ["tanh"] * (len(sizes) - 2) + ["identity"],
                                "half_mse", init, seed, std=0.05)
-
-
-# ----------------------------------------------------------------------------- the reference's
-# components, through adapters to the interfaces the checks take (the reference's optimizers
-# update lists of arrays in place; its losses and activations are layers with a cached forward).
-class InPlaceStep:
-    """``step(w, g, v) -> (w, v)`` from the reference's ``update(params, grads, velocities)``."""
-
-    def __init__(self, optimizer):
-        self.optimizer = optimizer
-
-    def step(self, w, g, v):
-        is_float = np.ndim(w) == 0
-        w, v = np.array(w, dtype=np.float64), np.array(v, dtype=np.float64)
-        self.optimizer.update([w], [np.asarray(g, dtype=np.float64)], [v])
-        return (float(w), float(v)) if is_float else (w, v)
-
-    def __repr__(self):
-        return f"reference.{type(self.optimizer).__name__}"
-
-
-def ref_sgd(lr):
-    return InPlaceStep(reference.SGD(lr))
-
-
-def ref_momentum(lr, mu=0.9):
-    return InPlaceStep(reference.Momentum(lr, mu))
-
-
-def ref_nesterov(lr, mu=0.9):
-    return InPlaceStep(reference.Nesterov(lr, mu))
-
-
-class LossLayer:
-    """``value``/``gradient`` from the reference's ``forward(a, T)``/``backward()``."""
-
-    def __init__(self, layer):
-        self.layer = layer
-
-    def value(self, a, T):
-        return self.layer.forward(a, T)
-
-    def gradient(self, a, T):
-        self.layer.forward(a, T)
-        return self.layer.backward()
-
-    def __repr__(self):
-        return f"reference.{type(self.layer).__name__}"
-
-
-class ActivationLayer:
-    """``forward``/``derivative_from_z`` from the reference's ``forward(z)``/``backward(da)``."""
-
-    def __init__(self, layer):
-        self.layer = layer
-
-    def forward(self, z):
-        return self.layer.forward(z)
-
-    def derivative_from_z(self, z):
-        self.layer.forward(z)
-        return self.layer.backward(np.ones(np.shape(z)))
-
-    def __repr__(self):
-        return f"reference.{type(self.layer).__name__}"
 
 
 @pytest.mark.parametrize("lr, mu", LR_MU)

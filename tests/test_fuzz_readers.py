@@ -58,14 +58,14 @@ import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
-from neuronnet import Network
+from models import make_model
 from neuronnet import io as persistence
 from neuronnet.app.models import load_model
 from neuronnet.io import DataError, ModelFileError, data_dir, load_image_folder, load_iris, read_idx
 from neuronnet.io.image_folder import MAX_IMAGE_BYTES
+from strategies import budget
 
 DATA_DIR = data_dir()
-from strategies import budget
 
 TIME_LIMIT = 2.0                 # seconds per call
 MEMORY_LIMIT = 64 * 2**20        # peak traced bytes per call, for inputs under 100 KB
@@ -103,8 +103,7 @@ REAL_METADATA = {"recipe": "iris", "seed": 0, "test_accuracy": 0.9}
 def real_model():
     """A small saved model (4-3-2, tanh, cross-entropy) with metadata and a history, and the
     network itself."""
-    net = Network([4, 3, 2], ["tanh", "identity"], loss="cross_entropy",
-                  rng=np.random.default_rng(0))
+    net = make_model("neuron", sizes=(4, 3, 2))
     with tempfile.TemporaryDirectory() as folder:
         path = persistence.save(net, Path(folder) / "model.npz", REAL_METADATA, REAL_HISTORY)
         return Path(path).read_bytes(), net

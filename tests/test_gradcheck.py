@@ -1,6 +1,6 @@
-"""The gradient checker itself (neuronnet.gradcheck), DESIGN item 3: it passes on correct
+"""The gradient checker itself (neuronnet.gradcheck): it passes on correct
 gradients, and it FAILS on a deliberately perturbed gradient, so a passing check means something.
-It also agrees with the independent central differences in tests/checks.py, restores the model's
+It also agrees with the independent central differences in tests/checks/numeric.py, restores the model's
 parameters bit for bit, and works on the reference model too."""
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""The N-version rule: reference/ imports nothing from neuronnet/ (DESIGN "Layout"), so a bug in
+"""The N-version rule: reference/ imports nothing from neuronnet/ (docs/design.md, "The layout"), so a bug in
 a shared helper cannot hide in both. Checked statically (every import statement and every
 dynamic import of a literal name in every reference/*.py) and at run time (importing reference
 and all its submodules in a fresh interpreter leaves neuronnet out of sys.modules)."""

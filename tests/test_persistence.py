@@ -19,10 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from models import make_model
 from neuronnet import Network
 from neuronnet.activations import Sigmoid
-from neuronnet.convert import from_arrays
 from neuronnet.app.models import load_model as load
+from neuronnet.convert import from_arrays
 from neuronnet.io import ModelFileError, load_history, save
 from reference import MLP
 from strategies import ACTIVATIONS, LOSSES, architectures, budget
@@ -50,7 +51,7 @@ def describe(model):
 
 
 def small_net(loss="cross_entropy"):
-    return Network([3, 4, 2], ["tanh", "identity"], loss=loss, rng=np.random.default_rng(0))
+    return make_model("neuron", sizes=(3, 4, 2), loss=loss)
 
 
 # --- round trips -------------------------------------------------------------------------------

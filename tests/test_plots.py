@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from neuronnet.app import plots
-from neuronnet.training.metrics import confusion_matrix
 from neuronnet.app.figures import MissingExtraError
+from neuronnet.training.metrics import confusion_matrix
 
 RNG = np.random.default_rng(0)
 
@@ -112,7 +112,7 @@ def test_weight_images_are_symmetric_about_zero(tmp_path):
     column = np.arange(28 * 28) % 28
     W = np.select([column < 10, column < 19], [1.0, 0.0], -0.25).reshape(1, -1)
     image = read_png(plots.weight_images(W, tmp_path / "w.png"))[..., :3].astype(int)
-    r, g, b = image[..., 0], image[..., 1], image[..., 2]
+    r, b = image[..., 0], image[..., 2]
     deep_red = ((r > b + 50) & (b < 60)).sum()
     deep_blue = ((b > r + 50) & (r < 60)).sum()
     neutral = (np.abs(image - 247) <= 3).all(axis=-1).sum()  # RdBu's middle is #f7f7f7

@@ -17,8 +17,7 @@ import pytest
 
 from neuronnet import Network
 from neuronnet.app.cli import main
-from neuronnet.training import Dataset
-from neuronnet.training import evaluate, train
+from neuronnet.training import Dataset, evaluate, train
 from reference import MLP
 
 RNG = np.random.default_rng
@@ -166,7 +165,6 @@ def test_a_missing_plot_extra_fails_before_training(tmp_path, monkeypatch, capsy
 
 
 def test_divergence_stops_says_where_saves_the_best_and_exits_1(tmp_path, capsys):
-    from neuronnet import io as persistence
     from neuronnet.app.models import load_model
     path = tmp_path / "diverged.npz"
     code = main(["train", "sin", "--lr", "1e300", "--epochs", "5", "--save", str(path)])

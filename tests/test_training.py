@@ -1,41 +1,19 @@
 """The training loop (neuronnet.training), the schedules and the Dataset.
 
 The loop drives both models; given one seed they must take the same steps, so most tests run
-each property on both and compare them within the trajectory tolerance of DESIGN.md.
+each property on both and compare them within the trajectory tolerance of docs/design.md.
 """
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from checks import assert_close, assert_params
-from checks_training import (check_best_model_snapshot, check_evaluation_is_pure,
-                             check_schedule_reachable_and_monotone)
-from neuronnet import Network
-from neuronnet.training import Dataset
+from checks import TRAJECTORY_TOL as TRAJECTORY
+from checks import assert_close, assert_params, check_evaluation_is_pure
+from models import blobs
+from models import make_model as make
+from neuronnet.training import Dataset, evaluate, train
 from neuronnet.training.schedules import Constant, LossThreshold, StepDecay, get_schedule
-from neuronnet.training import evaluate, train
-from reference import MLP
-from strategies import budget
-
-TRAJECTORY = (1e-8, 1e-10)  # DESIGN: trajectories of up to 50 steps, lr <= 0.1, bounded inputs
-
-
-def blobs(seed, n=24, n_features=3, n_classes=3, name="data"):
-    """A small classification set: class means apart, unit noise, features in about [-3, 3]."""
-    rng = np.random.default_rng(seed)
-    y = np.arange(n) % n_classes
-    X = rng.normal(size=(n, n_features)) * 0.7 + np.eye(n_classes, n_features)[y] * 1.5
-    return Dataset(X, labels=y, n_classes=n_classes, name=name)
-
-
-def make(kind, sizes=(3, 5, 3), activations=("tanh", "identity"), loss="cross_entropy", seed=0):
-    cls = Network if kind == "neuron" else MLP
-    return cls(list(sizes), list(activations), loss=loss, init="glorot_uniform",
-               rng=np.random.default_rng(seed))
-
 
 # --- both models through one loop ----------------------------------------------------------
 
@@ -79,22 +57,7 @@ def test_training_learns():
     assert evaluate(result.best_model, valid).accuracy >= 0.8, history["valid_accuracy"]
 
 
-# --- the best model: a snapshot, never an alias (DESIGN item 14) -------------------------------
-
-@settings(max_examples=budget(15))
-@given(seed=st.integers(0, 2**16), epochs=st.integers(1, 6),
-       kind=st.sampled_from(["neuron", "reference"]),
-       batch_mode=st.sampled_from(["online", "minibatch", "full", "sampled"]),
-       lr=st.sampled_from([0.05, 0.5, 3.0]))
-def test_best_model_is_a_snapshot_with_the_lowest_validation_loss(seed, epochs, kind, batch_mode,
-                                                                  lr):
-    # lr up to 3.0 makes the validation loss go up and down, so the best epoch is often not the
-    # last one: the case in which an alias (seed 004's best_net = self) gives itself away.
-    data, valid = blobs(seed, n=12), blobs(seed + 1, n=9)
-    check_best_model_snapshot(train, evaluate, lambda: make(kind, seed=seed), data, valid, seed,
-                              context=f"\n  model {kind}", epochs=epochs, batch_mode=batch_mode,
-                              batch_size=4, optimizer="momentum", lr=lr)
-
+# --- the best model: a snapshot, never an alias --------------------------------------------------
 
 def test_evaluation_changes_nothing():
     data = blobs(8)
@@ -163,21 +126,7 @@ def test_gradient_clipping_scales_the_step_to_the_norm():
         assert_params(f"{kind}: clip above the norm", a.parameters(), b.parameters(), None)
 
 
-# --- schedules (DESIGN item 15) -----------------------------------------------------------------
-
-@settings(max_examples=budget(50))
-@given(thresholds=st.lists(st.floats(1e-4, 10.0), min_size=1, max_size=5, unique=True),
-       base=st.floats(1e-3, 1.0), factors=st.lists(st.floats(0.05, 0.95), min_size=5,
-                                                   max_size=5))
-def test_loss_threshold_schedule_reaches_every_branch(thresholds, base, factors):
-    # Rates that fall with the threshold: threshold k (descending) gets base * f_1 * ... * f_k.
-    ordered = sorted(thresholds, reverse=True)
-    rates = list(base * np.cumprod(factors[:len(ordered)]))
-    steps = list(zip(ordered, rates))
-    # Given in a shuffled order: the schedule must not depend on it.
-    shuffled = steps[1:] + steps[:1]
-    check_schedule_reachable_and_monotone(LossThreshold(base, shuffled), steps, base)
-
+# --- schedules ---------------------------------------------------------------------------------
 
 def test_the_seeds_threshold_schedule_works_here():
     steps = [(0.05, 5e-5), (0.03, 1e-5), (0.015, 2e-6), (0.008, 5e-7)]  # seed 000's numbers
@@ -375,3 +324,19 @@ def test_every_history_list_has_one_entry_per_epoch():
                                              "valid_loss", "seconds", "train_accuracy",
                                              "valid_accuracy"])
     assert all(len(values) == 3 for values in result.history.values()), result.history
+
+
+def test_an_optimizer_object_follows_the_schedule():
+    """An Optimizer object handed to train() once kept its own rate all along, while the
+    history recorded the scheduled rates. Its rule and mu are used; the rate is the schedule's,
+    epoch by epoch: the same steps as the optimizer's name."""
+    from neuronnet.optimizers import Momentum
+    data, runs = blobs(3, n=12), []
+    for optimizer in ("momentum", Momentum(lr=0.1, mu=0.9)):
+        runs.append(train(make("neuron"), data, data, rng=np.random.default_rng(1), epochs=4,
+                          batch_size=4, optimizer=optimizer, lr=0.1, momentum=0.9,
+                          schedule=("step", 0.1, 1)))
+    by_name, by_object = runs
+    assert by_object.history["lr"] == by_name.history["lr"]
+    np.testing.assert_allclose(by_name.history["lr"], [0.1, 0.01, 0.001, 0.0001], rtol=1e-12)
+    assert_params("parameters", by_object.model.parameters(), by_name.model.parameters(), None)

@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 
+from .. import __version__
 from . import pitfalls_command, recipes
 from .models import MODELS
 from .options import add_common_options, add_training_options, training_options
@@ -29,6 +30,7 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="neuronnet", description=DESCRIPTION,
                                      epilog=RECIPE_HELP,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"neuronnet {__version__}")
     add_common_options(parser, defaults=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -80,11 +80,11 @@ def listing(out=print):
     bugs = sum(p.kind == "bug" for p in CATALOGUE)
     out(f"{len(CATALOGUE)} pitfalls: {bugs} bugs, each caught by a generic property, and "
         f"{len(CATALOGUE) - bugs} quirks, pinned")
-    out(f"{'id':<28} {'seed':<9} {'kind':<6} what goes wrong")
+    out(f"{'id':<28} {'source':<9} {'kind':<6} what goes wrong")
     for p in CATALOGUE:
         kind = p.kind + ("*" if p.further else "")
-        out(f"{p.id:<28} {p.seeds:<9} {kind:<6} {p.title}")
-    out("(* found in the seeds beyond DESIGN.md's table)")
+        out(f"{p.id:<28} {p.source:<9} {kind:<6} {p.title}")
+    out("(* found while building the catalogue, beyond the first survey of the sources)")
     out("neuronnet pitfalls show ID    explains one; neuronnet pitfalls demo ID    shows it")
     return CATALOGUE
 
@@ -102,11 +102,13 @@ def _para(out, head, text):
 
 
 def show(pitfall_id, out=print):
+    from ..pitfalls.counterexamples import one_line
     from ..pitfalls.docs import snippet, where
     p = get(pitfall_id)
-    further = " (found beyond DESIGN.md's table)" if p.further else ""
+    further = " (found while building the catalogue)" if p.further else ""
     out(f"{p.id}: {p.title}")
-    out(f"seed {p.seeds}; {p.kind}{further}; the variant replaces the {p.component}")
+    out(f"source {p.source} (docs/sources.md); {p.kind}{further}; the variant replaces the "
+        f"{p.component}")
     out("")
     _para(out, "what the code did", p.did)
     _para(out, "why it is wrong" if p.kind == "bug" else "what it means", p.why)
@@ -120,7 +122,7 @@ def show(pitfall_id, out=print):
         for code in codes:
             out("")
             out(f"{title} ({where(code)}):")
-            for line in snippet(code).splitlines():
+            for line in snippet(code, p.id).splitlines():
                 out(f"    {line}")
     out("")
     verb = "caught by" if p.kind == "bug" else "pinned by"
@@ -131,7 +133,7 @@ def show(pitfall_id, out=print):
     found = COUNTEREXAMPLES.get(p.id)
     if found is not None:
         out("shrunk counterexample (hypothesis):")
-        for line in _wrap(found["line"], WIDTH - 4):
+        for line in _wrap(one_line(found["example"]), WIDTH - 4):
             out(f"    {line}")
         out(f"  fails with {found['finding']}")
     out(f"see it: neuronnet pitfalls demo {p.id}")

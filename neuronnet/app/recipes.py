@@ -1,8 +1,8 @@
 """Recipes: each source document's experiment, re-run right, as one named set of settings.
 
 A recipe names its data, its network and its training settings, and says what it keeps from
-its source (docs/sources.md) and what it fixes. ``neuronnet train RECIPE`` runs one; every setting can be
-overridden on the command line.
+its source (docs/sources.md) and what it fixes. ``neuronnet train RECIPE`` runs one; every
+setting can be overridden on the command line.
 """
 from dataclasses import dataclass, replace
 

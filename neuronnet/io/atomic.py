@@ -7,6 +7,7 @@ target only once every byte is on disk.
 import os
 import tempfile
 
+
 def check_output_path(path, suffix, name="path"):
     """The path as a str, once it names a ``suffix`` file in an existing directory. Errors
     name the argument ``name`` (the command line passes its option, ``--save``)."""

@@ -168,7 +168,8 @@ MNIST_FILES = {
 
 
 def load_mnist(directory=None):
-    """MNIST from ``directory`` (default: ``mnist/`` in the data folder, see paths.py): ``(X_train, y_train, X_test, y_test)``.
+    """MNIST from ``directory`` (default: ``mnist/`` in the data folder, see paths.py):
+    ``(X_train, y_train, X_test, y_test)``.
 
     X_train (60000, 784) and X_test (10000, 784) are uint8 pixels, one flattened 28x28 image
     per row (row-major: pixel (r, c) is column 28*r + c). They stay uint8 on purpose: as float64

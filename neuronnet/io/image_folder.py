@@ -13,6 +13,7 @@ import numpy as np
 
 from .errors import DataError
 
+
 def load_image_folder(root):
     """Greyscale images laid out one sub-folder per class: ``root/<class>/<image>.png``.
 
@@ -104,7 +105,7 @@ def _read_grey_image(file):
 
     The header is read first (size, channels, pixel type) and the pixels decoded only when they
     fit in MAX_IMAGE_BYTES: a file cannot make the reader allocate more than it really holds."""
-    import imageio.v3 as iio             # imported here: only the image-folder reader needs it
+    import imageio.v3 as iio  # imported here: only the image-folder reader needs it
 
     if file.is_dir():
         raise DataError(f"{file}: a folder inside a class folder; expected image files only")

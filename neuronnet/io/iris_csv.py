@@ -7,6 +7,7 @@ import numpy as np
 from .errors import DataError
 from .paths import data_dir
 
+
 def load_iris(path=None):
     """Fisher's iris: X (150, 4) float64 features, y (150,) int class indices, and the class
     names (sorted). Reads a UTF-8 CSV with a header row and the species name in the last column.

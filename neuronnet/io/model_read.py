@@ -13,9 +13,21 @@ import os
 import numpy as np
 
 from .errors import ModelFileError
-from .model_format import (ACTIVATION_NAMES, HEADER_KEYS, LOSS_NAMES, MAX_HISTORY, MAX_LAYERS, MAX_TEXT, HISTORY_PREFIX, KEY, META_PREFIX, READABLE_VERSIONS,
-                           check_sizes)
+from .model_format import (
+    ACTIVATION_NAMES,
+    HEADER_KEYS,
+    HISTORY_PREFIX,
+    KEY,
+    LOSS_NAMES,
+    MAX_HISTORY,
+    MAX_LAYERS,
+    MAX_TEXT,
+    META_PREFIX,
+    READABLE_VERSIONS,
+    check_sizes,
+)
 from .npz_reader import UntrustedNpz
+
 
 def load(path, build):
     """``(model, metadata)`` from a file written by :func:`model_write.save`.

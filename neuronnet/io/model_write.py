@@ -13,8 +13,19 @@ import numbers
 import numpy as np
 
 from .atomic import check_output_path, write_atomically
-from .model_format import (ACTIVATION_NAMES, LOSS_NAMES, EXACT_FLOAT_INT, FORMAT_VERSION, HISTORY_PREFIX, MAX_HISTORY,
-                           MAX_TEXT, META_PREFIX, SUFFIX, check_key, check_sizes)
+from .model_format import (
+    ACTIVATION_NAMES,
+    EXACT_FLOAT_INT,
+    FORMAT_VERSION,
+    HISTORY_PREFIX,
+    LOSS_NAMES,
+    MAX_HISTORY,
+    MAX_TEXT,
+    META_PREFIX,
+    SUFFIX,
+    check_key,
+    check_sizes,
+)
 
 INT64 = np.iinfo(np.int64)
 

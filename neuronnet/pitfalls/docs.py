@@ -1,17 +1,20 @@
 """docs/pitfalls.md, rendered from the catalogue:
 ``python -m neuronnet.pitfalls.docs > docs/pitfalls.md``.
 
-The code snippets are read from the code itself (``inspect``), the buggy line from variants.py
-and the fixing line from the real module, so the page cannot drift from the code: a test
+The code snippets are read from the code itself (``inspect``): the buggy code from variants.py
+(its buggy lines marked ``# BUG:``) and the fixing lines from the real modules, where a comment
+``# FIX: <pitfall id>`` stands above each. So the page cannot drift from the code: a test
 (tests/test_pitfalls.py) compares the file with :func:`render`.
 """
 import ast
 import importlib
 import inspect
+import re
 import textwrap
 
 from .catalogue import CATALOGUE, PROPERTIES
-from .counterexamples import COUNTEREXAMPLES
+from .counterexamples import COUNTEREXAMPLES, one_line
+from .pitfall import Marked
 
 
 def resolve(target):
@@ -39,42 +42,70 @@ def _without_docstrings(source):
     return "\n".join(line for number, line in enumerate(lines, 1) if number not in drop)
 
 
-def snippet(code):
-    """The lines a :class:`catalogue.Code` points at, dedented, docstrings left out."""
+# A marker comment just above a statement: "# FIX: id, id" or "# QUIRK: id".
+MARKER = re.compile(r"^\s*# (FIX|QUIRK): (.+)$")
+
+
+def marked_blocks(module_name, tag, pitfall_id):
+    """The statements of a module marked ``# <tag>: ... pitfall_id ...``, each dedented."""
+    source = inspect.getsource(importlib.import_module(module_name))
+    lines = source.splitlines()
+    starts = {node.lineno: node for node in ast.walk(ast.parse(source))
+              if isinstance(node, ast.stmt)}
+    blocks = []
+    for number, line in enumerate(lines, 1):
+        match = MARKER.match(line)
+        if match and match.group(1) == tag and pitfall_id in marked_ids(match.group(2)):
+            node = starts.get(number + 1)
+            if node is None:
+                raise ValueError(f"{module_name}, line {number}: got a {tag} marker above no "
+                                 "statement; expected it on the line just above one")
+            blocks.append(textwrap.dedent("\n".join(lines[node.lineno - 1:node.end_lineno])))
+    if not blocks:
+        raise ValueError(f"{module_name}: got no line marked '# {tag}: {pitfall_id}'; expected "
+                         "at least one")
+    return blocks
+
+
+def marked_ids(text):
+    return [word.strip() for word in text.split(",")]
+
+
+def snippet(code, pitfall_id=None):
+    """The lines a :class:`Code` (a whole function or class, docstrings left out) or a
+    :class:`Marked` (the statements marked for ``pitfall_id``, joined by ...) points at."""
+    if isinstance(code, Marked):
+        return "\n...\n".join(marked_blocks(code.module, code.tag, pitfall_id))
     source = textwrap.dedent(inspect.getsource(resolve(code.target)))
-    source = _without_docstrings(source)
-    if code.start is not None:
-        lines = source.splitlines()
-        first = next((k for k, line in enumerate(lines) if code.start in line), None)
-        if first is None:
-            raise ValueError(f"{code.target}: no line contains {code.start!r}")
-        source = textwrap.dedent("\n".join(lines[first:first + (code.lines or len(lines))]))
-    return source.rstrip()
+    return _without_docstrings(source).rstrip()
 
 
 def where(code):
     """The file a snippet comes from, relative to the repository: neuronnet/losses.py."""
-    return code.target.partition(":")[0].replace(".", "/") + ".py"
+    module = code.module if isinstance(code, Marked) else code.target.partition(":")[0]
+    return module.replace(".", "/") + ".py"
 
 
-def _block(codes):
+def label(code):
+    """How a snippet is introduced: the file, and the name or the marker."""
+    if isinstance(code, Marked):
+        return f"`{where(code)}`, the lines marked `# {code.tag}`:"
+    name = code.target.partition(":")[2]
+    return f"`{where(code)}`" + (f", `{name}`:" if name else ":")
+
+
+def _block(codes, pitfall_id):
     out = []
     for code in codes:
-        name = code.target.partition(":")[2]
-        out += [f"`{where(code)}`" + (f", `{name}`:" if name else ":"), "", "```python",
-                snippet(code), "```", ""]
+        out += [label(code), "", "```python", snippet(code, pitfall_id), "```", ""]
     return out
-
-
-def _property_name(node):
-    return node.split("::")[1]
 
 
 def _caught_line(p):
     found = COUNTEREXAMPLES.get(p.id)
     if found is None:
         return "(not recorded yet)"
-    return found["line"].replace("|", "\\|")
+    return one_line(found["example"]).replace("|", "\\|")
 
 
 def render():
@@ -88,8 +119,9 @@ def render():
         "docs/pitfalls.md`; tests/test_pitfalls.py checks that it is current. -->",
         "",
         "The mistakes every learner makes when writing backpropagation by hand, found in the "
-        "five seed documents (the coursework reports, blog posts and the Q&A this project "
-        "starts from): what each piece of code did, why it is wrong, what you see, and how a "
+        "five source documents (the coursework reports, blog posts and the Q&A this project "
+        "starts from, docs/sources.md): what each piece of code did, why it is wrong, what you see, "
+        "and how a "
         "test finds it. Each bug has a *buggy variant* in `neuronnet/pitfalls/variants.py`, a "
         "real component of this project with the mistake put back in (the line is marked "
         "`# BUG:`). `tests/test_pitfalls.py` runs the **generic** properties of the test suite "
@@ -103,19 +135,19 @@ def render():
         "",
         "## Every bug, the property that caught it, and the shrunk counterexample",
         "",
-        "| pitfall | seed | caught by | counterexample (hypothesis, shrunk) | the failure |",
+        "| pitfall | source | caught by | counterexample (hypothesis, shrunk) | the failure |",
         "|---|---|---|---|---|",
     ]
     for p in bugs:
         found = COUNTEREXAMPLES.get(p.id, {})
-        out.append(f"| [{p.id}](#{p.id}) | {p.seeds} | `{_property_name(p.caught_by[0])}` "
+        out.append(f"| [{p.id}](#{p.id}) | {p.source} | `{p.caught_by[0]}` "
                    f"| {_caught_line(p)} | {found.get('finding', '').replace('|', '/')} |")
     out += ["", "## Quirks: not bugs, so a property pins what they do", "",
-            "| quirk | seed | pinned by |", "|---|---|---|"]
+            "| quirk | source | pinned by |", "|---|---|---|"]
     for p in quirks:
-        out.append(f"| [{p.id}](#{p.id}) | {p.seeds} | `{_property_name(p.pinned_by[0])}` |")
-    out += ["", "Entries marked *further* were found in the seeds while building the "
-            "catalogue, beyond the table of DESIGN.md.", ""]
+        out.append(f"| [{p.id}](#{p.id}) | {p.source} | `{p.pinned_by[0]}` |")
+    out += ["", "Entries marked *further* were found in the sources while building the "
+            "catalogue, beyond the project's first survey of them.", ""]
     for p in CATALOGUE:
         out += _entry(p)
     return "\n".join(out).rstrip() + "\n"
@@ -123,7 +155,7 @@ def render():
 
 def _entry(p):
     further = ", further" if p.further else ""
-    out = [f"## {p.id}", "", f"*Seed {p.seeds}, {p.kind}{further}; the variant replaces "
+    out = [f"## {p.id}", "", f"*Source {p.source}, {p.kind}{further}; the variant replaces "
            f"{_article(p.component)}.* {p.title[0].upper()}{p.title[1:]}.", "",
            f"**What the code did.** {p.did}", "", f"**Why it is wrong.** {p.why}"
            if p.kind == "bug" else f"**What it means.** {p.why}", "",
@@ -131,11 +163,11 @@ def _entry(p):
     if p.notes:
         out += [f"**Note.** {p.notes}", ""]
     if p.kind == "bug":
-        out += ["**The bug**, as a variant in project code:", ""] + _block(p.bug_code)
-        out += ["**The fix**, in the real code:", ""] + _block(p.fix_code)
+        out += ["**The bug**, as a variant in project code:", ""] + _block(p.bug_code, p.id)
+        out += ["**The fix**, in the real code:", ""] + _block(p.fix_code, p.id)
     else:
-        out += ["**The quirk**, in project code:", ""] + _block(p.bug_code)
-        out += ["**The usual way**, in the real code:", ""] + _block(p.fix_code)
+        out += ["**The quirk**, in project code:", ""] + _block(p.bug_code, p.id)
+        out += ["**The usual way**, in the real code:", ""] + _block(p.fix_code, p.id)
     verb = "Caught by" if p.kind == "bug" else "Pinned by"
     for k, node in enumerate(p.properties):
         lead = verb if k == 0 else "Also " + verb.lower()
@@ -143,7 +175,7 @@ def _entry(p):
     found = COUNTEREXAMPLES.get(p.id)
     if found is not None:
         out += ["**Shrunk counterexample** (hypothesis, derandomized): "
-                f"`{found['line']}`", "", f"fails with `{found['finding']}`", ""]
+                f"`{one_line(found['example'])}`", "", f"fails with `{found['finding']}`", ""]
     out += [f"**Demo:** `neuronnet pitfalls demo {p.id}`", ""]
     return out
 

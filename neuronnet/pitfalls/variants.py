@@ -221,9 +221,9 @@ class SharedBiasLayer(Layer):
     def __init__(self, neurons, bias=0.0):
         super().__init__(neurons)
         self.bias, self.velocity_bias, self.grad_bias = float(bias), 0.0, None
-        self._tie()
+        self.tie_biases()
 
-    def _tie(self):
+    def tie_biases(self):
         for neuron in self.neurons:
             neuron.bias = self.bias
 
@@ -238,13 +238,13 @@ class SharedBiasLayer(Layer):
                 neuron.weights, neuron.grad_weights, neuron.velocity_weights)
         self.bias, self.velocity_bias = optimizer.step(self.bias, self.grad_bias,
                                                        self.velocity_bias)
-        self._tie()
+        self.tie_biases()
 
 
 # --- building networks with a variant swapped in -------------------------------------------------
 class NetworkFactory:
     """``make(weights, biases, activations, loss) -> Network`` (the factory signature of the
-    test suite, tests/checks.py) with buggy components swapped in: an activation replaces the
+    test suite, tests/checks/) with buggy components swapped in: an activation replaces the
     real one of the same name, a loss the real one of the same name; a neuron, layer or network
     class replaces the real class everywhere. Components not named stay the real ones."""
 

@@ -6,8 +6,8 @@
 from .dataset import Dataset
 from .loop import Evaluation, TrainingResult, evaluate, train
 from .metrics import accuracy, confusion_matrix
-from .settings import Settings
 from .schedules import Constant, LossThreshold, StepDecay, get_schedule
+from .settings import Settings
 from .splits import min_max_scale, split_indices
 from .synthetic import make_sin
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import batching
+from ..validation import check_generator, check_positive_int, fail
 from .dataset import Dataset
 from .settings import Settings
-from ..validation import check_generator, check_positive_int, fail
 
 
 @dataclass
@@ -64,6 +64,7 @@ def evaluate(model, dataset, batch_size=1000):
     total, outputs = 0.0, []
     for start in range(0, len(dataset), batch_size):
         X_b, Y_b = dataset.batch(slice(start, start + batch_size))
+        # FIX: backprop-on-test
         output, loss = model.output_and_loss(X_b, Y_b)
         total += loss * len(X_b)
         outputs.append(output)
@@ -208,6 +209,7 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
                                f"epoch {epoch}; {_kept(best_epoch)}")
                 break
             row["best"] = on_valid.loss < best_loss
+            # FIX: best-model-aliasing
             if row["best"]:
                 best_params, best_loss, best_epoch = model.parameters(), on_valid.loss, epoch
             if on_epoch is not None:
@@ -222,7 +224,9 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
         # taken between epochs, never is.
         stop_reason = f"interrupted during epoch {epoch}, batch {batch}; {_kept(best_epoch)}"
 
+    # FIX: best-model-aliasing
     best_model = copy.deepcopy(model)  # a separate object: training `model` cannot touch it
+    # FIX: best-model-aliasing
     best_model.set_parameters(best_params)
     return TrainingResult(best_model, model, history, best_epoch, stop_reason, diverged,
                           interrupted, timings)

@@ -8,8 +8,7 @@ from dataclasses import dataclass, fields, replace
 
 from .. import batching
 from ..optimizers import OPTIMIZERS, Optimizer
-from ..validation import (check_choice, check_positive_int, check_positive_real, check_real,
-                          fail)
+from ..validation import check_choice, check_positive_int, check_positive_real, check_real, fail
 from .schedules import Schedule, get_schedule
 
 

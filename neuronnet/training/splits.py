@@ -10,6 +10,7 @@ import numpy as np
 
 from ..validation import check_generator, check_positive_int, check_real
 
+
 def split_indices(n_or_labels, fractions, rng):
     """Seeded split of the rows into parts (e.g. train/valid/test) of the given fractions.
 
@@ -32,6 +33,7 @@ def split_indices(n_or_labels, fractions, rng):
     labels = _labels_or_single_class(n_or_labels)
     cumulative = np.cumsum(fractions).tolist()
     parts = [[] for _ in fractions]
+    # FIX: test-is-training-copy
     for label in np.unique(labels):
         members = rng.permutation(np.flatnonzero(labels == label))
         for i, (start, stop) in enumerate(_cuts(len(members), cumulative)):

@@ -3,6 +3,7 @@ import numpy as np
 
 from ..validation import check_generator, check_positive_int, check_real
 
+
 def make_sin(n, rng, noise=0.0):
     """Seed 000's regression data: ``y = sin(x) + noise * eps`` with x uniform on [-pi, pi].
 

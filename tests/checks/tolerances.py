@@ -1,0 +1,22 @@
+"""The tolerance policy (docs/design.md): every number the checks compare with, in one place.
+
+Every absolute tolerance is scaled by ``s = max(1, max|reference|)``. The numeric-gradient pass
+rule is the one the package's gradient checker applies (neuronnet.gradcheck); it is imported
+from there so that the rule has one home. Nothing else of neuronnet is imported by the checks.
+"""
+from neuronnet.gradcheck import ABSOLUTE_BOUND as NUMERIC_ABS
+from neuronnet.gradcheck import ELEMENT_RTOL as NUMERIC_ELEMENT_RTOL
+from neuronnet.gradcheck import RELATIVE_BOUND as NUMERIC_REL_BOUND
+
+# (rtol, atol_scale) pairs.
+FORWARD_TOL = (1e-10, 1e-12)      # forward outputs and losses
+GRADIENT_TOL = (1e-9, 1e-11)      # gradients and deltas
+TRAJECTORY_TOL = (1e-8, 1e-10)    # parameters after up to 50 training steps (lr <= 0.1)
+
+# How many standard errors a mean of initial weights may stray from 0 (a false alarm: ~6e-7).
+SYMMETRY_SIGMAS = 5.0
+
+PARAM_ORDER_DOC = "[W_0, b_0, W_1, b_1, ...]"
+
+__all__ = ["FORWARD_TOL", "GRADIENT_TOL", "NUMERIC_ABS", "NUMERIC_ELEMENT_RTOL",
+           "NUMERIC_REL_BOUND", "PARAM_ORDER_DOC", "SYMMETRY_SIGMAS", "TRAJECTORY_TOL"]
