@@ -14,15 +14,19 @@ def fail(name, got, expected, error=ValueError):
 
 
 def check_positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
-        raise ValueError(f"{name}: got {value!r}; expected a positive integer")
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        fail(name, repr(value), "a positive integer", TypeError)
+    if value <= 0:
+        fail(name, repr(value), "a positive integer")
     return int(value)
 
 
 def check_real(name, value, *, low=None, high=None, high_open=False):
     """A finite real number within [low, high] (or [low, high) with high_open)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise ValueError(f"{name}: got {value!r}; expected a finite real number")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        fail(name, repr(value), "a finite real number", TypeError)
+    if not np.isfinite(value):
+        fail(name, repr(value), "a finite real number")
     too_high = high is not None and (value >= high if high_open else value > high)
     if (low is not None and value < low) or too_high:
         upper = "" if high is None else (f" and < {high}" if high_open else f" and <= {high}")
@@ -46,8 +50,8 @@ def check_matrix(name, array, n_columns=None):
     try:
         out = np.asarray(array, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{name}: got an object of type {type(array).__name__} that is not "
-                         "numeric; expected a 2-D array of real numbers") from None
+        raise TypeError(f"{name}: got an object of type {type(array).__name__} that is not "
+                        "numeric; expected a 2-D array of real numbers") from None
     if out.ndim != 2:
         raise ValueError(f"{name}: got an array of shape {out.shape}; expected a 2-D array "
                          f"(n_samples, {n_columns if n_columns is not None else 'n_features'})")
@@ -71,6 +75,6 @@ def check_choice(name, value, choices):
 
 def check_generator(name, rng, why):
     if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"{name}: got {rng!r}; expected a numpy.random.Generator ({why}), "
-                         "e.g. numpy.random.default_rng(0)")
+        fail(name, repr(rng), f"a numpy.random.Generator ({why}), e.g. "
+             "numpy.random.default_rng(0)", TypeError)
     return rng

@@ -1,22 +1,27 @@
-"""Argument checks. Each error names the argument, what it got and what was expected."""
+"""Argument checks. Each error names the argument, what it got and what was expected: a
+TypeError for a value of the wrong type, a ValueError for a value out of range."""
 import numbers
 
 import numpy as np
 
 
-def fail(name, got, expected):
-    raise ValueError(f"{name}: got {got}; expected {expected}")
+def fail(name, got, expected, error=ValueError):
+    raise error(f"{name}: got {got}; expected {expected}")
 
 
 def positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        fail(name, repr(value), "a positive integer", TypeError)
+    if value <= 0:
         fail(name, repr(value), "a positive integer")
     return int(value)
 
 
 def real(name, value, low, high=None):
     """A finite real number in [low, high) (or [low, inf) without high)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        fail(name, repr(value), "a finite real number", TypeError)
+    if not np.isfinite(value):
         fail(name, repr(value), "a finite real number")
     if value < low or (high is not None and value >= high):
         fail(name, repr(value), f"a number >= {low}" + ("" if high is None else f" and < {high}"))
@@ -26,7 +31,7 @@ def real(name, value, low, high=None):
 def generator(name, rng, why):
     if not isinstance(rng, np.random.Generator):
         fail(name, repr(rng),
-             f"a numpy.random.Generator ({why}), e.g. numpy.random.default_rng(0)")
+             f"a numpy.random.Generator ({why}), e.g. numpy.random.default_rng(0)", TypeError)
     return rng
 
 
@@ -35,7 +40,8 @@ def finite_array(name, A, shape=None, copy=False):
     try:
         A = np.array(A, dtype=np.float64, copy=True) if copy else np.asarray(A, dtype=np.float64)
     except (TypeError, ValueError):
-        fail(name, f"a {type(A).__name__} that is not numeric", "an array of real numbers")
+        fail(name, f"a {type(A).__name__} that is not numeric", "an array of real numbers",
+             TypeError)
     if shape is not None and (A.ndim != len(shape)
                               or any(s is not None and s != t for s, t in zip(shape, A.shape))):
         want = ", ".join("n" if s is None else str(s) for s in shape)

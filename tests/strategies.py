@@ -155,3 +155,16 @@ def random_case(rng, sizes, activations, loss, n, scale=1.0, kink_margin=POLICY_
         biases = clear_kinks(weights, biases, activations, X, kink_margin)
         assert biases is not None, "no kink-free biases: choose another seed"
     return Case(weights, biases, list(activations), loss, X, Y)
+
+
+class WrongType(tuple):
+    """A bad-argument case whose argument has the wrong type: a TypeError is expected, where a
+    value of the right type out of range gets a ValueError."""
+
+
+def expecting(cases):
+    """Parametrize cases ``(args..., words)`` as ``(args..., words, error)``: TypeError for a
+    :class:`WrongType` case, ValueError otherwise."""
+    import pytest
+    return [pytest.param(*case, TypeError if isinstance(case, WrongType) else ValueError)
+            for case in cases]

@@ -7,6 +7,7 @@ from models import make_model
 from neuronnet import Layer, Network, Neuron
 from neuronnet.convert import from_arrays
 from neuronnet.optimizers import SGD, Momentum
+from strategies import WrongType, expecting
 
 
 def make_net():
@@ -18,46 +19,46 @@ def data(n=5):
     return rng.normal(size=(n, 3)), np.eye(2)[rng.integers(0, 2, n)]
 
 
-@pytest.mark.parametrize("kwargs, fragments", [
+@pytest.mark.parametrize("kwargs, fragments, error", expecting([
     (dict(layer_sizes=[3]), ["layer_sizes", "at least two"]),
     (dict(layer_sizes=5), ["layer_sizes", "list of positive integers"]),
     (dict(layer_sizes=[3, 0, 2]), ["layer_sizes[1]", "0", "positive integer"]),
     (dict(layer_sizes=[3, -4, 2]), ["layer_sizes[1]", "-4", "positive integer"]),
-    (dict(layer_sizes=[3, 2.5, 2]), ["layer_sizes[1]", "2.5", "positive integer"]),
+    WrongType((dict(layer_sizes=[3, 2.5, 2]), ["layer_sizes[1]", "2.5", "positive integer"])),
     (dict(activations=["tanh"]), ["activations", "got 1", "expected 2"]),
     (dict(activations=["tanh", "softplus"]), ["activation", "'softplus'", "relu"]),
     (dict(loss="mae"), ["loss", "'mae'", "cross_entropy"]),
     (dict(init="zeros"), ["init", "'zeros'", "glorot_uniform"]),
     (dict(init_std=float("nan")), ["init_std", "nan", "finite"]),
     (dict(init_std=-1.0), ["init_std", "-1.0", ">= 0"]),
-    (dict(rng=None), ["rng", "None", "numpy.random.Generator"]),
-    (dict(rng=42), ["rng", "42", "numpy.random.Generator"]),
-])
-def test_network_constructor_rejects(kwargs, fragments):
+    WrongType((dict(rng=None), ["rng", "None", "numpy.random.Generator"])),
+    WrongType((dict(rng=42), ["rng", "42", "numpy.random.Generator"])),
+]))
+def test_network_constructor_rejects(kwargs, fragments, error):
     args = dict(layer_sizes=[3, 4, 2], activations=["tanh", "identity"], loss="half_mse",
                 rng=np.random.default_rng(0))
     args.update(kwargs)
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(error) as info:
         Network(**args)
     for fragment in fragments:
         assert fragment in str(info.value), (fragment, str(info.value))
 
 
 @pytest.mark.parametrize("method", ["forward", "loss", "gradient", "train_step", "fit"])
-@pytest.mark.parametrize("bad_X, fragments", [
+@pytest.mark.parametrize("bad_X, fragments, error", expecting([
     (np.zeros((5, 4)), ["X", "(5, 4)", "3 columns"]),
     (np.zeros(3), ["X", "(3,)", "2-D"]),
     (np.zeros((0, 3)), ["X", "(0, 3)", "at least one row"]),
     (np.array([[0.0, np.nan, 1.0]] * 5), ["X", "nan", "row 0, column 1", "finite"]),
     (np.array([[0.0, 1.0, np.inf]] * 5), ["X", "inf", "finite"]),
-    ([["a", "b", "c"]] * 5, ["X", "numeric"]),
-])
-def test_data_rejected_by_every_entry_point(method, bad_X, fragments):
+    WrongType(([["a", "b", "c"]] * 5, ["X", "numeric"])),
+]))
+def test_data_rejected_by_every_entry_point(method, bad_X, fragments, error):
     net = make_net()
     before = net.parameters()
     _, Y = data()
     call = getattr(net, method)
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(error) as info:
         call(bad_X) if method == "forward" else call(bad_X, Y, rng=np.random.default_rng(0)) \
             if method == "fit" else call(bad_X, Y)
     for fragment in fragments:
@@ -79,7 +80,7 @@ def test_targets_rejected(bad_Y, fragments):
         assert fragment in str(info.value), (fragment, str(info.value))
 
 
-@pytest.mark.parametrize("kwargs, fragments", [
+@pytest.mark.parametrize("kwargs, fragments, error", expecting([
     (dict(epochs=0), ["epochs", "0", "positive integer"]),
     (dict(batch_size=0), ["batch_size", "0", "positive integer"]),
     (dict(batch_size=-3), ["batch_size", "-3", "positive integer"]),
@@ -89,15 +90,15 @@ def test_targets_rejected(bad_Y, fragments):
     (dict(lr=float("inf")), ["lr", "inf", "finite"]),
     (dict(optimizer="momentum", momentum=1.0), ["momentum", "1.0", "< 1"]),
     (dict(optimizer="nesterov", momentum=-0.5), ["momentum", "-0.5", ">= 0"]),
-    (dict(rng=None), ["rng", "None", "Generator", "shuffle"]),
-])
-def test_fit_rejects_settings(kwargs, fragments):
+    WrongType((dict(rng=None), ["rng", "None", "Generator", "shuffle"])),
+]))
+def test_fit_rejects_settings(kwargs, fragments, error):
     X, Y = data()
     net = make_net()
     before = net.parameters()
     args = dict(rng=np.random.default_rng(0))
     args.update(kwargs)
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(error) as info:
         net.fit(X, Y, **args)
     for fragment in fragments:
         assert fragment in str(info.value), (fragment, str(info.value))

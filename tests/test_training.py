@@ -14,6 +14,7 @@ from models import blobs
 from models import make_model as make
 from neuronnet.training import Dataset, evaluate, train
 from neuronnet.training.schedules import Constant, LossThreshold, StepDecay, get_schedule
+from strategies import WrongType, expecting
 
 # --- both models through one loop ----------------------------------------------------------
 
@@ -171,21 +172,21 @@ def test_dataset_converts_a_batch_at_a_time():
     assert data.X.min() == 0
 
 
-@pytest.mark.parametrize("kwargs, words", [
+@pytest.mark.parametrize("kwargs, words, error", expecting([
     (dict(X=np.zeros((3, 2)), labels=[0, 1, 3], n_classes=3), "labels"),
-    (dict(X=np.zeros((3, 2)), labels=[0, 1, 2]), "n_classes"),
+    WrongType((dict(X=np.zeros((3, 2)), labels=[0, 1, 2]), "n_classes")),
     (dict(X=np.zeros((3, 2))), "exactly one"),
     (dict(X=np.zeros((0, 2)), targets=np.zeros((0, 1))), "shape"),
     (dict(X=np.array([[np.nan, 1.0]]), targets=[[1.0]]), "non-finite"),
     (dict(X=np.zeros((2, 2)), targets=np.zeros((3, 1))), "targets"),
     (dict(X=np.array([["a", "b"]]), targets=[[1.0]]), "dtype"),
-])
-def test_dataset_refuses_bad_input(kwargs, words):
-    with pytest.raises(ValueError, match=words):
+]))
+def test_dataset_refuses_bad_input(kwargs, words, error):
+    with pytest.raises(error, match=words):
         Dataset(**kwargs)
 
 
-@pytest.mark.parametrize("kwargs, words", [
+@pytest.mark.parametrize("kwargs, words, error", expecting([
     (dict(epochs=0), "epochs"),
     (dict(batch_size=100), "batch_size"),
     (dict(batch_mode="chunky"), "batch_mode"),
@@ -198,18 +199,20 @@ def test_dataset_refuses_bad_input(kwargs, words):
     (dict(lr=float("inf")), "lr"),
     (dict(train_eval_size=0), "train_eval_size"),
     (dict(eval_batch_size=0), "eval_batch_size"),
-    (dict(epochs=1.5), "epochs"),
-    (dict(rng=np.random.RandomState(0)), "rng"),
-    (dict(rng=None), "rng"),
+    WrongType((dict(epochs=1.5), "epochs")),
+    WrongType((dict(rng=np.random.RandomState(0)), "rng")),
+    WrongType((dict(rng=None), "rng")),
     (dict(schedule=("cosine",)), "schedule"),
-])
-def test_train_refuses_bad_settings_before_any_step(kwargs, words):
+    WrongType((dict(lrr=0.1), "lrr")),          # a misspelt setting
+    WrongType((dict(settings={"lr": 0.1}), "settings")),
+]))
+def test_train_refuses_bad_settings_before_any_step(kwargs, words, error):
     data = blobs(12)
     model = make("neuron")
     before = model.parameters()
     settings = dict(rng=np.random.default_rng(0), epochs=2, batch_size=4)
     settings.update(kwargs)
-    with pytest.raises(ValueError, match=f"^{words}: got "):  # the name first, as itself
+    with pytest.raises(error, match=f"^{words}: got "):  # the name first, as itself
         train(model, data, data, **settings)
     assert_params("parameters after a refused call", model.parameters(), before, None)
 

@@ -50,8 +50,8 @@ def _check_fractions(fractions):
     try:
         values = tuple(fractions)
     except TypeError:
-        raise ValueError(f"fractions: got {fractions!r}; expected a sequence of positive "
-                         "numbers summing to 1, e.g. (0.8, 0.1, 0.1)") from None
+        raise TypeError(f"fractions: got {fractions!r}; expected a sequence of positive "
+                        "numbers summing to 1, e.g. (0.8, 0.1, 0.1)") from None
     if not values:
         raise ValueError("fractions: got an empty sequence; expected at least one fraction")
     for value in values:
