@@ -4,11 +4,11 @@
 Copies both ways, so neither side can change the other afterwards. Plain arrays in and out:
 neither package needs to import the other.
 """
-import numpy as np
 
 from .layer import Layer
 from .network import Network, _check_activations
 from .neuron import Neuron
+from .validation import check_layer_arrays
 
 
 def to_arrays(network):
@@ -26,14 +26,7 @@ def from_arrays(weights, biases, activations, loss="half_mse"):
     activations = _check_activations(activations, len(weights))
     layers = []
     for l, (W, b, activation) in enumerate(zip(weights, biases, activations)):
-        W = np.asarray(W, dtype=np.float64)
-        b = np.asarray(b, dtype=np.float64)
-        if W.ndim != 2 or b.shape != (W.shape[0],) or W.size == 0:
-            raise ValueError(f"weights[{l}], biases[{l}]: got shapes {W.shape} and {b.shape}; "
-                             "expected (fan_out, fan_in) and (fan_out,) with fan_out, fan_in > 0")
-        if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise ValueError(f"weights[{l}], biases[{l}]: got non-finite values; "
-                             "expected finite numbers")
+        W, b = check_layer_arrays(f"weights[{l}], biases[{l}]", W, b)
         layers.append(Layer([Neuron(w_j, b_j, activation) for w_j, b_j in zip(W, b)]))
     return Network.from_layers(layers, loss)
 

@@ -78,3 +78,23 @@ def check_generator(name, rng, why):
         fail(name, repr(rng), f"a numpy.random.Generator ({why}), e.g. "
              "numpy.random.default_rng(0)", TypeError)
     return rng
+
+
+def check_layer_arrays(what, W, b, fan_in=None):
+    """One layer's parameters as float64 arrays: W (fan_out, fan_in) and b (fan_out,), both
+    non-empty and finite; ``fan_in`` given, W must have that many columns. The one check of a
+    layer's arrays, for the conversion from arrays, ``set_parameters`` and model files."""
+    try:
+        W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail(what, f"a {type(W).__name__} and a {type(b).__name__} that are not numeric",
+             "float64 arrays", TypeError)
+    fan_out = W.shape[0] if W.ndim == 2 else "fan_out"
+    columns = "fan_in" if fan_in is None else fan_in
+    if W.ndim != 2 or W.size == 0 or b.shape != (W.shape[0],) \
+            or (fan_in is not None and W.shape[1] != fan_in):
+        fail(what, f"shapes {W.shape} and {b.shape}",
+             f"({fan_out}, {columns}) and ({fan_out},), W (fan_out, fan_in) with both > 0")
+    if not (np.isfinite(W).all() and np.isfinite(b).all()):
+        fail(what, "non-finite values (nan or inf)", "finite numbers")
+    return W, b

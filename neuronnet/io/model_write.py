@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from ..validation import check_layer_arrays
 from .atomic import check_output_path, write_atomically
 from .model_format import (
     ACTIVATION_NAMES,
@@ -81,18 +82,13 @@ def _check_layer(what, W, b, fan_in):
     if W.ndim != 2:
         raise ValueError(f"{what}: got a weight array of shape {W.shape}; expected 2-D "
                          "(fan_out, fan_in)")
+    # The shapes and values are the book's one check; the dtype is this file's own demand.
     # Hazard: dtype.kind "f" alone would accept float32 and float16, which a float64 model
     # cannot have come from; itemsize 8 is float64 in either byte order.
     if W.dtype.kind != "f" or W.dtype.itemsize != 8 or b.dtype.kind != "f" \
             or b.dtype.itemsize != 8:
         raise ValueError(f"{what}: got dtypes {W.dtype} and {b.dtype}; expected float64")
-    expected = ((W.shape[0], fan_in), (W.shape[0],))
-    if (W.shape, b.shape) != expected or min(W.shape, default=0) < 1:
-        raise ValueError(f"{what}: got shapes {W.shape} and {b.shape}; expected {expected[0]} "
-                         f"and {expected[1]} (layer sizes {fan_in} -> {W.shape[0]})")
-    if not (np.isfinite(W).all() and np.isfinite(b).all()):
-        raise ValueError(f"{what}: got non-finite values (nan or inf); expected finite "
-                         "parameters")
+    check_layer_arrays(what, W, b, fan_in)
 
 
 def _describe(model):
