@@ -7,7 +7,7 @@ that epoch's (possibly shuffled) sample order:
 - ``minibatch``: consecutive chunks of ``batch_size``; the last one may be smaller. The update
   uses the mean gradient of the chunk.
 - ``full``: every sample in one batch, one update per epoch (batch gradient descent).
-- ``sampled``: seed 000's "mini-batch". Every sample goes forward alone, but only the sample
+- ``sampled``: source 000's "mini-batch". Every sample goes forward alone, but only the sample
   at positions 0, k, 2k, ... of the order (k = ``batch_size``) is backpropagated, alone. So an
   epoch trains on ceil(n / k) samples, exactly like online training on ``order[::k]``; the rest
   only add to the reported loss. It is not mini-batch gradient descent (that averages the

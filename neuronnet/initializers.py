@@ -9,7 +9,7 @@ import numpy as np
 
 
 def coursework(rng, fan_in, fan_out, std):
-    """uniform(0, 1/fan_in): seed 000's scheme. All weights positive: every hidden neuron starts
+    """uniform(0, 1/fan_in): source 000's scheme. All weights positive: every hidden neuron starts
     out computing nearly the same thing (see pitfall ``biased-init``)."""
     return rng.uniform(0.0, 1.0 / fan_in, fan_in)
 

@@ -55,7 +55,7 @@ class Momentum(Optimizer):
         w <- w + v
 
     ``v`` is a running, exponentially decaying sum of past steps: with a constant gradient the
-    step grows towards ``lr * g / (1 - mu)``. Pitfall ``momentum-overwrites-weights`` (seed 004)
+    step grows towards ``lr * g / (1 - mu)``. Pitfall ``momentum-overwrites-weights`` (source 004)
     forgot ``v`` and wrote ``w <- mu * w - lr * g``, shrinking every weight by mu per step.
     """
 

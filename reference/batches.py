@@ -20,7 +20,7 @@ def batches(order, mode, batch_size):
     elif mode == "full":                      # one step per epoch on every row
         yield np.asarray(order), True
     elif mode == "sampled":
-        # The coursework's mode (seed 000): forward every sample, backprop only at positions
+        # The coursework's mode (source 000): forward every sample, backprop only at positions
         # p % k == 0, so the epoch trains on ceil(n / k) samples, 1/k of the data. A quirk, kept
         # because it is what the coursework did (pitfall sampled-backprop), not a mini-batch.
         for p in range(n):

@@ -14,7 +14,7 @@ def initial_weights(init, fan_in, fan_out, rng, std=0.01):
     """W (fan_out, fan_in) for one layer, by scheme name."""
     size = (fan_out, fan_in)
     if init == "coursework":
-        # Seed 000's scheme. All weights positive: hidden neurons start nearly alike and
+        # Source 000's scheme. All weights positive: hidden neurons start nearly alike and
         # sigmoids drift into saturation on wide inputs (pitfall biased-init).
         return rng.uniform(0.0, 1.0 / fan_in, size)
     if init == "glorot_uniform":

@@ -130,7 +130,7 @@ def test_gradient_clipping_scales_the_step_to_the_norm():
 # --- schedules ---------------------------------------------------------------------------------
 
 def test_the_seeds_threshold_schedule_works_here():
-    steps = [(0.05, 5e-5), (0.03, 1e-5), (0.015, 2e-6), (0.008, 5e-7)]  # seed 000's numbers
+    steps = [(0.05, 5e-5), (0.03, 1e-5), (0.015, 2e-6), (0.008, 5e-7)]  # source 000's numbers
     schedule = LossThreshold(5e-4, steps)
     assert [schedule.rate(1, loss) for loss in (None, 1.0, 0.04, 0.02, 0.01, 0.001)] == \
         [5e-4, 5e-4, 5e-5, 1e-5, 2e-6, 5e-7]

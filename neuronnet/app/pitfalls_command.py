@@ -45,7 +45,7 @@ def add_parser(subparsers, add_common=None):
     parsers = {}
     for action, summary, words in (
             ("show", "one pitfall in full: the bug, the fix, the property that catches it",
-             "Explain one pitfall: the seed it comes from, what the code did, why it is wrong, "
+             "Explain one pitfall: the source it comes from, what the code did, why it is wrong, "
              "what you see, the buggy and the fixed code, and the generic property that catches "
              "it with the counterexample hypothesis found."),
             ("demo", "the buggy and the fixed component side by side on a small problem",

@@ -57,7 +57,7 @@ def _mnist_seed002(rng, folder):
     sets = _classes(X, y, 10, 255, (("train", slice(0, 50000)), ("valid", slice(50000, None))))
     test = Dataset(X_test, labels=y_test, n_classes=10, divisor=255, name="test")
     return Splits(*sets, test, [str(d) for d in range(10)],
-                  "MNIST as seed 002 split it: the first 50,000 training images to train, the "
+                  "MNIST as source 002 split it: the first 50,000 training images to train, the "
                   "last 10,000 to validate, the 10,000 test images to test")
 
 
@@ -67,7 +67,7 @@ def _mnist_seed004(rng, folder):
     valid, test = split_indices(y_test, (0.5, 0.5), rng)
     sets = _classes(X_test, y_test, 10, 255, (("valid", valid), ("test", test)))
     return Splits(train, *sets, [str(d) for d in range(10)],
-                  "MNIST as seed 004 split it: all 60,000 training images to train; the test "
+                  "MNIST as source 004 split it: all 60,000 training images to train; the test "
                   f"images halved (stratified) into {len(valid):,} validation and {len(test):,} "
                   "test")
 

@@ -44,7 +44,7 @@ RECIPES = {r.name: r for r in [
     Recipe(
         name="sin", source="000 part 1",
         summary="fit y = sin(x) on [-pi, pi]: one tanh hidden layer, a linear output, half-MSE",
-        fixes=("the noise the seed's text promised is really added (sigma 0.01) and the test set "
+        fixes=("the noise the source's text promised is really added (sigma 0.01) and the test set "
                "is noise-free, so the test loss measures the fit to sin itself",
                "minibatch steps on every sample instead of backprop on one sample in 20",
                "one bias per neuron, updated where it belongs; weights Glorot-uniform",
@@ -59,10 +59,10 @@ RECIPES = {r.name: r for r in [
         name="digits-folder", source="000 part 2",
         summary="classify the PNG digits of data/mnist-png (the coursework's one-folder-per-"
                 "class layout) with one ReLU hidden layer of 40 and softmax cross-entropy",
-        fixes=("the test loop only evaluates (the seed called backprop on the test set)",
+        fixes=("the test loop only evaluates (the source called backprop on the test set)",
                "minibatch steps on every sample, not one sample in 500",
                "He-normal weights and a bias per neuron; ten digit classes instead of the "
-               "seed's twelve characters, which are not shipped"),
+               "source's twelve characters, which are not shipped"),
         data="digits-folder", hidden=(40,), activation="relu", output_activation="identity",
         loss="cross_entropy", init="he_normal",
         settings=Settings(optimizer="momentum", lr=0.01, momentum=0.9, batch_mode="minibatch",
@@ -78,27 +78,27 @@ RECIPES = {r.name: r for r in [
                           batch_size=64, epochs=12, schedule=("step", 0.5, 4))),
     Recipe(
         name="mnist-seed002", source="002",
-        summary="seed 002's setting: 784-90-10, ReLU, Glorot-uniform weights, plain SGD at "
+        summary="source 002's setting: 784-90-10, ReLU, Glorot-uniform weights, plain SGD at "
                 "lr = 10**-0.35, batches of 100, 6 epochs, 50,000 train / 10,000 validation",
         fixes=("softmax cross-entropy instead of squared error on the softmax output (the "
                "gradient p - t does not vanish when the softmax saturates)",
-               "the sample order is reshuffled every epoch (the seed always used file order)"),
+               "the sample order is reshuffled every epoch (the source always used file order)"),
         data="mnist-seed002", hidden=(90,), activation="relu", output_activation="identity",
         loss="cross_entropy", init="glorot_uniform",
         settings=Settings(optimizer="sgd", lr=10 ** -0.35, momentum=0.0, batch_mode="minibatch",
                           batch_size=100, epochs=6)),
     Recipe(
         name="mnist-momentum", source="004",
-        summary="seed 004's network (sigmoid hidden layer, identity output read through a "
+        summary="source 004's network (sigmoid hidden layer, identity output read through a "
                 "fused softmax cross-entropy, momentum 0.9, 60,000 train and the test set "
                 "halved into 5,000 validation / 5,000 test) with momentum done right",
-        fixes=("momentum keeps a velocity: v = mu*v - lr*g; w = w + v (the seed wrote "
+        fixes=("momentum keeps a velocity: v = mu*v - lr*g; w = w + v (the source wrote "
                "w = -lr*g + mu*w, which shrinks every weight by mu each step)",
                "the loss and its gradient are averaged over the batch, not summed",
                "Glorot-uniform weights and zero biases instead of normal(-0.1, 0.02), which "
                "makes every weight negative and saturates the sigmoids",
                "the best model is a copy of the parameters, not an alias of the live network",
-               "100 hidden neurons (the seed's network had 1, which caps any training at "
+               "100 hidden neurons (the source's network had 1, which caps any training at "
                "about 28% on this data: try --hidden 1) and minibatches of 100 with lr 0.1 "
                "instead of 50 full-batch steps at lr 1e-5"),
         data="mnist-seed004", hidden=(100,), activation="sigmoid", output_activation="identity",
@@ -107,10 +107,10 @@ RECIPES = {r.name: r for r in [
                           batch_size=100, epochs=10)),
     Recipe(
         name="iris", source="003",
-        summary="seed 003's network on iris: 4-12-6-3 with sigmoid hidden layers; 60/20/20 "
+        summary="source 003's network on iris: 4-12-6-3 with sigmoid hidden layers; 60/20/20 "
                 "stratified split",
         fixes=("features scaled to [0, 1] with the training set's range",
-               "a bias per neuron (the seed had none) and Glorot-uniform weights instead of "
+               "a bias per neuron (the source had none) and Glorot-uniform weights instead of "
                "uniform [0, 1), which starts every sigmoid near saturation",
                "softmax cross-entropy averaged over the batch instead of squared error summed "
                "over it (with a sum, the step size depends on the batch size)",

@@ -1,4 +1,4 @@
-"""The pitfall catalogue: the classic backprop mistakes of the seed documents, each with a buggy
+"""The pitfall catalogue: the classic backprop mistakes of the source documents, each with a buggy
 variant that swaps in for a real component, the generic property that catches it, and a demo.
 
     from neuronnet.pitfalls import CATALOGUE, get

@@ -75,7 +75,7 @@ def shared_bias(seed):
 
 def unscaled(pid, factory, hidden, seed, errstate=None):
     """Iris with its raw features times 1000: pre-activations and logits in the thousands from
-    the first step, as with unscaled inputs (seed 000 fed raw 0-255 pixels)."""
+    the first step, as with unscaled inputs (source 000 fed raw 0-255 pixels)."""
     rng = np.random.default_rng(seed)
     train_data, valid_data, _ = iris(rng, scale=False)
     train_data, valid_data = (Dataset(d.X * 1000, labels=d.labels, n_classes=3, name=d.name)

@@ -116,7 +116,7 @@ def biased_init(seed):
     sizes, acts = [784, 30, 10], ["sigmoid", "identity"]
     return compare_training(
         "biased-init", "1,000 MNIST digits, 784-30-10 sigmoid, momentum lr 0.1: weights from "
-        "normal(-0.1, 0.02) (seed 004) vs Glorot uniform",
+        "normal(-0.1, 0.02) (source 004) vs Glorot uniform",
         lambda: make_net(REAL, sizes, acts, "cross_entropy", seed, variants.normal_shifted_negative),
         lambda: make_net(REAL, sizes, acts, "cross_entropy", seed), train_data, valid_data, seed,
         "validation accuracy after 4 epochs", "valid_accuracy", lower_is_better=False,

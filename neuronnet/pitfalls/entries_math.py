@@ -77,7 +77,7 @@ ENTRIES = [
             "backward loop updated biases[layer_idx] with the gradient of layer layer_idx + 1. "
             "The first hidden layer's bias update went to the input layer's slot, which the "
             "forward pass never reads.",
-        why="A parameter must be moved by its own gradient. In the seed's one-hidden-layer "
+        why="A parameter must be moved by its own gradient. In the source's one-hidden-layer "
             "network the hidden biases never move at all; in a deeper one each hidden layer's "
             "bias moves by the gradient of the layer above.",
         symptom="Hidden units that cannot shift: every tanh(w x + b) stays centred where b "
@@ -200,7 +200,7 @@ ENTRIES = [
         did="d_bypass(x) = np.where(x < 2, 1, 0) for the identity activation.",
         why="The derivative of f(x) = x is 1 everywhere. The step stops all gradient through a "
             "unit whose z >= 2, so it cannot be pushed further even when the target asks for "
-            "it. (In the seed the function sat on the input layer and was never called; it is "
+            "it. (In the source the function sat on the input layer and was never called; it is "
             "wrong wherever it is used.)",
         symptom="A linear output that cannot be trained beyond 2: the predictions flatten near "
                 "2 and the loss stalls.",
@@ -215,7 +215,7 @@ ENTRIES = [
         id="biased-init", source="004, 003", kind="bug", component="initializer",
         title="all-negative (normal(-0.1, 0.02)) or all-positive (rand) weights saturate and "
               "stall learning",
-        did="Seed 004 drew weights and biases from normal(-0.1, 0.02); seed 003 drew every "
+        did="Source 004 drew weights and biases from normal(-0.1, 0.02); source 003 drew every "
             "weight from np.random.rand, uniform on [0, 1).",
         why="Initial weights should be centred on 0, with a spread set by the fan-in (Glorot, "
             "He). All-negative or all-positive weights give every hidden unit a large "
@@ -231,20 +231,20 @@ ENTRIES = [
         variant=variants.normal_shifted_negative,
         also=(variants.uniform_zero_to_one,),
         caught_by=("initializer_is_symmetric_about_zero",),
-        notes="The project's own `coursework` initializer, uniform(0, 1/fan_in), is seed 000's "
+        notes="The project's own `coursework` initializer, uniform(0, 1/fan_in), is source 000's "
               "scheme and the same hazard in a milder form: all positive, but small. It is kept "
-              "only so that seed 000 can be reproduced; no recipe uses it. The symmetry "
+              "only so that source 000 can be reproduced; no recipe uses it. The symmetry "
               "property is stated for the other initializers, and tests/test_pitfalls.py pins "
               "that `coursework` fails it, so the exception is written down, not hidden."),
     Pitfall(
         id="summed-loss", source="004, 003", kind="bug", component="loss",
         title="loss and gradient summed, not averaged: the learning rate silently depends on "
               "the batch size",
-        did="Seed 004's cross-entropy returned -np.sum(...) over the whole batch, seed 003's "
+        did="Source 004's cross-entropy returned -np.sum(...) over the whole batch, source 003's "
             "squared error .sum(); their gradients were sums to match.",
         why="With a sum the gradient of a batch of n is n times the mean gradient, so the step "
             "is lr * n: the learning rate means something different for every batch size, and "
-            "a full batch of 60,000 images needs a rate 60,000 times smaller (seed 004 used "
+            "a full batch of 60,000 images needs a rate 60,000 times smaller (source 004 used "
             "1e-5 and printed losses of 798,000).",
         symptom="Losses in the hundreds of thousands; a rate that works at batch 1 diverges at "
                 "batch 64; every change of batch size needs a new rate.",
@@ -259,10 +259,10 @@ ENTRIES = [
         id="clipped-log", source="001, 004", kind="bug", component="loss", further=True,
         title="a small number added inside the log: the loss is capped and its gradient is no "
               "longer (p - t)/n",
-        did="Seed 001: -sum(log(y[t] + 1e-7)) / n; seed 004: clip(softmax, 1e-308, 1 - 1e-308) "
+        did="Source 001: -sum(log(y[t] + 1e-7)) / n; source 004: clip(softmax, 1e-308, 1 - 1e-308) "
             "before the log. The backward pass still returned (y - t)/n.",
         why="The log is no longer the log of p. The value is capped (at -log(1e-7) = 16.1 for "
-            "seed 001: a confidently wrong prediction costs no more than a moderately wrong "
+            "source 001: a confidently wrong prediction costs no more than a moderately wrong "
             "one), and the reported loss's derivative is p/(p + 1e-7) times the true one, so "
             "the (p - t)/n the backward pass returns is not the gradient of the loss reported.",
         symptom="Losses that top out near 16.1 however wrong the worst prediction is; a "

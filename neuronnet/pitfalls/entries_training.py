@@ -59,7 +59,7 @@ ENTRIES = [
             "on that one sample.",
         why="Not mini-batch gradient descent, which averages the gradients of all k samples, "
             "but online learning on 1/k of the data: with k = 20 an epoch learns from 10 of "
-            "200 samples; the rest only add to the printed loss. (The seed saw that larger "
+            "200 samples; the rest only add to the printed loss. (The source saw that larger "
             "\"batches\" gave smoother, slower fits: fewer samples were being learned from.)",
         symptom="Training needs about k times more epochs than online learning.",
         fix="batch_mode=\"minibatch\" for real mini-batches; batch_mode=\"sampled\" reproduces the "

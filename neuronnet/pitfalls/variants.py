@@ -1,5 +1,5 @@
 """The buggy variants: each one is a real component of the project with one classic mistake of
-the seed documents put back in, written in the project's own code so that it can be swapped in
+the source documents put back in, written in the project's own code so that it can be swapped in
 for the real one (an activation, a loss, an optimizer, a schedule, a neuron, a layer, a network,
 the trainer, the evaluation, the split, an initializer).
 
@@ -27,23 +27,23 @@ from ..training.schedules import LossThreshold
 
 # --- activations --------------------------------------------------------------------------------
 class SigmoidDerivativeOfOutput(Sigmoid):
-    """derivative-of-output (seed 000): sigmoid'(z) = s(z)(1 - s(z)) is a formula in z, but the
+    """derivative-of-output (source 000): sigmoid'(z) = s(z)(1 - s(z)) is a formula in z, but the
     neuron only kept its output a = s(z), and that is what got passed in."""
 
     def derivative_from_z(self, z):
-        a = self.forward(z)  # the stored output: all the seed had at hand
+        a = self.forward(z)  # the stored output: all the source had at hand
         return super().derivative_from_z(a)  # BUG: s(a)(1 - s(a)), the formula for z fed a = s(z)
 
 
 class SigmoidNaiveExp(Sigmoid):
-    """sigmoid-overflow (seeds 001, 003): the textbook formula as written."""
+    """sigmoid-overflow (sources 001, 003): the textbook formula as written."""
 
     def forward(self, z):
         return 1.0 / (1.0 + np.exp(-z))  # BUG: exp(-z) overflows to inf for z < -709
 
 
 class TanhAsExpRatio(Tanh):
-    """tanh-overflow (seed 000): tanh written out as a ratio of exponentials."""
+    """tanh-overflow (source 000): tanh written out as a ratio of exponentials."""
 
     def forward(self, z):
         return (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))  # BUG: inf/inf for |z| > 710
@@ -54,7 +54,7 @@ class TanhAsExpRatio(Tanh):
 
 
 class ReLUDerivativeInPlace(ReLU):
-    """relu-grad-mutates-cache (seed 003): the derivative is computed by overwriting its
+    """relu-grad-mutates-cache (source 003): the derivative is computed by overwriting its
     argument, and its argument is the neuron's cached pre-activation z."""
 
     def derivative_from_z(self, z):
@@ -64,7 +64,7 @@ class ReLUDerivativeInPlace(ReLU):
 
 
 class IdentityStepDerivative(Identity):
-    """identity-derivative (seed 002): the derivative of f(z) = z written as a step."""
+    """identity-derivative (source 002): the derivative of f(z) = z written as a step."""
 
     def derivative_from_z(self, z):
         return np.where(z < 2, 1.0, 0.0)  # BUG: 0 wherever z >= 2; the slope of z is 1 everywhere
@@ -72,14 +72,14 @@ class IdentityStepDerivative(Identity):
 
 # --- losses -------------------------------------------------------------------------------------
 class CrossEntropyGradientOnLogits(CrossEntropy):
-    """ce-gradient-on-logits (seed 004): the loss applies the softmax, its gradient forgets it."""
+    """ce-gradient-on-logits (source 004): the loss applies the softmax, its gradient forgets it."""
 
     def gradient(self, a, t):
         return (a - t) / a.shape[0]  # BUG: the logits a where the probabilities softmax(a) belong
 
 
 class CrossEntropyNaiveSoftmax(CrossEntropy):
-    """softmax-overflow (seed 000): the softmax straight from its definition."""
+    """softmax-overflow (source 000): the softmax straight from its definition."""
 
     def softmax(self, a):
         e = np.exp(a)  # BUG: no row max subtracted: exp(710) is inf, and inf / inf is nan
@@ -87,7 +87,7 @@ class CrossEntropyNaiveSoftmax(CrossEntropy):
 
 
 class CrossEntropyLogOfSoftmax(CrossEntropy):
-    """log-of-zero (seed 000): the loss as the log of the (stable) softmax's probabilities."""
+    """log-of-zero (source 000): the loss as the log of the (stable) softmax's probabilities."""
 
     def value(self, a, t):
         p = self.softmax(a)  # a probability below 1e-308 is rounded to exactly 0.0 here
@@ -95,7 +95,7 @@ class CrossEntropyLogOfSoftmax(CrossEntropy):
 
 
 class CrossEntropyLogPlusEpsilon(CrossEntropy):
-    """clipped-log (seed 001's ``log(y + 1e-7)``, seed 004's ``clip(y, 1e-308, ...)``): a small
+    """clipped-log (source 001's ``log(y + 1e-7)``, source 004's ``clip(y, 1e-308, ...)``): a small
     number added inside the log so that it never sees 0."""
 
     def value(self, a, t):
@@ -104,7 +104,7 @@ class CrossEntropyLogPlusEpsilon(CrossEntropy):
 
 
 class CrossEntropySummed(CrossEntropy):
-    """summed-loss (seed 004's ``-np.sum``, seed 003's ``.sum()``): the loss of the batch is
+    """summed-loss (source 004's ``-np.sum``, source 003's ``.sum()``): the loss of the batch is
     the sum of the samples' losses, not their mean, and so is its gradient."""
 
     def value(self, a, t):
@@ -116,7 +116,7 @@ class CrossEntropySummed(CrossEntropy):
 
 # --- an optimizer -------------------------------------------------------------------------------
 class MomentumWithoutVelocity(Momentum):
-    """momentum-overwrites-weights (seed 004): the momentum rule applied to the weights
+    """momentum-overwrites-weights (source 004): the momentum rule applied to the weights
     themselves; the velocity ``v`` is handed back untouched."""
 
     def step(self, w, g, v):
@@ -127,18 +127,18 @@ class MomentumWithoutVelocity(Momentum):
 
 # --- initializers (the signature of neuronnet.initializers: one neuron's fan_in weights) --------
 def normal_shifted_negative(rng, fan_in, fan_out, std):
-    """biased-init (seed 004): weights and biases from normal(-0.1, 0.02)."""
+    """biased-init (source 004): weights and biases from normal(-0.1, 0.02)."""
     return rng.normal(-0.1, 0.02, fan_in)  # BUG: every weight negative (mean -5 std from 0)
 
 
 def uniform_zero_to_one(rng, fan_in, fan_out, std):
-    """biased-init (seed 003): ``np.random.rand``, whatever the fan-in."""
+    """biased-init (source 003): ``np.random.rand``, whatever the fan-in."""
     return rng.uniform(0.0, 1.0, fan_in)  # BUG: every weight positive, and large for a wide layer
 
 
 # --- a schedule ---------------------------------------------------------------------------------
 class LossThresholdLargestFirst(LossThreshold):
-    """unreachable-schedule (seed 000): ``if loss < 0.05: ... elif loss < 0.03: ...``."""
+    """unreachable-schedule (source 000): ``if loss < 0.05: ... elif loss < 0.03: ...``."""
 
     def rate(self, epoch, loss):
         if loss is None or not math.isfinite(loss):
@@ -151,7 +151,7 @@ class LossThresholdLargestFirst(LossThreshold):
 
 # --- the training loop, the evaluation, the split ------------------------------------------------
 def train_with_aliased_best(model, train_data, valid_data=None, **settings):
-    """best-model-aliasing (seed 004): ``best_net = self`` at the best epoch. The epoch number
+    """best-model-aliasing (source 004): ``best_net = self`` at the best epoch. The epoch number
     is right; the model is the live one, which went on training after it."""
     result = training.train(model, train_data, valid_data, **settings)
     result.best_model = result.model  # BUG: a second name for the live network, not a copy
@@ -159,7 +159,7 @@ def train_with_aliased_best(model, train_data, valid_data=None, **settings):
 
 
 def evaluate_with_backprop(model, dataset, batch_size=1000, lr=0.1):
-    """backprop-on-test (seed 000): the test loop, copied from the training loop, kept its
+    """backprop-on-test (source 000): the test loop, copied from the training loop, kept its
     backprop call. Each evaluation reports what the model did *before* it learned this data."""
     report = training.evaluate(model, dataset, batch_size)
     for start in range(0, len(dataset), batch_size):
@@ -169,7 +169,7 @@ def evaluate_with_backprop(model, dataset, batch_size=1000, lr=0.1):
 
 
 def split_test_from_train(n_or_labels, fractions, rng):
-    """test-is-training-copy (seed 000): the test images were read from a folder named
+    """test-is-training-copy (source 000): the test images were read from a folder named
     ``train_copy/train``, a copy of the training images. Here: the last part (the test set) is
     drawn from the first part's rows (the training set)."""
     parts = training.split_indices(n_or_labels, fractions, rng)
@@ -179,11 +179,11 @@ def split_test_from_train(n_or_labels, fractions, rng):
 
 # --- a network, a neuron --------------------------------------------------------------------------
 class BiasOffByOneNetwork(Network):
-    """bias-off-by-one (seed 000): the seed kept one bias per layer in a list that also had a
+    """bias-off-by-one (source 000): the source kept one bias per layer in a list that also had a
     slot for the input layer, and its backward loop sent hidden layer l's bias update to slot
     l - 1. So the first hidden layer's bias update went to the input layer's slot, which the
     forward pass never reads, and every other hidden layer received the update of the layer
-    above. In per-neuron terms: a layer's bias gradients, summed (the seed's bias was one number
+    above. In per-neuron terms: a layer's bias gradients, summed (the source's bias was one number
     per layer), land on every neuron of the layer below. The output layer's bias is right."""
 
     def _backward(self, Y):
@@ -197,7 +197,7 @@ class BiasOffByOneNetwork(Network):
 
 
 class NeuronZeroingUpstream(Neuron):
-    """backward-mutates-upstream (seed 001's ``dout[self.mask] = 0``): a ReLU neuron silences
+    """backward-mutates-upstream (source 001's ``dout[self.mask] = 0``): a ReLU neuron silences
     the gradient where it was off by writing zeros into the array it was handed. The layer hands
     each neuron a column *view* of its own upstream array, so the zeros land in the caller's."""
 
@@ -209,7 +209,7 @@ class NeuronZeroingUpstream(Neuron):
 
 # --- quirks: not bugs; their meaning is pinned ---------------------------------------------------
 class SharedBiasLayer(Layer):
-    """shared-layer-bias (seed 000): one bias for the whole layer; every neuron adds the same
+    """shared-layer-bias (source 000): one bias for the whole layer; every neuron adds the same
     number. A real model with fewer parameters, not a wrong gradient: by the chain rule the
     gradient of the shared bias is the *sum* of the neurons' bias gradients, and that is the
     gradient this layer steps with.

@@ -14,7 +14,7 @@ An epoch, in order:
 4. evaluation, which changes no parameter: training loss and accuracy on a fixed subset of the
    training set, validation loss and accuracy on the validation set;
 5. if the validation loss is the lowest so far, a *copy* of the parameters becomes the best
-   snapshot (seed 004 kept ``best_net = self``, an alias of the live model that went on
+   snapshot (source 004 kept ``best_net = self``, an alias of the live model that went on
    training, so its "best" model was always the last one);
 6. early stopping once ``patience`` epochs pass without a new lowest validation loss.
 """

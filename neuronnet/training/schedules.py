@@ -52,14 +52,14 @@ class StepDecay(Schedule):
 
 
 class LossThreshold(Schedule):
-    """The coursework's schedule (seed 000), with every branch reachable.
+    """The coursework's schedule (source 000), with every branch reachable.
 
     ``steps`` pairs a loss threshold with the rate to use once the loss has fallen below it,
     e.g. ``[(0.05, 5e-5), (0.03, 1e-5), (0.015, 2e-6)]``; above every threshold the rate is
     ``lr``. The rate is the one of the *smallest* threshold the loss is below, so each threshold
     owns the interval from itself down to the next one.
 
-    The seed tested ``if loss < 0.05: ... elif loss < 0.03: ...`` from the largest threshold
+    The source tested ``if loss < 0.05: ... elif loss < 0.03: ...`` from the largest threshold
     down: any loss below 0.03 is below 0.05 too, so the first branch always won and every
     ``elif`` was dead (pitfall ``unreachable-schedule``). Here the thresholds are checked from
     the smallest up, whatever order they were given in, and the rates must not rise as the

@@ -5,7 +5,7 @@ from ..validation import check_generator, check_positive_int, check_real
 
 
 def make_sin(n, rng, noise=0.0):
-    """Seed 000's regression data: ``y = sin(x) + noise * eps`` with x uniform on [-pi, pi].
+    """Source 000's regression data: ``y = sin(x) + noise * eps`` with x uniform on [-pi, pi].
 
     Returns x (n, 1) and y (n, 1), float64 columns (one input feature, one target).
 
@@ -13,7 +13,7 @@ def make_sin(n, rng, noise=0.0):
     (``rng.uniform(-pi, pi, n)``), then, only when ``noise > 0``, n standard normals eps. With
     ``noise == 0`` nothing else is drawn and y is exactly ``sin(x)``.
 
-    The seed's text promised noisy samples, but its code never added any noise; here the noise
+    The source's text promised noisy samples, but its code never added any noise; here the noise
     is explicit and stated: Gaussian with standard deviation ``noise`` (sigma).
     """
     n = check_positive_int("n", n)

@@ -36,7 +36,7 @@ def check_initializer_symmetric(draw, fan_in, fan_out, seed, std=0.01, n_values=
     Why a property of every correct initializer: a hidden unit's pre-activation is a sum of
     fan_in weighted inputs; weights of one sign make it large and of one sign for every unit,
     which saturates sigmoids and makes the units start alike (pitfall biased-init). Glorot,
-    He and normal(0, std) are symmetric about 0; seed 000's uniform(0, 1/fan_in) is not, by
+    He and normal(0, std) are symmetric about 0; source 000's uniform(0, 1/fan_in) is not, by
     design, and is named as the exception where the property is applied."""
     w = draw_weights(draw, fan_in, fan_out, np.random.default_rng(seed), std, n_values)
     n = w.size
