@@ -50,6 +50,11 @@ def test_save_then_evaluate_reproduces_the_test_result(tmp_path, capsys):
         matrix = [line.split()[1:] for line in out2.splitlines()[-3:]]
         counts = np.array(matrix, dtype=int)
         assert counts.sum() == 30 and counts.trace() == int(test_line.group(2))
+    # The split is re-made with the file's seed; another seed would test on training rows.
+    code, out3, err = run(["--seed", "3", "evaluate", str(path)], capsys)
+    assert code == 0, err
+    code, _, err = run(["--seed", "4", "evaluate", str(path)], capsys)
+    assert code == 2 and err.startswith("neuronnet: error: --seed: got 4; expected 3"), err
 
 
 def test_compare_shows_the_models_agree(capsys):
@@ -88,12 +93,15 @@ def test_user_errors_are_one_line_and_exit_2(argv, words, capsys):
 
 @pytest.mark.parametrize("argv", [["train", "nosuch"], ["train", "iris", "--lr", "-1"],
                                   ["train", "iris", "--epochs", "0"],
-                                  ["train", "iris", "--hidden", "3,x"]])
+                                  ["train", "iris", "--hidden", "3,x"],
+                                  ["--seed", "-1", "train", "iris"]])
 def test_bad_arguments_get_argparse_errors(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
-    assert "error:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    option = next((a for a in argv if a.startswith("--")), "RECIPE")
+    assert "error:" in err and (option in err or option == "RECIPE"), err
 
 
 def test_help_lists_every_recipe(capsys):

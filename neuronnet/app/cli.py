@@ -22,8 +22,9 @@ neuronnet: a backpropagation network built one neuron object at a time, checked 
 independent vectorized reference. Without a command it runs a quick tour on the shipped data.
 """
 
-RECIPE_HELP = "recipes (each re-runs a source document's experiment, with its bugs fixed):\n" + \
-    "\n".join(f"  {r.name:<15} source {r.source}: {r.summary}" for r in recipes.RECIPES.values())
+RECIPE_HELP = ("recipes (each re-runs the experiment of a source document, docs/sources.md in the "
+               "repository, with its bugs fixed):\n"
+               + "\n".join(f"  {r.name:<15} {r.summary}" for r in recipes.RECIPES.values()))
 
 
 def build_parser():
@@ -103,22 +104,23 @@ def _run(args):
     """Run the command; the exit status: 0 done, 1 training diverged, 130 interrupted."""
     from . import compare_command, evaluate_command, tour, train_command
     common = dict(data_dir=args.data_dir)
+    seed = 0 if args.seed is None else args.seed
     if args.command == "train":
         run = train_command.train_recipe(
-            args.recipe, model=args.model, seed=args.seed, options=training_options(args),
+            args.recipe, model=args.model, seed=seed, options=training_options(args),
             save=args.save, plot=args.plot, quiet=args.quiet, progress=sys.stderr.isatty(),
             **common)
         if run["result"].interrupted:
             return 130
         return 1 if run["result"].diverged else 0
     if args.command == "compare":
-        compare_command.compare_recipe(args.recipe, seed=args.seed, options=training_options(args),
+        compare_command.compare_recipe(args.recipe, seed=seed, options=training_options(args),
                                        progress=sys.stderr.isatty() and not args.quiet, **common)
     elif args.command == "evaluate":
         evaluate_command.evaluate_file(args.model_file, model=args.model, plot=args.plot,
-                                       **common)
+                                       seed=args.seed, **common)
     elif args.command == "pitfalls":
-        pitfalls_command.run(args)
+        pitfalls_command.run(args, seed=seed)
     else:
-        tour.tour(seed=args.seed, **common)
+        tour.tour(seed=seed, **common)
     return 0

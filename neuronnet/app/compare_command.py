@@ -29,7 +29,7 @@ def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None,
             raise KeyboardInterrupt
         runs[kind] = (result, snapshots, evaluate(result.best_model, splits.test))
     (mine, mine_params, _), (ref, ref_params, _) = runs["neuron"], runs["reference"]
-    out(f"recipe {recipe.name}: {splits.description}")
+    out(f"recipe {recipe.name}; data: {splits.description}")
     head = f"{'epoch':>6} {'loss neuron':>12} {'loss ref':>12}"
     if classify:
         head += f" {'valid % neuron':>14} {'valid % ref':>11}"

@@ -6,10 +6,13 @@ from . import recipe_data, recipes, tables
 from .models import load_model
 
 
-def evaluate_file(path, *, model="neuron", plot=None, data_dir=None, out=print):
+def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, out=print):
     """Load a saved model and evaluate it on the test split of the recipe it was trained with
     (re-made from the saved recipe name and seed). Returns the test Evaluation, the confusion
-    matrix (None for regression) and the file's metadata."""
+    matrix (None for regression) and the file's metadata.
+
+    ``seed``: None, or the seed the user expects; another seed than the file's would split the
+    data differently and test on rows the model trained on, so it is refused."""
     if plot is not None:
         from .train_command import check_plot_dir
         check_plot_dir(plot)
@@ -20,7 +23,11 @@ def evaluate_file(path, *, model="neuron", plot=None, data_dir=None, out=print):
                          f"{sorted(recipes.RECIPES)} (the file must come from `neuronnet train "
                          "--save`)")
     recipe = recipes.RECIPES[name]
-    seed = int(meta.get("seed", 0))
+    saved = int(meta.get("seed", 0))
+    if seed is not None and seed != saved:
+        raise ValueError(f"--seed: got {seed}; expected {saved}, the seed {path} was trained "
+                         "with (its test split is made with it; leave --seed out)")
+    seed = saved
     splits = recipe_data.load(recipe.data, recipes.seeds(seed)[0], data_dir)
     test = evaluate(net, splits.test)
     out(f"{path}: recipe {name}, seed {seed}, loaded as the {model} model: {net!r}"

@@ -17,7 +17,8 @@ from ..io import write_atomically
 
 PNG = ".png"
 DPI = 110
-INSTALL_HINT = 'python -m pip install ".[plot]"'
+INSTALL_HINT = ('python -m pip install matplotlib (or, from a checkout of the repository, '
+                'python -m pip install ".[plot]")')
 
 
 class MissingExtraError(ImportError):

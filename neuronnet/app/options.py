@@ -24,6 +24,17 @@ def positive_int(text):
     return value
 
 
+def seed(text):
+    """A seed for numpy.random.SeedSequence: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected an integer >= 0") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"got {value}; expected an integer >= 0")
+    return value
+
+
 def non_negative_float(text):
     try:
         value = float(text)
@@ -54,9 +65,9 @@ def add_common_options(parser, defaults):
     def default(value):
         return value if defaults else argparse.SUPPRESS
     group = parser.add_argument_group("options of every command")
-    group.add_argument("--seed", type=int, default=default(0),
+    group.add_argument("--seed", type=seed, default=default(None),
                        help="one seed for the split, the initial weights and the sample order "
-                            "(default 0)")
+                            "(default 0; evaluate takes the seed saved in the model file)")
     group.add_argument("--data-dir", metavar="DIR", default=default(None),
                        help="the data folder (default: $NEURONNET_DATA, else the copy "
                             "installed with the package)")

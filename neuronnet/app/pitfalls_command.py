@@ -66,13 +66,13 @@ def add_parser(subparsers, add_common=None):
     return parser
 
 
-def run(args, out=print):
+def run(args, out=print, seed=0):
     """Carry out ``neuronnet pitfalls ...`` parsed into ``args``; returns what it showed."""
     action = getattr(args, "pitfalls_action", None)
     if action == "show":
         return show(args.pitfall_id, out)
     if action == "demo":
-        return demo(args.pitfall_id, getattr(args, "plot", None), getattr(args, "seed", 0), out)
+        return demo(args.pitfall_id, getattr(args, "plot", None), seed, out)
     return listing(out)
 
 
@@ -107,8 +107,8 @@ def show(pitfall_id, out=print):
     p = get(pitfall_id)
     further = " (found while building the catalogue)" if p.further else ""
     out(f"{p.id}: {p.title}")
-    out(f"source {p.source} (docs/sources.md); {p.kind}{further}; the variant replaces the "
-        f"{p.component}")
+    out(f"source {p.source} (docs/sources.md in the repository); {p.kind}{further}; the variant "
+        f"replaces the {p.component}")
     out("")
     _para(out, "what the code did", p.did)
     _para(out, "why it is wrong" if p.kind == "bug" else "what it means", p.why)

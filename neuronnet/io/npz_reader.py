@@ -94,7 +94,7 @@ def _open_regular_file(path):
     # Hazard: open() on a named pipe blocks until someone writes to it; stat it first.
     if not stat.S_ISREG(os.stat(path).st_mode):
         raise ModelFileError(f"{path}: not a regular file (a folder, pipe or device); expected "
-                             "a model file written by neuronnet.persistence.save")
+                             "a model file written by neuronnet.io.save")
     return open(path, "rb")
 
 
@@ -103,7 +103,7 @@ def _open_zip(path, file):
     # truncated file (the directory is the last thing written).
     if not zipfile.is_zipfile(file):
         raise ModelFileError(f"{path}: not a .npz (zip) file; expected a model file "
-                             "written by neuronnet.persistence.save (is it truncated?)")
+                             "written by neuronnet.io.save (is it truncated?)")
     try:
         archive = zipfile.ZipFile(file)
     # Hazard: a damaged directory surfaces as BadZipFile, or as an OSError or ValueError from a
