@@ -60,5 +60,5 @@ def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None,
         out(f"{kind:>9}: " + tables.test_line(test, len(splits.test), result.best_epoch))
     if rows:
         out(f"largest parameter difference after {n_epochs} epochs: {rows[-1]['max_diff']:.2e} "
-            "(the two models agree when this stays near 1e-15)")
+            "(the two models agree to rounding when this stays within ~1e-14)")
     return dict(rows=rows, runs=runs, splits=splits)
