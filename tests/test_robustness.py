@@ -165,16 +165,15 @@ def test_a_missing_plot_extra_fails_before_training(tmp_path, monkeypatch, capsy
     assert "[plot]" in captured.err and "epoch" not in captured.out
 
 
-def test_divergence_stops_says_where_saves_the_best_and_exits_1(tmp_path, capsys):
-    from neuronnet.app.models import load_model
+def test_divergence_stops_says_where_and_exits_1_saving_nothing_unfinished(tmp_path, capsys):
     path = tmp_path / "diverged.npz"
     code = main(["train", "sin", "--lr", "1e300", "--epochs", "5", "--save", str(path)])
     out = capsys.readouterr().out
     assert code == 1
     assert "diverged: the loss became inf at epoch 1, batch 2 (last finite loss" in out
-    model, meta = load_model(path)
-    assert all(np.isfinite(p).all() for p in model.parameters())
-    assert "diverged" in meta["stop_reason"]
+    # No epoch finished: the initial weights are nothing to keep, and no file is written.
+    assert "model not saved: no epoch finished" in out
+    assert not path.exists() and not list(tmp_path.iterdir())
 
 
 def test_ctrl_c_keeps_the_history_and_the_best_model_and_exits_130(tmp_path):

@@ -6,14 +6,15 @@
     neuronnet evaluate MODEL.npz   a saved model on its recipe's test split
     neuronnet pitfalls [show|demo] the classic backprop bugs, explained and demonstrated
 
-Exit status: 0 done, 1 training diverged, 2 a user error (one line on stderr), 130 Ctrl-C.
+Exit status: 0 done, 1 training diverged, 2 a user error (one line on stderr), 128 + the signal
+that stopped it: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (stops.py).
 """
 import argparse
 import os
 import sys
 
 from .. import __version__
-from . import pitfalls_command, recipes
+from . import pitfalls_command, recipes, stops
 from .models import MODELS
 from .options import add_common_options, add_training_options, training_options
 
@@ -80,47 +81,66 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
     from threadpoolctl import threadpool_limits
+    previous = stops.install()
     try:
         with threadpool_limits(limits=args.threads, user_api="blas"):
             return _run(args)
     except BrokenPipeError:
-        # The reader went away (`neuronnet pitfalls | head`): not an error of ours. Point stdout
-        # at devnull so Python's own flush at exit does not raise again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # The reader went away (`neuronnet pitfalls | head`): not an error of ours.
+        _silence_stdout()
         return 0
-    except KeyboardInterrupt:
-        # Ctrl-C outside the training loop (loading data, evaluating, plotting): nothing of the
-        # user's is half-written (saves are atomic); 130 = 128 + SIGINT, the shell convention.
-        print("neuronnet: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        # A stop outside the training loop (loading data, evaluating, plotting): nothing of the
+        # user's is half-written (saves are atomic and hold the signals until they are done).
+        signum = getattr(stop, "signum", None)
+        print(f"neuronnet: stopped by {stop or 'SIGINT'}", file=sys.stderr)
+        return stops.exit_status(signum)
     except (ValueError, TypeError, ImportError, OSError) as error:
         if args.debug:
             raise
         print(f"neuronnet: error: {error} (--debug shows the traceback)", file=sys.stderr)
         return 2
+    finally:
+        stops.restore(previous)
+
+
+def out(line):
+    """print, except that a closed stdout (`neuronnet train ... | head`) costs nothing else:
+    the run goes on, to its save, and prints into the void."""
+    try:
+        print(line)
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout():
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _run(args):
-    """Run the command; the exit status: 0 done, 1 training diverged, 130 interrupted."""
+    """Run the command; the exit status: 0 done, 1 training diverged, 128 + the signal that
+    stopped it (130 for Ctrl-C)."""
     from . import compare_command, evaluate_command, tour, train_command
-    common = dict(data_dir=args.data_dir)
+    common = dict(data_dir=args.data_dir, out=out)
     seed = 0 if args.seed is None else args.seed
     if args.command == "train":
         run = train_command.train_recipe(
             args.recipe, model=args.model, seed=seed, options=training_options(args),
             save=args.save, plot=args.plot, quiet=args.quiet, progress=sys.stderr.isatty(),
             **common)
-        if run["result"].interrupted:
-            return 130
+        if run["interrupted"]:
+            return stops.exit_status(stops.received())
         return 1 if run["result"].diverged else 0
     if args.command == "compare":
-        compare_command.compare_recipe(args.recipe, seed=seed, options=training_options(args),
-                                       progress=sys.stderr.isatty() and not args.quiet, **common)
-    elif args.command == "evaluate":
+        run = compare_command.compare_recipe(
+            args.recipe, seed=seed, options=training_options(args),
+            progress=sys.stderr.isatty() and not args.quiet, **common)
+        return 1 if any(result.diverged for result, _, _ in run["runs"].values()) else 0
+    if args.command == "evaluate":
         evaluate_command.evaluate_file(args.model_file, model=args.model, plot=args.plot,
                                        seed=args.seed, **common)
     elif args.command == "pitfalls":
-        pitfalls_command.run(args, seed=seed)
+        pitfalls_command.run(args, out=out, seed=seed)
     else:
         tour.tour(seed=seed, **common)
     return 0

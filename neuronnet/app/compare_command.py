@@ -25,6 +25,7 @@ def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None,
         result = train(model, splits.train, splits.valid, rng=order_rng,
                        settings=recipe.settings, progress=progress,
                        on_epoch=lambda row, m=model: snapshots.append(m.parameters()))
+        out(f"{kind} model stopped: {result.stop_reason}")
         if result.interrupted:  # Ctrl-C: stop here, do not go on to train the other model
             raise KeyboardInterrupt
         runs[kind] = (result, snapshots, evaluate(result.best_model, splits.test))
@@ -35,7 +36,8 @@ def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None,
         head += f" {'valid % neuron':>14} {'valid % ref':>11}"
     head += f" {'max |dparam|':>12} {'s neuron':>9} {'s ref':>7}"
     out(head)
-    n_epochs = min(len(mine.history["epoch"]), len(ref.history["epoch"]))
+    # A diverged epoch has a history row but no snapshot (on_epoch was not called for it).
+    n_epochs = min(len(mine_params), len(ref_params))
     every, rows = tables.print_every(n_epochs), []
     for k in range(n_epochs):
         row = dict(epoch=k + 1, loss_neuron=mine.history["train_loss"][k],

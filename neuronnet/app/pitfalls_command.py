@@ -12,6 +12,7 @@ import textwrap
 
 from ..pitfalls import CATALOGUE, PROPERTIES, get
 from ..pitfalls.counterexamples import COUNTEREXAMPLES
+from . import stops
 
 WIDTH = 96
 
@@ -147,6 +148,7 @@ def demo(pitfall_id, plot=None, seed=0, out=print):
         from .figures import check_available
         check_available()  # before the runs: MissingExtraError names the extra to install
     result = demos.run(p.id, seed=seed)
+    stops.check()  # a demo stopped by Ctrl-C shows nothing: its runs are not the demo's
     out(f"{p.id}: {p.title}")
     out(f"problem: {result.problem}")
     for line in result.lines:

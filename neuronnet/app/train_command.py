@@ -3,6 +3,7 @@
 Takes plain arguments (no argparse objects), prints through ``out`` and returns what it
 measured, so the tests can call it directly.
 """
+import os
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     # training may be lost to a typo in --save or a missing plotting extra.
     if save is not None:
         io.check_output_path(save, ".npz", name="--save")
+        io.probe_writable(save, name="--save")
     if plot is not None:
         check_plot_dir(plot)
     split_rng, init_rng, order_rng = recipes.seeds(seed)
@@ -43,27 +45,56 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     result = train(net, splits.train, splits.valid, rng=order_rng, settings=recipe.settings,
                    progress=progress and not quiet, on_epoch=show)
     out(f"stopped: {result.stop_reason}")
-    # After Ctrl-C the user wants out: no test pass (it could take a while), only the save.
-    test = None if result.interrupted else evaluate(result.best_model, splits.test)
+    interrupted = result.interrupted
+    test = None
+    if not interrupted:  # after Ctrl-C the user wants out: no test pass, only the save
+        try:
+            test = evaluate(result.best_model, splits.test)
+        except KeyboardInterrupt:  # a signal during the test pass: keep what training made
+            interrupted = True
+            out("stopped during the test pass")
     if test is not None:
         out(tables.test_line(test, len(splits.test), result.best_epoch))
     wall = time.perf_counter() - start
     out(f"wall time {wall:.1f} s (training {result.timings['train']:.1f} s, evaluation "
         f"{result.timings['evaluate']:.1f} s); peak memory {peak_memory_mb()}")
+    saved = None
     if save is not None:
-        metadata = {"recipe": recipe.name, "seed": int(seed), "model": model,
-                    "classes": ",".join(splits.classes), "best_epoch": int(result.best_epoch),
-                    "stop_reason": result.stop_reason}
-        if test is not None:
-            metadata.update(test_loss=float(test.loss), test_accuracy=(
-                float(test.accuracy) if test.accuracy is not None else -1.0))
-        io.save(result.best_model, save, metadata=metadata, history=result.history)
-        out(f"saved the best model (epoch {result.best_epoch}) and the history of "
-            f"{len(result.history['epoch'])} epochs to {save}")
-    if plot is not None and test is not None:
+        saved = _save(save, result, recipe, splits, model, seed, test, out)
+    if plot is not None and test is not None and not interrupted:
         for path in _plots(plot, recipe, splits, result, test):
             out(f"plot: {path}")
-    return dict(result=result, test=test, splits=splits, recipe=recipe, wall=wall)
+    return dict(result=result, test=test, splits=splits, recipe=recipe, wall=wall,
+                interrupted=interrupted, saved=saved)
+
+
+def _save(save, result, recipe, splits, model, seed, test, out):
+    """Save the best snapshot; returns where it went, or None.
+
+    A run that did not succeed never replaces a file: with no finished epoch there is nothing
+    to keep, and a diverged run's snapshot goes beside an existing ``save`` target
+    (``NAME.diverged.npz``), which stays as it was. A run stopped after some epochs saves its
+    best snapshot as asked."""
+    if result.best_epoch == 0:
+        out(f"model not saved: no epoch finished ({save} is unchanged)")
+        return None
+    target = save
+    if result.diverged and os.path.lexists(save):
+        target = os.path.splitext(save)[0] + ".diverged.npz"
+    metadata = {"recipe": recipe.name, "seed": int(seed), "model": model,
+                "classes": ",".join(splits.classes), "best_epoch": int(result.best_epoch),
+                "stop_reason": result.stop_reason}
+    if test is not None:
+        metadata.update(test_loss=float(test.loss), test_accuracy=(
+            float(test.accuracy) if test.accuracy is not None else -1.0))
+    io.save(result.best_model, target, metadata=metadata, history=result.history)
+    out(f"saved the best model (epoch {result.best_epoch}) and the history of "
+        f"{len(result.history['epoch'])} epochs to {target}")
+    if target != save:
+        out(f"not saved over {save}: the run diverged, and a run that did not succeed never "
+            f"replaces a file ({save} is unchanged)")
+    return target
+
 
 
 def peak_memory_mb():
@@ -91,8 +122,10 @@ def _plots(directory, recipe, splits, result, test):
     from . import plots
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    paths = [plots.learning_curves(result.history, directory / f"{recipe.name}-curves.png",
-                                   title=f"{recipe.name}: learning curves")]
+    history = _finite_epochs(result.history)  # a diverged run: the epochs before it
+    paths = [plots.learning_curves(history, directory / f"{recipe.name}-curves.png",
+                                   title=f"{recipe.name}: learning curves")] if history["epoch"] \
+        else []
     if recipe.data == "sin":
         x_grid = np.linspace(-np.pi, np.pi, 400)[:, None]
         fit = result.best_model.forward(x_grid)
@@ -110,3 +143,13 @@ def _plots(directory, recipe, splits, result, test):
             paths.append(plots.weight_images(W, directory / f"{recipe.name}-weights.png",
                                              title=recipe.name))
     return paths
+
+
+def _finite_epochs(history):
+    """The history up to its first epoch with a non-finite number (None counts as finite)."""
+    keep = 0
+    for k in range(len(history["epoch"])):
+        if not all(v[k] is None or np.isfinite(v[k]) for v in history.values()):
+            break
+        keep = k + 1
+    return {key: values[:keep] for key, values in history.items()}

@@ -1,7 +1,7 @@
 """Reading and writing files: the data readers (one module per format), model files and the
 atomic write. Every reader raises ``DataError`` and the model loader ``ModelFileError``, each
 naming the file; nothing is ever unpickled."""
-from .atomic import check_output_path, write_atomically
+from .atomic import check_output_path, probe_writable, signals_deferred, write_atomically
 from .errors import DataError, ModelFileError
 from .idx import load_mnist, read_idx
 from .image_folder import load_image_folder
@@ -10,6 +10,6 @@ from .model_read import load, load_history
 from .model_write import save
 from .paths import data_dir
 
-__all__ = ["DataError", "check_output_path", "ModelFileError", "data_dir", "load", "load_history",
-           "load_image_folder", "load_iris", "load_mnist", "read_idx", "save",
-           "write_atomically"]
+__all__ = ["DataError", "ModelFileError", "check_output_path", "data_dir", "load", "load_history",
+           "load_image_folder", "load_iris", "load_mnist", "probe_writable", "read_idx", "save",
+           "signals_deferred", "write_atomically"]

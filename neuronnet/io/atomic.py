@@ -4,8 +4,12 @@ Why: a crash half-way through writing straight onto the target would leave a bro
 a good one was. So a save writes a temporary file next to the target and renames it over the
 target only once every byte is on disk.
 """
+import contextlib
 import os
-import tempfile
+import secrets
+import signal
+import stat
+import threading
 
 
 def check_output_path(path, suffix, name="path"):
@@ -29,58 +33,111 @@ def check_output_path(path, suffix, name="path"):
 
 
 def write_atomically(path, write):
-    """Call ``write(file)`` on a new temporary file in ``path``'s directory, then put that file
-    at ``path`` in one step. On any exception the temporary file is removed and the exception
+    """Call ``write(file)`` on a new temporary file in ``path``'s folder, then put that file at
+    ``path`` in one step. On any exception the temporary file is removed and the exception
     re-raised: ``path`` keeps its old content (or stays absent), never a partial one.
 
-    Why the same directory: ``os.replace`` is atomic only within one file system, and a
-    temporary directory elsewhere (``/tmp``) may be another one.
+    Why the same folder: ``os.replace`` is atomic only within one file system, and a temporary
+    folder elsewhere (``/tmp``) may be another one.
 
-    The temporary file is ``.<name>.tmp-XXXXXXXX`` beside ``path`` (hidden, and named after the
-    target, so a user can tell what it was for). A process killed mid-write (SIGKILL, a power
-    cut) runs no cleanup, so such a file can be left behind; ``path`` itself is still the old
-    file or the new one, whole. A leftover temporary file is incomplete and safe to delete.
+    - The temporary file is ``.<name>.tmp-XXXXXXXX`` beside ``path`` (hidden, and named after
+      the target, so a user can tell what it was for). A process killed mid-write (SIGKILL, a
+      power cut) runs no cleanup, so such a file can be left behind; ``path`` itself is still the
+      old file or the new one, whole. A leftover temporary file is incomplete and safe to delete.
+    - A file that is replaced keeps its permissions; a new one gets those of a plain ``open``
+      (0o666 less the umask, applied by the system: the umask is never changed, not even for a
+      moment).
+    - A symbolic link is followed: the file it points to is replaced and the link stays a link.
+    - SIGINT, SIGTERM and SIGHUP wait until the write is done (on POSIX): a second Ctrl-C while a
+      model is being saved cannot leave the save half done; it is handled right after.
     """
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=temporary_prefix(path))
+    path = os.path.realpath(path)  # a symlink: write the file it points to
+    directory = os.path.dirname(path)
+    with signals_deferred():
+        fd, temporary = _create_temporary(path)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                write(file)
+                # Hazard: without flush + fsync the rename can reach the disk before the data
+                # does, and a power cut then leaves an empty or partial file under the name.
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            # BaseException: an interrupt mid-write must not leave a stray temporary file.
+            _remove_quietly(temporary)
+            raise
+        _sync_directory(directory)
+
+
+def probe_writable(path, name="path"):
+    """Create and remove the temporary file a write to ``path`` would use: a real probe that
+    the folder can be written and the name is not too long, before hours of work are spent.
+    ValueError naming ``name`` and the path otherwise; a folder at ``path`` is refused too."""
+    if os.path.isdir(path):
+        raise ValueError(f"{name}: got {os.fspath(path)!r}, which is a folder; expected a file "
+                         "name")
     try:
-        with os.fdopen(fd, "wb") as file:
-            write(file)
-            # Hazard: without flush + fsync the rename can reach the disk before the data does,
-            # and a power cut then leaves an empty or partial file under the final name.
-            file.flush()
-            os.fsync(file.fileno())
-        # Hazard: mkstemp creates the file readable by its owner only (0600); a model or a
-        # figure is no secret, so give it the mode a plain open() would have.
-        os.chmod(temporary, _plain_file_mode())
-        os.replace(temporary, path)
-    except BaseException:
-        # BaseException: a KeyboardInterrupt mid-write must not leave a stray temporary file.
-        _remove_quietly(temporary)
-        raise
-    _sync_directory(directory)
+        fd, temporary = _create_temporary(os.path.realpath(path))
+    except OSError as error:
+        raise ValueError(f"{name}: {os.fspath(path)!r} cannot be written ({error.strerror}); "
+                         "expected a file name in a folder you can write to") from None
+    os.close(fd)
+    _remove_quietly(temporary)
 
 
 def temporary_prefix(path):
-    """``.<name>.tmp-``: how the temporary files of a save to ``path`` begin (mkstemp adds
-    eight random letters, digits or underscores)."""
+    """``.<name>.tmp-``: how the temporary files of a save to ``path`` begin (eight random
+    letters and digits follow)."""
     return f".{os.path.basename(path)}.tmp-"
 
 
-def _plain_file_mode():
-    """0o666 minus the process's umask: the permissions ``open(path, "w")`` would give."""
-    # Hazard: the umask can only be read by setting it; another thread creating a file in
-    # between these two calls would get umask 0. Saving models is not a concurrent business.
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def _create_temporary(path):
+    """(fd, name) of a new, empty temporary file beside ``path``: the permissions of the file
+    it replaces, or of a plain ``open`` when there is none."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = None
+    for _ in range(100):
+        temporary = os.path.join(os.path.dirname(path),
+                                 temporary_prefix(path) + secrets.token_hex(4))
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            os.chmod(temporary, mode)
+        return fd, temporary
+    raise FileExistsError(f"{path}: no free temporary name beside it after 100 tries")
+
+
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_DEFERRED = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+             if hasattr(signal, name)]
+
+
+@contextlib.contextmanager
+def signals_deferred():
+    """Hold SIGINT, SIGTERM and SIGHUP until the block ends (POSIX, main thread); elsewhere a
+    no-op. A signal that arrives meanwhile is delivered, and handled, right after."""
+    can_block = hasattr(signal, "pthread_sigmask") and \
+        threading.current_thread() is threading.main_thread()
+    if not can_block:
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _remove_quietly(path):
     try:
         os.remove(path)
     except FileNotFoundError:
-        pass  # os.replace already moved it, or mkstemp's file was never there
+        pass  # os.replace already moved it
 
 
 def _sync_directory(directory):

@@ -1,0 +1,188 @@
+"""Nothing the user had is lost, however a run ends: a run that did not succeed never replaces
+a file, --save is probed before training, every stop signal keeps what Ctrl-C keeps and exits
+128 + the signal, a closed stdout costs no save, and the tour and the demos stop when asked.
+Driven the way a user meets them: the command line, real signals to a subprocess."""
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from models import make_model
+from neuronnet import io
+from neuronnet.app.cli import main
+
+
+def run(argv, capsys):
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# --- a run that did not succeed never replaces a file ------------------------------------------
+def test_a_diverged_run_leaves_a_good_model_file_as_it_was(tmp_path, capsys):
+    good = tmp_path / "good.npz"
+    code, _, err = run(["train", "sin", "--epochs", "3", "--quiet", "--save", str(good)], capsys)
+    assert code == 0, err
+    before = good.read_bytes()
+    # lr 1e4: epoch 1 finishes with a huge but finite loss, then the loss overflows.
+    code, out, err = run(["train", "sin", "--epochs", "5", "--lr", "1e4", "--quiet", "--save",
+                          str(good)], capsys)
+    assert code == 1, err
+    assert good.read_bytes() == before
+    beside = tmp_path / "good.diverged.npz"
+    assert f"to {beside}" in out and f"{good} is unchanged" in out
+    _, meta = io.load(beside, lambda W, b, a, loss: (W, b))
+    assert "diverged" in meta["stop_reason"]
+
+
+def test_replacing_a_file_keeps_its_permissions_and_follows_a_symlink(tmp_path):
+    target = tmp_path / "model.npz"
+    io.save(make_model("neuron"), target)
+    os.chmod(target, 0o640)
+    link = tmp_path / "link.npz"
+    link.symlink_to(target)
+    io.save(make_model("neuron", seed=1), link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o640
+    weights, _ = io.load(target, lambda W, b, a, loss: (W, b))[0]
+    np.testing.assert_array_equal(weights[0], make_model("neuron", seed=1).parameters()[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.npz", "model.npz"]
+
+
+# --- --save is probed before any work -----------------------------------------------------------
+@pytest.mark.parametrize("where, words", [
+    ("{tmp}/folder.npz", "which is a folder"),
+    ("{tmp}/" + "n" * 300 + ".npz", "cannot be written"),
+    ("/sys/model.npz", "cannot be written"),
+])
+def test_a_save_target_that_cannot_be_written_is_refused_before_training(where, words, tmp_path,
+                                                                         capsys):
+    (tmp_path / "folder.npz").mkdir()
+    path = where.format(tmp=tmp_path)
+    started = time.perf_counter()
+    code, out, err = run(["train", "mnist", "--save", path], capsys)
+    assert code == 2 and err.startswith("neuronnet: error: --save:") and words in err, err
+    assert "epoch" not in out and time.perf_counter() - started < 5  # no data loaded, no training
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.npz"]
+
+
+# --- every stop signal ---------------------------------------------------------------------------
+def start(argv, **kwargs):
+    return subprocess.Popen([sys.executable, "-u", "-m", "neuronnet", *argv],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def wait_for(process, predicate, seconds=60):
+    """Read stdout lines until ``predicate(line)``; the lines read."""
+    lines, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if predicate(line):
+            return lines
+    raise AssertionError(f"never saw the line: {lines[-5:]}")
+
+
+def stop(process, signum):
+    try:
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return out, err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+                         ids=lambda s: signal.Signals(s).name)
+def test_every_stop_signal_keeps_and_saves_the_best_model(signum, tmp_path):
+    path = tmp_path / "stopped.npz"
+    process = start(["train", "sin", "--epochs", "5000", "--save", str(path)])
+    table_rows = []
+
+    def second_row(line):  # a table row every 200 epochs, about half a second
+        if line.strip()[:1].isdigit():
+            table_rows.append(line)
+        return len(table_rows) >= 2
+    wait_for(process, second_row)
+    out, err = stop(process, signum)
+    assert process.returncode == 128 + signum, (out, err)
+    assert "interrupted during epoch" in out and f"to {path}" in out
+    assert "Traceback" not in err
+    _, meta = io.load(path, lambda W, b, a, loss: None)
+    assert int(meta["best_epoch"]) >= 1 and "interrupted" in meta["stop_reason"]
+    assert os.listdir(tmp_path) == [path.name]  # no temporary file left behind
+
+
+def test_a_stop_before_the_first_epoch_ends_leaves_an_existing_file_alone(tmp_path):
+    path = tmp_path / "model.npz"
+    io.save(make_model("neuron"), path)
+    before = path.read_bytes()
+    # The neuron model's first mnist epoch takes many seconds: stop it once training started.
+    process = start(["train", "mnist", "--save", str(path)])
+    wait_for(process, lambda line: line.startswith("model kind"))
+    time.sleep(1.0)
+    out, err = stop(process, signal.SIGTERM)
+    assert process.returncode == 128 + signal.SIGTERM, (out, err)
+    assert "model not saved: no epoch finished" in out
+    assert path.read_bytes() == before and os.listdir(tmp_path) == [path.name]
+
+
+def test_a_closed_stdout_does_not_cost_the_save(tmp_path):
+    path = tmp_path / "model.npz"
+    process = start(["train", "iris", "--epochs", "30", "--save", str(path)])
+    process.stdout.readline()
+    process.stdout.close()                     # the reader went away (`| head -1`)
+    process.wait(timeout=120)
+    err = process.stderr.read()
+    process.stderr.close()
+    assert process.returncode == 0, err
+    _, meta = io.load(path, lambda W, b, a, loss: None)
+    assert meta["best_epoch"] >= 1
+
+
+def test_the_tour_stops_on_ctrl_c():
+    process = start([])
+    wait_for(process, lambda line: line.startswith("== 2."))
+    time.sleep(2.0)                            # inside the sin recipe's training
+    out, err = stop(process, signal.SIGINT)
+    assert process.returncode == 130, (out, err)
+    assert "== 3." not in out and "tour done" not in out and "Traceback" not in err
+
+
+# A demo is over in a second or two: the child sends itself the Ctrl-C, 0.8 s into the demo.
+CTRL_C_DURING_A_DEMO = """
+import os, signal, sys
+from neuronnet.app.cli import main
+signal.signal(signal.SIGALRM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+signal.setitimer(signal.ITIMER_REAL, 0.8)
+sys.exit(main(["pitfalls", "demo", "test-is-training-copy"]))
+"""
+
+
+def test_a_demo_stops_on_ctrl_c_without_a_verdict():
+    done = subprocess.run([sys.executable, "-c", CTRL_C_DURING_A_DEMO], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 130, (done.stdout, done.stderr)
+    assert "buggy" not in done.stdout and "Traceback" not in done.stderr
+
+
+# --- divergence is reported the same way everywhere ---------------------------------------------
+def test_compare_shows_divergence_like_train(capsys):
+    code, out, err = run(["compare", "sin", "--lr", "1e4", "--epochs", "3"], capsys)
+    assert code == 1, err
+    assert "neuron model stopped: diverged" in out and "reference model stopped: diverged" in out
+
+
+def test_divergence_with_plots_still_exits_1(tmp_path, capsys):
+    code, out, err = run(["train", "sin", "--lr", "1e4", "--epochs", "3", "--quiet", "--plot",
+                          str(tmp_path)], capsys)
+    assert code == 1, err
+    assert (tmp_path / "sin-curves.png").exists()  # the epochs before the divergence
