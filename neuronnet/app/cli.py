@@ -28,8 +28,15 @@ RECIPE_HELP = ("recipes (each re-runs the experiment of a source document, docs/
                + "\n".join(f"  {r.name:<15} {r.summary}" for r in recipes.RECIPES.values()))
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (the usage is one --help away), exit 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="neuronnet", description=DESCRIPTION,
+    parser = OneLineErrors(prog="neuronnet", description=DESCRIPTION,
                                      epilog=RECIPE_HELP,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"neuronnet {__version__}")

@@ -4,6 +4,7 @@ from pathlib import Path
 from ..training import confusion_matrix, evaluate
 from . import recipe_data, recipes, tables
 from .models import load_model
+from .tables import printable
 
 
 def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, out=print):
@@ -19,18 +20,19 @@ def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, 
     net, meta = load_model(path, model)
     name = meta.get("recipe")
     if name not in recipes.RECIPES:
-        raise ValueError(f"{path}: got recipe {name!r} in its metadata; expected one of "
+        raise ValueError(f"{printable(path)}: got recipe {printable(repr(name))} in its metadata; "
+                         f"expected one of "
                          f"{sorted(recipes.RECIPES)} (the file must come from `neuronnet train "
                          "--save`)")
     recipe = recipes.RECIPES[name]
-    saved = int(meta.get("seed", 0))
+    saved = _saved_seed(path, meta)
     if seed is not None and seed != saved:
         raise ValueError(f"--seed: got {seed}; expected {saved}, the seed {path} was trained "
                          "with (its test split is made with it; leave --seed out)")
     seed = saved
     splits = recipe_data.load(recipe.data, recipes.seeds(seed)[0], data_dir)
     test = evaluate(net, splits.test)
-    out(f"{path}: recipe {name}, seed {seed}, loaded as the {model} model: {net!r}"
+    out(f"{printable(path)}: recipe {name}, seed {seed}, loaded as the {model} model: {net!r}"
         .replace("\n", "\n  "))
     out(tables.test_line(test, len(splits.test), meta.get("best_epoch", "?")))
     cm = None
@@ -45,3 +47,14 @@ def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, 
                 cm, splits.classes, Path(plot) / f"{name}-confusion.png",
                 title=f"{name}: test confusion matrix")))
     return dict(test=test, confusion=cm, metadata=meta)
+
+
+def _saved_seed(path, meta):
+    """The seed in the file's metadata: an integer >= 0 (a float that is one is accepted)."""
+    value = meta.get("seed", 0)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{printable(path)}: metadata 'seed': got {printable(repr(value))}; "
+                         "expected an integer >= 0")
+    return value

@@ -1,5 +1,7 @@
 """What the commands print: the run's head, the per-epoch table, the test line, the confusion
-matrix. Presentation only: every number comes from the caller."""
+matrix. Presentation only: every number comes from the caller. Text from a file (a class
+folder's name, a model file's metadata) goes through :func:`printable` first."""
+import unicodedata
 
 
 def print_every(epochs):
@@ -39,8 +41,16 @@ def _loss(value):
     return f"{value:>11.5f}" if abs(value) < 1e4 else f"{value:>11.4e}"
 
 
+def printable(text):
+    """``text`` with its control and format characters escaped (``\\x1b``, ``\\u202e``): a
+    string read from a file is data, and cannot clear the screen or fake a line of output."""
+    return "".join(c.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+                   for c in str(text))
+
+
 def test_line(test, n_test, best_epoch):
-    where = f"test ({n_test} samples, best model from epoch {best_epoch})"
+    where = f"test ({n_test} samples, best model from epoch {printable(best_epoch)})"
     if test.accuracy is None:
         return f"{where}: half-MSE {test.loss:.3e}"
     right = int(round(test.accuracy * n_test))
@@ -51,6 +61,7 @@ def test_line(test, n_test, best_epoch):
 def confusion_lines(cm, classes):
     """The confusion matrix as text: rows the true class, columns the predicted one."""
     lines = ["confusion matrix (rows: true class, columns: predicted):"]
+    classes = [printable(c) for c in classes]
     width = max(5, len(str(cm.max())) + 1)
     lines.append(" " * 12 + "".join(f"{c[:width - 1]:>{width}}" for c in classes))
     for c, counts in zip(classes, cm):
