@@ -186,3 +186,19 @@ def test_divergence_with_plots_still_exits_1(tmp_path, capsys):
                           str(tmp_path)], capsys)
     assert code == 1, err
     assert (tmp_path / "sin-curves.png").exists()  # the epochs before the divergence
+
+
+def test_a_plot_folder_that_cannot_be_written_is_refused_before_training(capsys):
+    started = time.perf_counter()
+    code, out, err = run(["train", "mnist", "--plot", "/sys/neuronnet-plots"], capsys)
+    assert code == 2 and err.startswith("neuronnet: error: --plot:"), err
+    assert "epoch" not in out and time.perf_counter() - started < 5
+
+
+def test_a_model_beyond_the_files_limits_is_refused_before_training(tmp_path, capsys):
+    # 784 inputs x 1001 layers: more layers than a model file may hold (MAX_LAYERS = 1000).
+    hidden = ",".join(["1"] * 1000)
+    code, out, err = run(["train", "iris", "--hidden", hidden, "--save",
+                          str(tmp_path / "m.npz")], capsys)
+    assert code == 2 and "model:" in err and "1000" in err, err
+    assert "epoch" not in out and not list(tmp_path.iterdir())

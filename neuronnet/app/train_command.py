@@ -31,6 +31,8 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     split_rng, init_rng, order_rng = recipes.seeds(seed)
     splits = recipe_data.load(recipe.data, split_rng, data_dir)
     net = build_model(model, recipe, splits, init_rng)
+    if save is not None:  # the model within the file's limits, its metadata storable
+        io.check_savable(net, _metadata(recipe, seed, model, splits))
     classify = splits.train.is_classification
     if not quiet:
         tables.header(recipe, splits, net, out)
@@ -81,9 +83,7 @@ def _save(save, result, recipe, splits, model, seed, test, out):
     target = save
     if result.diverged and os.path.lexists(save):
         target = os.path.splitext(save)[0] + ".diverged.npz"
-    metadata = {"recipe": recipe.name, "seed": int(seed), "model": model,
-                "classes": ",".join(splits.classes), "best_epoch": int(result.best_epoch),
-                "stop_reason": result.stop_reason}
+    metadata = _metadata(recipe, seed, model, splits, result.best_epoch, result.stop_reason)
     if test is not None:
         metadata.update(test_loss=float(test.loss), test_accuracy=(
             float(test.accuracy) if test.accuracy is not None else -1.0))
@@ -95,6 +95,12 @@ def _save(save, result, recipe, splits, model, seed, test, out):
             f"replaces a file ({save} is unchanged)")
     return target
 
+
+
+def _metadata(recipe, seed, model, splits, best_epoch=0, stop_reason=""):
+    return {"recipe": recipe.name, "seed": int(seed), "model": model,
+            "classes": ",".join(splits.classes), "best_epoch": int(best_epoch),
+            "stop_reason": stop_reason}
 
 
 def peak_memory_mb():
@@ -116,6 +122,12 @@ def check_plot_dir(directory):
         raise ValueError(f"--plot: got {str(path)!r}, which is a file; expected a folder (it is "
                          "created when missing)")
     check_available()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"--plot: the folder {str(path)!r} cannot be made ({error.strerror}); "
+                         "expected a folder you can write to") from None
+    io.probe_writable(path / "plot.png", name="--plot")
 
 
 def _plots(directory, recipe, splits, result, test):

@@ -54,6 +54,15 @@ def save(model, path, metadata=None, history=None):
     return path
 
 
+def check_savable(model, metadata=None, history=None):
+    """Everything :func:`save` checks about what it is given, without writing: the model
+    within the file's limits, the metadata and the history storable. For a command to call
+    before hours of training, not after."""
+    _model_arrays(model)
+    _metadata_arrays(metadata)
+    _history_arrays(history)
+
+
 def _model_arrays(model):
     """The architecture and parameter members of the file, after checking the model."""
     activations, loss = _describe(model)
