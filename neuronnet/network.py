@@ -148,11 +148,18 @@ class Network:
         """Copy ``[W_0, b_0, ...]`` into the neurons (velocities are left as they are)."""
         expected = [shape for layer in self.layers
                     for shape in ((layer.fan_out, layer.fan_in), (layer.fan_out,))]
-        params = list(params)
+        try:
+            params = list(params)
+        except TypeError:
+            fail("params", f"a {type(params).__name__}", "a list [W_0, b_0, W_1, b_1, ...]",
+                 TypeError)
         if len(params) != len(expected):
             raise ValueError(f"params: got {len(params)} arrays; expected {len(expected)} "
                              "([W_0, b_0, W_1, b_1, ...])")
         for k, (p, shape) in enumerate(zip(params, expected)):
+            if np.asarray(p).dtype.kind not in "iuf":
+                fail(f"params[{k}]", f"an array of dtype {np.asarray(p).dtype}",
+                     "real numbers (ints or floats)", TypeError)
             if np.shape(p) != shape:
                 raise ValueError(f"params[{k}]: got shape {np.shape(p)}; expected {shape}")
             if not np.isfinite(p).all():

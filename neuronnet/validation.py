@@ -23,8 +23,10 @@ def check_positive_int(name, value):
 
 def check_real(name, value, *, low=None, high=None, high_open=False):
     """A finite real number within [low, high] (or [low, high) with high_open)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        fail(name, repr(value), "a finite real number", TypeError)
+    # Only ints and floats (numpy's too): a Fraction or a Decimal is refused by name, not
+    # coerced somewhere inside numpy.
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        fail(name, repr(value), "a finite real number (an int or a float)", TypeError)
     if not np.isfinite(value):
         fail(name, repr(value), "a finite real number")
     too_high = high is not None and (value >= high if high_open else value > high)
@@ -47,11 +49,12 @@ def check_matrix(name, array, n_columns=None):
 
     Read-only inputs are fine: nothing here or downstream writes into it.
     """
-    try:
-        out = np.asarray(array, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name}: got an object of type {type(array).__name__} that is not "
-                        "numeric; expected a 2-D array of real numbers") from None
+    kind = np.asarray(array).dtype.kind
+    if kind not in "iuf":  # complex, datetime, strings, objects, bools: refused, not coerced
+        raise TypeError(f"{name}: got an object of type {type(array).__name__} with dtype kind "
+                        f"{kind!r} that is not numeric; expected a 2-D array of real numbers "
+                        "(ints or floats)")
+    out = np.asarray(array, dtype=np.float64)
     if out.ndim != 2:
         raise ValueError(f"{name}: got an array of shape {out.shape}; expected a 2-D array "
                          f"(n_samples, {n_columns if n_columns is not None else 'n_features'})")

@@ -109,7 +109,11 @@ class MLP:
 
     def set_parameters(self, params):
         """Copy [W_0, b_0, ...] in (same count and shapes). Velocities are left as they are."""
-        params = list(params)
+        try:
+            params = list(params)
+        except TypeError:
+            check.fail("params", f"a {type(params).__name__}", "a list [W_0, b_0, W_1, ...]",
+                       TypeError)
         old = self._live_parameters()
         if len(params) != len(old):
             check.fail("params", f"{len(params)} arrays", f"{len(old)} ([W_0, b_0, W_1, ...])")

@@ -19,8 +19,8 @@ def positive_int(name, value):
 
 def real(name, value, low, high=None):
     """A finite real number in [low, high) (or [low, inf) without high)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        fail(name, repr(value), "a finite real number", TypeError)
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        fail(name, repr(value), "a finite real number (an int or a float)", TypeError)
     if not np.isfinite(value):
         fail(name, repr(value), "a finite real number")
     if value < low or (high is not None and value >= high):
@@ -38,10 +38,13 @@ def generator(name, rng, why):
 def finite_array(name, A, shape=None, copy=False):
     """A as float64 (a copy if asked or if converting); shape entries None match anything."""
     try:
-        A = np.array(A, dtype=np.float64, copy=True) if copy else np.asarray(A, dtype=np.float64)
-    except (TypeError, ValueError):
-        fail(name, f"a {type(A).__name__} that is not numeric", "an array of real numbers",
-             TypeError)
+        kind = np.asarray(A).dtype.kind
+    except (TypeError, ValueError):  # ragged lists and the like
+        kind = "O"
+    if kind not in "iuf":  # complex, datetime, strings, objects, bools: refused, not coerced
+        fail(name, f"a {type(A).__name__} that is not numeric (dtype kind {kind!r})",
+             "an array of real numbers (ints or floats)", TypeError)
+    A = np.array(A, dtype=np.float64, copy=True) if copy else np.asarray(A, dtype=np.float64)
     if shape is not None and (A.ndim != len(shape)
                               or any(s is not None and s != t for s, t in zip(shape, A.shape))):
         want = ", ".join("n" if s is None else str(s) for s in shape)

@@ -61,7 +61,7 @@ parameter_values = st.floats(-8, 8, allow_nan=False, allow_infinity=False, width
 metadata_values = st.one_of(
     st.text(st.characters(blacklist_characters="\0"), max_size=12),
     st.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max),
-    st.floats(allow_nan=False, width=64))
+    st.floats(allow_nan=False, allow_infinity=False, width=64))  # non-finite: refused on save
 metadata_dicts = st.dictionaries(st.from_regex(r"[A-Za-z0-9_.-]{1,10}", fullmatch=True),
                                  metadata_values, max_size=4)
 

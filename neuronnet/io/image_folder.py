@@ -5,6 +5,7 @@ decoded, so a small file claiming a huge image costs nothing.
 """
 import contextlib
 import math
+import os
 import struct
 import warnings
 from pathlib import Path
@@ -30,6 +31,8 @@ def load_image_folder(root):
     in ``root`` (a README beside the class folders). Every other file in a class folder must be
     a 2-D uint8 greyscale image readable by imageio; anything else is a DataError naming it.
     """
+    if not isinstance(root, (str, os.PathLike)):
+        raise TypeError(f"root: got {root!r}; expected a folder name (str or os.PathLike)")
     root = Path(root)
     if not root.is_dir():
         what = "is not a folder" if root.exists() else "does not exist"

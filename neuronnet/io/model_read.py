@@ -42,7 +42,7 @@ def load(path, build):
         raise TypeError(f"build: got {type(build).__name__}; expected a callable "
                         "build(weights, biases, activations, loss), e.g. "
                         "neuronnet.convert.from_arrays")
-    path = os.fspath(path)
+    path = _fspath(path)
     with UntrustedNpz(path) as file:
         sizes = _check_structure(file)
         names, loss = _read_names(file)
@@ -57,7 +57,7 @@ def load_history(path):
 
     Every member's header is checked as :func:`load` checks it (the same files are refused);
     the parameters themselves are not read."""
-    path = os.fspath(path)
+    path = _fspath(path)
     with UntrustedNpz(path) as file:
         _check_structure(file)
         return {member[len(HISTORY_PREFIX):]: file.array(member).astype(np.float64).tolist()
@@ -216,3 +216,10 @@ def _read_metadata(file):
     """``{key: value}`` from the ``meta.*`` members, as Python str, int and float."""
     return {member[len(META_PREFIX):]: file.array(member).item()  # the Python value
             for member in file.members if member.startswith(META_PREFIX)}  # in the order saved
+
+
+def _fspath(path):
+    try:
+        return os.fspath(path)
+    except TypeError:
+        raise TypeError(f"path: got {path!r}; expected a file name (str or os.PathLike)") from None

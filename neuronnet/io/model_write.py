@@ -149,6 +149,8 @@ def _meta_array(key, value):
                              "64 bits")
         return np.array(value, dtype=np.int64)
     if isinstance(value, numbers.Real):
+        if not math.isfinite(value):
+            raise ValueError(f"metadata[{key!r}]: got {value!r}; expected a finite number")
         return np.array(value, dtype=np.float64)
     raise ValueError(f"metadata[{key!r}]: got a {type(value).__name__}; expected str, int or "
                      "float")

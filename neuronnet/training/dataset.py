@@ -9,6 +9,10 @@ import numpy as np
 
 from ..validation import check_positive_int, check_real
 
+# The most classes a Dataset takes: a network has one output neuron per class, and a one-hot
+# batch of 1,000 rows of 10**5 classes is already 800 MB.
+MAX_CLASSES = 100_000
+
 
 class Dataset:
     """Features ``X`` (n, d) of any real dtype with either class ``labels`` (n,) in
@@ -39,6 +43,9 @@ class Dataset:
                              "for regression)")
         if labels is not None:
             n_classes = check_positive_int("n_classes", n_classes)
+            if n_classes > MAX_CLASSES:
+                raise ValueError(f"{name} n_classes: got {n_classes}; expected at most "
+                                 f"{MAX_CLASSES} (one output neuron per class)")
             labels = np.asarray(labels)
             if labels.shape != (X.shape[0],) or not np.issubdtype(labels.dtype, np.integer):
                 raise ValueError(f"{name} labels: got {labels.dtype} of shape {labels.shape}; "
@@ -47,7 +54,6 @@ class Dataset:
                 raise ValueError(f"{name} labels: got values in [{labels.min()}, {labels.max()}]; "
                                  f"expected class indices in [0, {n_classes - 1}]")
             self.labels, self.n_classes, self.targets = labels.astype(np.int64), n_classes, None
-            self._eye = np.eye(n_classes)
         else:
             targets = np.asarray(targets, dtype=np.float64)
             if targets.ndim != 2 or targets.shape[0] != X.shape[0]:
@@ -79,7 +85,10 @@ class Dataset:
         if self.divisor != 1.0:
             X_b /= self.divisor
         if self.is_classification:
-            return X_b, self._eye[self.labels[rows]]
+            labels = self.labels[rows]
+            Y_b = np.zeros((len(labels), self.n_classes))  # one-hot rows, a batch at a time
+            Y_b[np.arange(len(labels)), labels] = 1.0
+            return X_b, Y_b
         return X_b, self.targets[rows].copy()
 
     def subset(self, rows, name=None):

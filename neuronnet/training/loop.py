@@ -117,6 +117,9 @@ def train(model, train_data, valid_data=None, *, rng, settings=None, train_eval_
     if settings.batch_mode == "minibatch" and settings.batch_size > len(train_data):
         fail("batch_size", f"{settings.batch_size} for {len(train_data)} training samples",
              "at most the number of samples (or batch_mode='full')")
+    if on_epoch is not None and not callable(on_epoch):
+        fail("on_epoch", f"a {type(on_epoch).__name__}", "a function of one row (a dict)",
+             TypeError)
     train_eval_size = check_positive_int("train_eval_size", train_eval_size)
     eval_batch_size = check_positive_int("eval_batch_size", eval_batch_size)
 

@@ -113,7 +113,8 @@ def get_schedule(spec, lr):
         return spec
     if spec is None or spec == "constant":
         return Constant(lr)
-    if isinstance(spec, tuple) and spec and spec[0] in ("step", "threshold"):
+    lengths = {"step": 3, "threshold": 2}   # ("step", factor, every), ("threshold", steps)
+    if isinstance(spec, tuple) and spec and spec[0] in lengths and len(spec) == lengths[spec[0]]:
         return SCHEDULES[spec[0]](lr, *spec[1:])
     raise ValueError(f"schedule: got {spec!r}; expected a Schedule, 'constant', "
                      "('step', factor, every) or ('threshold', [(loss, rate), ...])")
