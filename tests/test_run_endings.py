@@ -202,3 +202,31 @@ def test_a_model_beyond_the_files_limits_is_refused_before_training(tmp_path, ca
                           str(tmp_path / "m.npz")], capsys)
     assert code == 2 and "model:" in err and "1000" in err, err
     assert "epoch" not in out and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("name, words", [("", "ending in '.npz'"), (".npz", "a name before")],
+                         ids=["empty", "suffix only"])
+def test_a_save_name_that_is_not_a_file_name_gets_a_sensible_answer(name, words, tmp_path,
+                                                                      capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["train", "iris", "--save", name], capsys)
+    assert code == 2 and err.startswith("neuronnet: error: --save:") and words in err, err
+    assert len(err.strip().splitlines()) == 1 and not list(tmp_path.iterdir())
+
+
+def test_a_full_disk_names_the_users_file_and_says_the_model_was_not_saved(tmp_path, capsys,
+                                                                           monkeypatch):
+    path = tmp_path / "model.npz"
+    io.save(make_model("neuron"), path)
+    before = path.read_bytes()
+
+    def disk_full(file, **arrays):
+        file.write(b"PK\x03\x04 half a zip")
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(np, "savez", disk_full)
+    code, out, err = run(["train", "iris", "--epochs", "2", "--quiet", "--save", str(path)],
+                         capsys)
+    assert code == 2, err
+    assert f"--save: {path}: model not saved (No space left on device)" in err
+    assert ".tmp-" not in err and "the file there is unchanged" in err
+    assert path.read_bytes() == before and os.listdir(tmp_path) == [path.name]

@@ -17,6 +17,7 @@ from .. import __version__
 from . import pitfalls_command, recipes, stops
 from .models import MODELS
 from .options import add_common_options, add_training_options, training_options
+from .tables import printable
 
 DESCRIPTION = """\
 neuronnet: a backpropagation network built one neuron object at a time, checked against an
@@ -105,7 +106,10 @@ def main(argv=None):
     except (ValueError, TypeError, ImportError, OSError) as error:
         if args.debug:
             raise
-        print(f"neuronnet: error: {error} (--debug shows the traceback)", file=sys.stderr)
+        # printable: a message may quote a file's name or contents (a control character in a
+        # folder's name must not clear the screen).
+        print(f"neuronnet: error: {printable(error)} (--debug shows the traceback)",
+              file=sys.stderr)
         return 2
     finally:
         stops.restore(previous)

@@ -25,6 +25,9 @@ def check_output_path(path, suffix, name="path"):
     # No suffix is appended for the user (np.savez would): the file must be where they said.
     if not path.endswith(suffix):
         raise ValueError(f"{name}: got {path!r}; expected a file name ending in {suffix!r}")
+    if os.path.basename(path) == suffix:
+        raise ValueError(f"{name}: got {path!r}; expected a name before {suffix!r}, e.g. "
+                         f"model{suffix}")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise ValueError(f"{name}: the folder {directory!r} of {path!r} does not exist; "

@@ -38,7 +38,7 @@ def load_image_folder(root):
         what = "is not a folder" if root.exists() else "does not exist"
         raise DataError(f"{root}: the folder {what}; expected a folder with one sub-folder of "
                         "images per class")
-    class_dirs = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+    class_dirs = sorted((p for p in _listing(root) if p.is_dir() and not p.name.startswith(".")),
                         key=lambda p: p.name)
     if not class_dirs:
         raise DataError(f"{root}: holds no class folders; expected one sub-folder of images per "
@@ -46,7 +46,7 @@ def load_image_folder(root):
     images, y = [], []
     first = None                         # (path, shape) of the first image: the shape to match
     for index, class_dir in enumerate(class_dirs):
-        files = sorted((p for p in class_dir.iterdir() if not p.name.startswith(".")),
+        files = sorted((p for p in _listing(class_dir) if not p.name.startswith(".")),
                        key=lambda p: p.name)
         if not files:
             raise DataError(f"{class_dir}: the class folder holds no images; expected at least "
@@ -63,6 +63,16 @@ def load_image_folder(root):
     h, w = first[1]
     X = np.stack(images).reshape(len(images), h * w)
     return X, np.array(y, dtype=np.int64), [p.name for p in class_dirs], (h, w)
+
+
+def _listing(folder):
+    """The entries of ``folder``; a folder that cannot be listed (no permission, a symlink
+    loop, gone meanwhile) is the reader's own DataError, naming it."""
+    try:
+        return list(folder.iterdir())
+    except OSError as error:
+        raise DataError(f"{folder}: the folder cannot be read ({error.strerror}); expected a "
+                        "readable folder of images") from None
 
 
 # The largest image a class folder may hold, in decoded bytes, checked from the file's header
