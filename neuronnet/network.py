@@ -2,7 +2,8 @@
 import numpy as np
 
 from . import batching
-from .activations import ACTIVATIONS, get_activation
+from .activations import ACTIVATIONS
+from .architecture import check_activations, check_sizes, memory_needed
 from .initializers import INITIALIZERS
 from .layer import Layer
 from .losses import LOSSES, get_loss
@@ -11,6 +12,7 @@ from .validation import (
     check_choice,
     check_generator,
     check_matrix,
+    check_memory,
     check_positive_int,
     check_positive_real,
     check_real,
@@ -39,8 +41,10 @@ class Network:
 
     def __init__(self, layer_sizes, activations, loss="half_mse", init="glorot_uniform",
                  rng=None, init_std=0.01):
-        sizes = _check_sizes(layer_sizes)
-        activations = _check_activations(activations, len(sizes) - 1)
+        sizes = check_sizes(layer_sizes)
+        check_memory("layer_sizes", sizes, memory_needed(sizes),
+                     "weights, velocities, gradients and one neuron object per neuron")
+        activations = check_activations(activations, len(sizes) - 1)
         check_choice("init", init, INITIALIZERS)
         check_real("init_std", init_std, low=0.0)
         check_generator("rng", rng, "the initial weights are drawn from it")
@@ -257,27 +261,6 @@ class Network:
     def __repr__(self):
         layers = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Network([\n  {layers}\n], loss={self.loss_function!r})"
-
-
-def _check_sizes(layer_sizes):
-    try:
-        sizes = list(layer_sizes)
-    except TypeError:
-        raise ValueError(f"layer_sizes: got {layer_sizes!r}; expected a list of positive "
-                         "integers [n_inputs, ..., n_outputs]") from None
-    if len(sizes) < 2:
-        raise ValueError(f"layer_sizes: got {layer_sizes!r}; expected at least two sizes "
-                         "[n_inputs, ..., n_outputs]")
-    return [check_positive_int(f"layer_sizes[{k}]", s) for k, s in enumerate(sizes)]
-
-
-def _check_activations(activations, n_layers):
-    if isinstance(activations, (list, tuple)):
-        if len(activations) != n_layers:
-            raise ValueError(f"activations: got {len(activations)} activations; expected "
-                             f"{n_layers}, one per layer of neurons")
-        return [get_activation(a) for a in activations]
-    return [get_activation(activations)] * n_layers
 
 
 def _check_registered(what, component, registry):

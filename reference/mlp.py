@@ -34,6 +34,9 @@ class MLP:
         if len(sizes) < 2:
             check.fail("layer_sizes", repr(layer_sizes), "at least two sizes [n_inputs, n_outputs]")
         sizes = [check.positive_int(f"layer_sizes[{i}]", s) for i, s in enumerate(sizes)]
+        # Weights, velocities and gradients: 3 float64 numbers per parameter.
+        check.fits_in_memory("layer_sizes", sizes, 24 * sum((a + 1) * b for a, b in
+                                                            zip(sizes, sizes[1:])))
         if not isinstance(init, str) or init not in INITS:
             check.fail("init", repr(init), f"one of {list(INITS)}")
         if init == "normal":

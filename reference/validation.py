@@ -1,6 +1,7 @@
 """Argument checks. Each error names the argument, what it got and what was expected: a
 TypeError for a value of the wrong type, a ValueError for a value out of range."""
 import numbers
+import os
 
 import numpy as np
 
@@ -66,3 +67,14 @@ def data(X, Y, n_inputs, n_outputs):
     if Y.shape[0] != X.shape[0]:
         fail("Y", f"{Y.shape[0]} rows", f"{X.shape[0]}, one target row per row of X")
     return X, Y
+
+
+def fits_in_memory(name, got, n_bytes):
+    """Refuse what needs more bytes than the machine's physical memory (where it is known)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return
+    if n_bytes > total:
+        fail(name, f"{got}, needing about {n_bytes / 2**30:,.1f} GiB",
+             f"at most the machine's {total / 2**30:,.1f} GiB")

@@ -1,6 +1,7 @@
 """``neuronnet evaluate MODEL.npz``: a saved model on the test split of its recipe."""
 from pathlib import Path
 
+from ..io import read_metadata
 from ..training import confusion_matrix, evaluate
 from . import recipe_data, recipes, tables
 from .models import load_model
@@ -17,13 +18,12 @@ def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, 
     if plot is not None:
         from .train_command import check_plot_dir
         check_plot_dir(plot)
-    net, meta = load_model(path, model)
+    meta = read_metadata(path)       # headers and metadata only: the recipe first
     name = meta.get("recipe")
     if name not in recipes.RECIPES:
         raise ValueError(f"{printable(path)}: got recipe {printable(repr(name))} in its metadata; "
-                         f"expected one of "
-                         f"{sorted(recipes.RECIPES)} (the file must come from `neuronnet train "
-                         "--save`)")
+                         f"expected one of {sorted(recipes.RECIPES)} (the file must come from "
+                         "`neuronnet train --save`)")
     recipe = recipes.RECIPES[name]
     saved = _saved_seed(path, meta)
     if seed is not None and seed != saved:
@@ -31,6 +31,8 @@ def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, 
                          "with (its test split is made with it; leave --seed out)")
     seed = saved
     splits = recipe_data.load(recipe.data, recipes.seeds(seed)[0], data_dir)
+    # The parameters are read only once the file's widths are known to fit the data.
+    net, meta = load_model(path, model, splits.test.n_features, splits.test.n_outputs)
     test = evaluate(net, splits.test)
     out(f"{printable(path)}: recipe {name}, seed {seed}, loaded as the {model} model: {net!r}"
         .replace("\n", "\n  "))

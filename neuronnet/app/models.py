@@ -20,11 +20,12 @@ def build_model(kind, recipe, splits, rng):
     return _model_class(kind)(sizes, activations, loss=recipe.loss, init=recipe.init, rng=rng)
 
 
-def load_model(path, model="neuron"):
-    """``(model, metadata)`` from a model file, built as the neuron model or the reference."""
+def load_model(path, model="neuron", n_inputs=None, n_outputs=None):
+    """``(model, metadata)`` from a model file, built as the neuron model or the reference;
+    ``n_inputs``/``n_outputs``: the widths the data needs, checked before parameters are read."""
     check_choice("model", model, MODELS)
     build = from_arrays if model == "neuron" else _model_class("reference").from_arrays
-    return load_file(path, build)
+    return load_file(path, build, n_inputs, n_outputs)
 
 
 def max_parameter_difference(params_a, params_b):

@@ -32,6 +32,9 @@ MAX_IDX_DIMENSIONS = 32
 # The decompressed stream is read this many bytes at a time, so that a lying header (or a gzip
 # "bomb") costs at most one chunk beyond the size the header promised.
 CHUNK_BYTES = 1 << 20
+# The most one IDX file may decode to: 256 MiB, five times MNIST's largest file (47 MB). Checked
+# from the header, before anything is read: a small gzip cannot cost gigabytes.
+MAX_IDX_BYTES = 2**28
 
 
 def read_idx(path):
@@ -78,6 +81,9 @@ def _read_idx_stream(stream, path, bytes_on_disk):
     n_items = math.prod(shape)           # Python ints: no overflow for any header
     payload_bytes = n_items * dtype.itemsize
     claim = f"header claims {_describe_shape(shape)} of {dtype.name} ({payload_bytes} bytes)"
+    if payload_bytes > MAX_IDX_BYTES:
+        raise DataError(f"{path}: {claim}; expected at most {MAX_IDX_BYTES} bytes decoded "
+                        "(neuronnet.io.idx.MAX_IDX_BYTES)")
     if bytes_on_disk is not None:
         # Raw file: the size on disk settles the question before anything is read.
         found = bytes_on_disk - header_bytes

@@ -43,7 +43,7 @@ def load_image_folder(root):
     if not class_dirs:
         raise DataError(f"{root}: holds no class folders; expected one sub-folder of images per "
                         "class, root/<class>/<image>.png")
-    images, y = [], []
+    images, y, total = [], [], 0
     first = None                         # (path, shape) of the first image: the shape to match
     for index, class_dir in enumerate(class_dirs):
         files = sorted((p for p in _listing(class_dir) if not p.name.startswith(".")),
@@ -53,6 +53,11 @@ def load_image_folder(root):
                             "one")
         for file in files:
             image = _read_grey_image(file)
+            total += image.nbytes
+            if total > MAX_FOLDER_BYTES:
+                raise DataError(f"{root}: the images decode to more than {MAX_FOLDER_BYTES} "
+                                f"bytes (at {file}); expected at most that in one folder "
+                                "(neuronnet.io.image_folder.MAX_FOLDER_BYTES)")
             if first is None:
                 first = (file, image.shape)
             elif image.shape != first[1]:
@@ -84,6 +89,9 @@ MAX_IMAGE_BYTES = 2**24
 # An image file is read whole before it is decoded (see _read_image_file): no format this reader
 # meets stores a 16 MiB image in more than twice that.
 MAX_IMAGE_FILE_BYTES = 2 * MAX_IMAGE_BYTES
+# The most a whole folder may decode to: 256 MiB (MNIST's 70,000 images are 55 MB). Counted as
+# the images are read, each at most MAX_IMAGE_BYTES: many small files cannot cost gigabytes.
+MAX_FOLDER_BYTES = 2**28
 
 
 def _image_errors():

@@ -29,11 +29,13 @@ from .model_format import (
 from .npz_reader import UntrustedNpz
 
 
-def load(path, build):
+def load(path, build, n_inputs=None, n_outputs=None):
     """``(model, metadata)`` from a file written by :func:`model_write.save`.
 
     build: ``build(weights, biases, activations, loss)`` makes the model from the file's arrays
     and names, e.g. ``neuronnet.convert.from_arrays`` or ``reference.MLP.from_arrays``.
+    n_inputs, n_outputs: when given, the widths the caller's data needs, checked from the
+    header before any parameter is read (a file for other data costs nothing more).
     Parameters come back bit-identical. Any file that is not a well-formed version-1 or -2
     model file raises :class:`ModelFileError` naming the file, the member at fault and what is
     wrong with it; a missing file raises FileNotFoundError, as for any file opened by name.
@@ -45,10 +47,23 @@ def load(path, build):
     path = _fspath(path)
     with UntrustedNpz(path) as file:
         sizes = _check_structure(file)
+        for what, want, got in (("inputs", n_inputs, sizes[0]), ("outputs", n_outputs, sizes[-1])):
+            if want is not None and got != want:
+                raise ModelFileError(f"{path}: layer_sizes {sizes} has {got} {what}; expected "
+                                     f"{want}, the data's")
         names, loss = _read_names(file)
         weights, biases = _read_parameters(file, sizes)
         metadata = _read_metadata(file)
     return build(weights, biases, names, loss), metadata
+
+
+def read_metadata(path):
+    """The metadata saved with the model (every header checked as :func:`load` checks it;
+    the parameters are not read)."""
+    path = _fspath(path)
+    with UntrustedNpz(path) as file:
+        _check_structure(file)
+        return _read_metadata(file)
 
 
 def load_history(path):

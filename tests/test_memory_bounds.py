@@ -1,0 +1,76 @@
+"""Memory is bounded before it is spent: a network larger than the machine is refused by name
+before anything is allocated, readers bound the total they decode, and a model file costs
+memory in proportion to its size, its widths checked against the data before its parameters
+are read."""
+import tracemalloc
+import zipfile
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from models import MODEL_CLASSES, make_model
+from neuronnet import io
+from neuronnet.io import image_folder
+from neuronnet.validation import machine_memory
+
+HUGE = [784, 100_000, 100_000, 10]   # 10**10 weights: hundreds of GiB
+
+
+def peak_while(call):
+    tracemalloc.start()
+    try:
+        call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.skipif(machine_memory() is None, reason="the system does not say its memory")
+@pytest.mark.parametrize("kind", list(MODEL_CLASSES))
+def test_a_network_larger_than_the_machine_is_refused_before_allocating(kind):
+    def build():
+        with pytest.raises(ValueError, match=r"^layer_sizes: got \[784, 100000, 100000, 10\]"
+                                             r".*GiB.*expected at most the machine's"):
+            MODEL_CLASSES[kind](HUGE, "relu", rng=np.random.default_rng(0))
+    assert peak_while(build) < 4 * 2**20
+
+
+def test_a_folder_of_small_images_cannot_decode_beyond_the_bound(tmp_path, monkeypatch):
+    monkeypatch.setattr(image_folder, "MAX_FOLDER_BYTES", 10 * 64 * 64)
+    for k in range(12):                                   # twelve 64x64 images: over the bound
+        folder = tmp_path / str(k % 2)
+        folder.mkdir(exist_ok=True)
+        iio.imwrite(folder / f"{k:02d}.png", np.zeros((64, 64), np.uint8))
+    with pytest.raises(io.DataError, match="decode to more than 40960 bytes"):
+        io.load_image_folder(tmp_path)
+
+
+def test_a_model_file_costs_memory_in_proportion_to_its_size(tmp_path):
+    """A deflated W_0 of 16 MiB of zeros in a file of a few kilobytes: refused from the zip's
+    directory, before the member is inflated."""
+    good = io.save(make_model("neuron"), tmp_path / "good.npz")
+    bomb = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info))
+        out.writestr("pad.npy", _npy(np.zeros(2**21)))   # 16 MiB of zeros, about 16 KB deflated
+    assert bomb.stat().st_size < 100_000
+
+    def refused():
+        with pytest.raises(io.ModelFileError, match="times the file's size"):
+            io.load(bomb, lambda *a: a)
+    assert peak_while(refused) < 4 * 2**20
+
+
+def _npy(array):
+    import io as bytes_io
+    buffer = bytes_io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def test_a_model_file_for_other_data_is_refused_before_its_parameters_are_read(tmp_path):
+    path = io.save(make_model("neuron", sizes=(3, 5, 3)), tmp_path / "m.npz")
+    with pytest.raises(io.ModelFileError, match=r"has 3 inputs; expected 784, the data's"):
+        io.load(path, lambda *a: pytest.fail("parameters were read"), n_inputs=784)
