@@ -230,3 +230,41 @@ def test_a_full_disk_names_the_users_file_and_says_the_model_was_not_saved(tmp_p
     assert f"--save: {path}: model not saved (No space left on device)" in err
     assert ".tmp-" not in err and "the file there is unchanged" in err
     assert path.read_bytes() == before and os.listdir(tmp_path) == [path.name]
+
+
+# The child sends itself real signals at exact points of the run: during the save (twice in a
+# row) and during the test pass.
+SIGNALS_AT = """
+import os, signal, sys
+import numpy as np
+from neuronnet.app import train_command
+from neuronnet.app.cli import main
+where, path = sys.argv[1], sys.argv[2]
+if where == "save":
+    real_savez = np.savez
+    def savez(file, **arrays):
+        os.kill(os.getpid(), signal.SIGINT)          # Ctrl-C during the write ...
+        os.kill(os.getpid(), signal.SIGINT)          # ... twice
+        real_savez(file, **arrays)
+    np.savez = savez
+else:
+    real_evaluate = train_command.evaluate
+    def evaluate(model, dataset):
+        os.kill(os.getpid(), signal.SIGTERM)         # a SIGTERM during the test pass
+        return real_evaluate(model, dataset)
+    train_command.evaluate = evaluate
+sys.exit(main(["train", "iris", "--epochs", "20", "--save", path]))
+"""
+
+
+@pytest.mark.parametrize("where, signum", [("save", signal.SIGINT),
+                                           ("test pass", signal.SIGTERM)])
+def test_a_stop_during_the_save_or_the_test_pass_still_saves(where, signum, tmp_path):
+    path = tmp_path / "model.npz"
+    done = subprocess.run([sys.executable, "-c", SIGNALS_AT, where.split()[0], str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 128 + signum, (done.stdout, done.stderr)
+    assert f"to {path}" in done.stdout and "Traceback" not in done.stderr
+    _, meta = io.load(path, lambda W, b, a, loss: None)
+    assert meta["best_epoch"] >= 1
+    assert os.listdir(tmp_path) == [path.name]  # whole, and no temporary file left

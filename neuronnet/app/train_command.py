@@ -87,17 +87,21 @@ def _save(save, result, recipe, splits, model, seed, test, out):
     if test is not None:
         metadata.update(test_loss=float(test.loss), test_accuracy=(
             float(test.accuracy) if test.accuracy is not None else -1.0))
-    try:
-        io.save(result.best_model, target, metadata=metadata, history=result.history)
-    except OSError as error:  # a full disk, a folder gone: name the user's file, not the temp
-        state = "the file there is unchanged" if os.path.lexists(target) else "nothing was written"
-        raise OSError(f"--save: {target}: model not saved ({error.strerror or error}); "
-                      f"{state}") from None
-    out(f"saved the best model (epoch {result.best_epoch}) and the history of "
-        f"{len(result.history['epoch'])} epochs to {target}")
-    if target != save:
-        out(f"not saved over {save}: the run diverged, and a run that did not succeed never "
-            f"replaces a file ({save} is unchanged)")
+    # The stop signals wait until the file is in place *and* the user has been told where it
+    # went: a Ctrl-C that lands during the save is handled right after this block.
+    with io.signals_deferred():
+        try:
+            io.save(result.best_model, target, metadata=metadata, history=result.history)
+        except OSError as error:  # a full disk, a folder gone: the user's file, not the temp
+            state = ("the file there is unchanged" if os.path.lexists(target)
+                     else "nothing was written")
+            raise OSError(f"--save: {target}: model not saved ({error.strerror or error}); "
+                          f"{state}") from None
+        out(f"saved the best model (epoch {result.best_epoch}) and the history of "
+            f"{len(result.history['epoch'])} epochs to {target}")
+        if target != save:
+            out(f"not saved over {save}: the run diverged, and a run that did not succeed "
+                f"never replaces a file ({save} is unchanged)")
     return target
 
 

@@ -122,18 +122,33 @@ _DEFERRED = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
 
 @contextlib.contextmanager
 def signals_deferred():
-    """Hold SIGINT, SIGTERM and SIGHUP until the block ends (POSIX, main thread); elsewhere a
-    no-op. A signal that arrives meanwhile is delivered, and handled, right after."""
-    can_block = hasattr(signal, "pthread_sigmask") and \
-        threading.current_thread() is threading.main_thread()
-    if not can_block:
+    """Hold SIGINT, SIGTERM and SIGHUP until the block ends (main thread; elsewhere a no-op).
+
+    The signals' handlers are swapped for one that only notes the signal; at the end the
+    handlers are put back and a noted signal is handed to its own handler, as if it arrived
+    then (Ctrl-C raises KeyboardInterrupt; a signal with the default action is raised again).
+    Python handlers, not the signal mask: a process with BLAS threads may receive a signal on
+    any of them, but Python runs every handler in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    noted = []
+    previous = {signum: signal.signal(signum, lambda number, frame: noted.append(number))
+                for signum in _DEFERRED}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if noted:
+            _deliver(noted[0], previous[noted[0]])
+
+
+def _deliver(signum, handler):
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        signal.raise_signal(signum)
 
 
 def _remove_quietly(path):
