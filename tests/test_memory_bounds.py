@@ -74,3 +74,24 @@ def test_a_model_file_for_other_data_is_refused_before_its_parameters_are_read(t
     path = io.save(make_model("neuron", sizes=(3, 5, 3)), tmp_path / "m.npz")
     with pytest.raises(io.ModelFileError, match=r"has 3 inputs; expected 784, the data's"):
         io.load(path, lambda *a: pytest.fail("parameters were read"), n_inputs=784)
+
+
+@pytest.mark.skipif(machine_memory() is None, reason="the system does not say its memory")
+def test_the_command_line_refuses_a_network_too_big_before_building_it(capsys):
+    from neuronnet.app.cli import main
+    assert main(["train", "iris", "--hidden", "100000,100000"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("neuronnet: error: --hidden: got 100000,100000, which needs about")
+    assert "4-100000-100000-3 network and its batches" in err
+
+
+def test_saving_never_touches_the_umask(tmp_path, monkeypatch):
+    """The mode of a new file comes from the system applying the umask, never from reading it
+    (which means setting it, for a moment, for the whole process)."""
+    import os
+
+    def no_umask(mask):
+        raise AssertionError("os.umask was called")
+    monkeypatch.setattr(os, "umask", no_umask)
+    io.save(make_model("neuron"), tmp_path / "m.npz")
+    assert (tmp_path / "m.npz").exists()

@@ -6,6 +6,7 @@ both losses, both accuracies, the largest parameter difference and the time of e
 from ..training import evaluate, train
 from . import recipe_data, recipes, tables
 from .models import MODELS, build_model, max_parameter_difference
+from .train_command import check_fits
 
 
 def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None, out=print):
@@ -15,6 +16,7 @@ def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None,
     recipe = recipes.get(name).with_options(**(options or {}))
     split_rng, _, _ = recipes.seeds(seed)
     splits = recipe_data.load(recipe.data, split_rng, data_dir)
+    check_fits(recipe, splits)
     classify = splits.train.is_classification
     runs = {}
     for kind in MODELS:

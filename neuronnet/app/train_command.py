@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import io
+from ..architecture import memory_needed
 from ..training import confusion_matrix, evaluate, train
+from ..validation import check_memory
 from . import recipe_data, recipes, tables
 from .models import build_model
 
@@ -30,6 +32,7 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
         check_plot_dir(plot)
     split_rng, init_rng, order_rng = recipes.seeds(seed)
     splits = recipe_data.load(recipe.data, split_rng, data_dir)
+    check_fits(recipe, splits)
     net = build_model(model, recipe, splits, init_rng)
     if save is not None:  # the model within the file's limits, its metadata storable
         io.check_savable(net, _metadata(recipe, seed, model, splits))
@@ -104,6 +107,18 @@ def _save(save, result, recipe, splits, model, seed, test, out):
                 f"never replaces a file ({save} is unchanged)")
     return target
 
+
+
+def check_fits(recipe, splits):
+    """Refuse, before the network exists, a run that needs more memory than the machine has:
+    the parameters, their velocities and gradients and the neuron objects, plus one training
+    batch's z, a, delta and upstream gradient and one 1,000-row evaluation batch's z and a."""
+    sizes = [splits.train.n_features, *recipe.hidden, splits.train.n_outputs]
+    widths = sum(sizes)
+    batch = min(recipe.settings.batch_size, len(splits.train))
+    needed = memory_needed(sizes) + 8 * widths * (4 * batch + 2 * 1000)
+    check_memory("--hidden", ",".join(map(str, recipe.hidden)), needed,
+                 f"a {'-'.join(map(str, sizes))} network and its batches")
 
 
 def _metadata(recipe, seed, model, splits, best_epoch=0, stop_reason=""):
