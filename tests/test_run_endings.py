@@ -247,6 +247,16 @@ if where == "save":
         os.kill(os.getpid(), signal.SIGINT)          # ... twice
         real_savez(file, **arrays)
     np.savez = savez
+elif where == "copy":
+    import copy
+    from neuronnet.training import loop
+    real_deepcopy = copy.deepcopy
+    class Copy:
+        @staticmethod
+        def deepcopy(model):
+            os.kill(os.getpid(), signal.SIGINT)      # Ctrl-C while the best model is copied
+            return real_deepcopy(model)
+    loop.copy = Copy
 else:
     real_evaluate = train_command.evaluate
     def evaluate(model, dataset):
@@ -257,7 +267,7 @@ sys.exit(main(["train", "iris", "--epochs", "20", "--save", path]))
 """
 
 
-@pytest.mark.parametrize("where, signum", [("save", signal.SIGINT),
+@pytest.mark.parametrize("where, signum", [("save", signal.SIGINT), ("copy", signal.SIGINT),
                                            ("test pass", signal.SIGTERM)])
 def test_a_stop_during_the_save_or_the_test_pass_still_saves(where, signum, tmp_path):
     path = tmp_path / "model.npz"
@@ -268,3 +278,12 @@ def test_a_stop_during_the_save_or_the_test_pass_still_saves(where, signum, tmp_
     _, meta = io.load(path, lambda W, b, a, loss: None)
     assert meta["best_epoch"] >= 1
     assert os.listdir(tmp_path) == [path.name]  # whole, and no temporary file left
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["train", "sin", "--plot", ""], "--plot: got ''"),
+    (["evaluate", "no-such-model.npz"], "no-such-model.npz: no such file"),
+])
+def test_more_mistakes_get_one_clear_line(argv, words, capsys):
+    code, out, err = run(argv, capsys)
+    assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err

@@ -11,6 +11,7 @@ that stopped it: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (stops.py).
 """
 import argparse
 import os
+import signal
 import sys
 
 from .. import __version__
@@ -140,7 +141,10 @@ def _run(args):
             save=args.save, plot=args.plot, quiet=args.quiet, progress=sys.stderr.isatty(),
             **common)
         if run["interrupted"]:
-            return stops.exit_status(stops.received())
+            signum = stops.received()
+            name = signal.Signals(signum).name if signum is not None else "SIGINT"
+            print(f"neuronnet: stopped by {name}", file=sys.stderr)
+            return stops.exit_status(signum)
         return 1 if run["result"].diverged else 0
     if args.command == "compare":
         run = compare_command.compare_recipe(

@@ -18,7 +18,11 @@ def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, 
     if plot is not None:
         from .train_command import check_plot_dir
         check_plot_dir(plot)
-    meta = read_metadata(path)       # headers and metadata only: the recipe first
+    try:
+        meta = read_metadata(path)   # headers and metadata only: the recipe first
+    except FileNotFoundError:
+        raise ValueError(f"{printable(path)}: no such file; expected a model file written by "
+                         "`neuronnet train --save`") from None
     name = meta.get("recipe")
     if name not in recipes.RECIPES:
         raise ValueError(f"{printable(path)}: got recipe {printable(repr(name))} in its metadata; "

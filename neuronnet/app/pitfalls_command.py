@@ -37,7 +37,7 @@ def add_parser(subparsers, add_common=None):
     """The ``pitfalls`` subcommand, added to an argparse subparsers object; ``add_common(parser)``
     adds the program's common options (``--seed`` among them) to each of its parsers."""
     parser = subparsers.add_parser(
-        "pitfalls", help="the catalogue of classic backprop mistakes: list, show, demo",
+        "pitfalls", help="the catalogue of classic backprop mistakes: the list, show ID, demo ID",
         description=DESCRIPTION, epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     if add_common is not None:

@@ -15,6 +15,7 @@ from ..training import confusion_matrix, evaluate, train
 from ..validation import check_memory
 from . import recipe_data, recipes, tables
 from .models import build_model
+from .tables import printable
 
 
 def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=None,
@@ -28,6 +29,8 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     if save is not None:
         io.check_output_path(save, ".npz", name="--save")
         io.probe_writable(save, name="--save")
+        if os.path.lexists(save):  # where a diverged run's snapshot would go instead
+            io.probe_writable(_diverged_name(save), name="--save")
     if plot is not None:
         check_plot_dir(plot)
     split_rng, init_rng, order_rng = recipes.seeds(seed)
@@ -81,11 +84,11 @@ def _save(save, result, recipe, splits, model, seed, test, out):
     (``NAME.diverged.npz``), which stays as it was. A run stopped after some epochs saves its
     best snapshot as asked."""
     if result.best_epoch == 0:
-        out(f"model not saved: no epoch finished ({save} is unchanged)")
+        out(f"model not saved: no epoch finished ({printable(save)} is unchanged)")
         return None
     target = save
     if result.diverged and os.path.lexists(save):
-        target = os.path.splitext(save)[0] + ".diverged.npz"
+        target = _diverged_name(save)
     metadata = _metadata(recipe, seed, model, splits, result.best_epoch, result.stop_reason)
     if test is not None:
         metadata.update(test_loss=float(test.loss), test_accuracy=(
@@ -101,12 +104,16 @@ def _save(save, result, recipe, splits, model, seed, test, out):
             raise OSError(f"--save: {target}: model not saved ({error.strerror or error}); "
                           f"{state}") from None
         out(f"saved the best model (epoch {result.best_epoch}) and the history of "
-            f"{len(result.history['epoch'])} epochs to {target}")
+            f"{len(result.history['epoch'])} epochs to {printable(target)}")
         if target != save:
-            out(f"not saved over {save}: the run diverged, and a run that did not succeed "
-                f"never replaces a file ({save} is unchanged)")
+            out(f"not saved over {printable(save)}: the run diverged, and a run that did not "
+                f"succeed never replaces a file ({printable(save)} is unchanged)")
     return target
 
+
+
+def _diverged_name(save):
+    return os.path.splitext(save)[0] + ".diverged.npz"
 
 
 def check_fits(recipe, splits):
@@ -141,6 +148,8 @@ def peak_memory_mb():
 def check_plot_dir(directory):
     """``--plot DIR`` before any work: not a file, and matplotlib installed."""
     from .figures import check_available
+    if not str(directory):
+        raise ValueError("--plot: got ''; expected a folder name (it is created when missing)")
     path = Path(directory)
     if path.exists() and not path.is_dir():
         raise ValueError(f"--plot: got {str(path)!r}, which is a file; expected a folder (it is "

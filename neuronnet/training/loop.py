@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import batching
+from ..signals import signals_deferred
 from ..validation import check_generator, check_positive_int, fail
 from .dataset import Dataset
 from .settings import Settings
@@ -158,6 +159,7 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
     stop_reason, diverged, interrupted = f"completed {epochs} epochs", False, False
     last_loss, last_finite = None, None
     epoch = batch = 0
+    training_since = None
     timings = {"train": 0.0, "evaluate": 0.0}
     try:
         for epoch in range(1, epochs + 1):
@@ -166,7 +168,7 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
             order = rng.permutation(n)
             steps = list(batching.plan(order, settings.batch_mode, settings.batch_size))
             bar = _progress_bar(len(steps), f"epoch {epoch}/{epochs}", progress)
-            start = time.perf_counter()
+            start = training_since = time.perf_counter()
             total = 0.0
             for batch, (rows, learn) in enumerate(steps, start=1):
                 X_b, Y_b = train_data.batch(rows)
@@ -187,6 +189,7 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
                 bar.close()
             seconds = time.perf_counter() - start
             timings["train"] += seconds
+            training_since = None
             if diverged:
                 stop_reason = (f"diverged: the loss became {loss} at epoch {epoch}, batch {batch} "
                                f"(last finite loss {last_finite}); {_kept(best_epoch)}")
@@ -223,14 +226,21 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
                 break
     except KeyboardInterrupt:
         interrupted = True
+        if training_since is not None:  # the part of the epoch that ran
+            timings["train"] += time.perf_counter() - training_since
         # The live model may be mid-update (some neurons stepped, others not); the snapshot,
         # taken between epochs, never is.
         stop_reason = f"interrupted during epoch {epoch}, batch {batch}; {_kept(best_epoch)}"
 
-    # FIX: best-model-aliasing
-    best_model = copy.deepcopy(model)  # a separate object: training `model` cannot touch it
-    # FIX: best-model-aliasing
-    best_model.set_parameters(best_params)
+    try:
+        with signals_deferred():  # a Ctrl-C now must not lose the snapshot half copied
+            # FIX: best-model-aliasing
+            best_model = copy.deepcopy(model)  # a separate object: training cannot touch it
+            # FIX: best-model-aliasing
+            best_model.set_parameters(best_params)
+    except KeyboardInterrupt:  # delivered once the copy is whole: the run is kept as it is
+        if not interrupted:
+            interrupted, stop_reason = True, f"{stop_reason}; then interrupted"
     return TrainingResult(best_model, model, history, best_epoch, stop_reason, diverged,
                           interrupted, timings)
 
