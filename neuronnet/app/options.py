@@ -14,25 +14,21 @@ NETWORK_OPTIONS = ("hidden", "activation")
 TRAINING_OPTIONS = NETWORK_OPTIONS + tuple(n for n in SETTING_NAMES if n != "schedule")
 
 
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"got {text!r}; expected a positive integer") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"got {value}; expected a positive integer")
-    return value
+def integer_at_least(low, expected):
+    """An argparse type: an integer >= ``low``; the error says ``expected``."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"got {text!r}; expected {expected}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"got {value}; expected {expected}")
+        return value
+    return parse
 
 
-def seed(text):
-    """A seed for numpy.random.SeedSequence: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"got {text!r}; expected an integer >= 0") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"got {value}; expected an integer >= 0")
-    return value
+positive_int = integer_at_least(1, "a positive integer")
+seed = integer_at_least(0, "an integer >= 0")   # numpy.random.SeedSequence takes no negatives
 
 
 def non_negative_float(text):
