@@ -20,8 +20,8 @@ def check_sizes(layer_sizes):
     try:
         sizes = list(layer_sizes)
     except TypeError:
-        raise ValueError(f"layer_sizes: got {layer_sizes!r}; expected a list of positive "
-                         "integers [n_inputs, ..., n_outputs]") from None
+        raise TypeError(f"layer_sizes: got {layer_sizes!r}; expected a list of positive "
+                        "integers [n_inputs, ..., n_outputs]") from None
     if len(sizes) < 2:
         raise ValueError(f"layer_sizes: got {layer_sizes!r}; expected at least two sizes "
                          "[n_inputs, ..., n_outputs]")

@@ -30,7 +30,7 @@ class MLP:
         try:
             sizes = list(layer_sizes)
         except TypeError:
-            check.fail("layer_sizes", repr(layer_sizes), "a list of layer widths")
+            check.fail("layer_sizes", repr(layer_sizes), "a list of layer widths", TypeError)
         if len(sizes) < 2:
             check.fail("layer_sizes", repr(layer_sizes), "at least two sizes [n_inputs, n_outputs]")
         sizes = [check.positive_int(f"layer_sizes[{i}]", s) for i, s in enumerate(sizes)]

@@ -21,7 +21,7 @@ def data(n=5):
 
 @pytest.mark.parametrize("kwargs, fragments, error", expecting([
     (dict(layer_sizes=[3]), ["layer_sizes", "at least two"]),
-    (dict(layer_sizes=5), ["layer_sizes", "list of positive integers"]),
+    WrongType((dict(layer_sizes=5), ["layer_sizes", "list of positive integers"])),
     (dict(layer_sizes=[3, 0, 2]), ["layer_sizes[1]", "0", "positive integer"]),
     (dict(layer_sizes=[3, -4, 2]), ["layer_sizes[1]", "-4", "positive integer"]),
     WrongType((dict(layer_sizes=[3, 2.5, 2]), ["layer_sizes[1]", "2.5", "positive integer"])),

@@ -26,7 +26,7 @@ from neuronnet.app.models import load_model as load
 from neuronnet.convert import from_arrays
 from neuronnet.io import ModelFileError, load_history, save
 from reference import MLP
-from strategies import ACTIVATIONS, LOSSES, architectures, budget
+from strategies import ACTIVATIONS, LOSSES, WrongType, architectures, budget, expecting
 
 KINDS = {"neuron": Network, "reference": MLP}
 
@@ -159,7 +159,7 @@ def test_save_refuses_a_missing_directory(tmp_path):
     assert not (tmp_path / "no").exists()
 
 
-@pytest.mark.parametrize("metadata, fragments", [
+@pytest.mark.parametrize("metadata, fragments, error", expecting([
     ({"recipe": ["a", "b"]}, ["metadata['recipe']", "list", "str, int or float"]),
     ({"flag": True}, ["metadata['flag']", "bool"]),
     ({"big": 2 ** 63}, ["metadata['big']", "64 bits"]),
@@ -167,10 +167,10 @@ def test_save_refuses_a_missing_directory(tmp_path):
     ({"a/b": 1}, ["metadata", "'a/b'", "letters"]),
     ({"": 1}, ["metadata", "''"]),
     ({3: 1}, ["metadata", "3"]),
-    ([("seed", 0)], ["metadata", "list", "dict"]),
-])
-def test_save_refuses_metadata_that_would_not_round_trip(tmp_path, metadata, fragments):
-    with pytest.raises(ValueError) as info:
+    WrongType(([("seed", 0)], ["metadata", "list", "dict"])),
+]))
+def test_save_refuses_metadata_that_would_not_round_trip(tmp_path, metadata, fragments, error):
+    with pytest.raises(error) as info:
         save(small_net(), tmp_path / "m.npz", metadata)
     for fragment in fragments:
         assert fragment in str(info.value), (fragment, str(info.value))
@@ -765,7 +765,7 @@ def test_no_history_loads_as_an_empty_dict(good_file):
     assert load_history(good_file) == {}
 
 
-@pytest.mark.parametrize("history, fragments", [
+@pytest.mark.parametrize("history, fragments, error", expecting([
     ({"a": [1.0, 2.0], "b": [1.0]}, ["history", "lengths", "'a': 2", "'b': 1"]),
     ({"a": [True, 2.0]}, ["history['a'][0]", "bool"]),
     ({"a": [np.bool_(True)]}, ["history['a'][0]", "bool"]),
@@ -775,10 +775,10 @@ def test_no_history_loads_as_an_empty_dict(good_file):
     ({"a": 0.5}, ["history['a']", "float", "list"]),
     ({"a b": [1.0]}, ["history", "'a b'", "letters"]),
     ({"": [1.0]}, ["history", "''"]),
-    ([("epoch", [1])], ["history", "list", "dict"]),
-])
-def test_save_refuses_a_history_that_would_not_round_trip(tmp_path, history, fragments):
-    with pytest.raises(ValueError) as info:
+    WrongType(([("epoch", [1])], ["history", "list", "dict"])),
+]))
+def test_save_refuses_a_history_that_would_not_round_trip(tmp_path, history, fragments, error):
+    with pytest.raises(error) as info:
         save(small_net(), tmp_path / "m.npz", history=history)
     for fragment in fragments:
         assert fragment in str(info.value), (fragment, str(info.value))

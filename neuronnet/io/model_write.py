@@ -122,8 +122,8 @@ def _metadata_arrays(metadata):
     if metadata is None:
         return {}
     if not isinstance(metadata, dict):
-        raise ValueError(f"metadata: got a {type(metadata).__name__}; expected a dict of "
-                         "str -> str | int | float")
+        raise TypeError(f"metadata: got a {type(metadata).__name__}; expected a dict of "
+                        "str -> str | int | float")
     return {META_PREFIX + check_key("metadata", key): _meta_array(key, value)
             for key, value in metadata.items()}
 
@@ -161,8 +161,8 @@ def _history_arrays(history):
     if history is None:
         return {}
     if not isinstance(history, dict):
-        raise ValueError(f"history: got a {type(history).__name__}; expected a dict of "
-                         "str -> list of numbers (None for a missing value)")
+        raise TypeError(f"history: got a {type(history).__name__}; expected a dict of "
+                        "str -> list of numbers (None for a missing value)")
     columns = {check_key("history", key): _history_column(key, values)
                for key, values in history.items()}
     lengths = {key: len(column) for key, column in columns.items()}
