@@ -105,9 +105,34 @@ class Network:
 
     def _backward(self, Y):
         """After a forward pass: every neuron's delta and gradients, for targets Y."""
-        grad = self.loss_function.gradient(self.layers[-1].output, Y)  # dL/da of the output layer
+        self._backprop(self.loss_function.gradient(self.layers[-1].output, Y))  # dL/da_L
+
+    def _backprop(self, grad):
+        """grad = dL/da of the output layer, carried down layer by layer."""
         for depth in range(len(self.layers) - 1, -1, -1):
             grad = self.layers[depth].backward(grad, need_grad_inputs=depth > 0)
+
+    def backward(self, grad_output):
+        """After ``forward(X)``: backpropagate a given ``grad_output = dL/da`` of the output
+        layer, (n, n_outputs), and return ``[dW_0, db_0, ...]``. ``gradient(X, Y)`` is this
+        with the loss's own dL/da; any other upstream gradient (a loss of your own, a check
+        that backward is linear in it) goes through the same neurons. Nothing is written into
+        ``grad_output``."""
+        output = self.layers[-1].output
+        if output is None:
+            raise RuntimeError("backward: no forward pass yet; call forward(X) first")
+        grad_output = check_matrix("grad_output", grad_output, self.n_outputs)
+        if grad_output.shape != output.shape:
+            raise ValueError(f"grad_output: got shape {grad_output.shape}; expected "
+                             f"{output.shape}, the shape of the last forward's output")
+        self._backprop(grad_output)
+        return self._gradients()
+
+    def pre_activations(self):
+        """Each layer's ``z = a_prev W^T + b``, (n, fan_out), from the last forward pass (what
+        backward reads; a backward that overwrote it would show here)."""
+        return [np.column_stack([neuron.z for neuron in layer.neurons])
+                for layer in self.layers]
 
     def loss(self, X, Y):
         """The mean loss over the batch (X, Y)."""
@@ -127,6 +152,9 @@ class Network:
         X, Y = self._check_data(X, Y)
         self._forward(X)
         self._backward(Y)
+        return self._gradients()
+
+    def _gradients(self):
         grads = []
         for layer in self.layers:
             grads.append(np.array([neuron.grad_weights for neuron in layer.neurons]))

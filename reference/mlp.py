@@ -86,7 +86,7 @@ class MLP:
         self.activation_names, self.loss_name = list(activation_names), loss
         self.activations = [activation(name) for name in activation_names]
         self.loss_layer = loss_layer(loss)
-        self._deltas = None
+        self._deltas, self._zs, self._out = None, [], None
 
     def _layers(self, W, b):
         self.affines = [Affine(w, v) for w, v in zip(W, b)]
@@ -127,14 +127,18 @@ class MLP:
 
     # forward and backward -----------------------------------------------------------------
     def _forward(self, X):
-        a = X
+        a, self._zs = X, []
         for affine, f in zip(self.affines, self.activations):
-            a = f.forward(affine.forward(a))
+            self._zs.append(affine.forward(a))
+            a = f.forward(self._zs[-1])
+        self._out = a
         return a
 
-    def _backward(self):
-        """Backprop from the loss's last forward; returns [dW_0, db_0, ...], keeps the deltas."""
-        grad = self.loss_layer.backward()             # dL/da_L, already divided by n
+    def _backward(self, grad=None):
+        """Backprop from the loss's last forward (or from a given dL/da_L); returns
+        [dW_0, db_0, ...], keeps the deltas."""
+        if grad is None:
+            grad = self.loss_layer.backward()         # dL/da_L, already divided by n
         deltas, grads = [], []
         for l in range(len(self.affines) - 1, -1, -1):
             affine = self.affines[l]
@@ -167,6 +171,19 @@ class MLP:
         X, Y = check.data(X, Y, *self._io_sizes())
         self.loss_layer.forward(self._forward(X), Y)
         return self._backward()
+
+    def backward(self, grad_output):
+        """After forward(X): backprop a given dL/da_L (n, n_outputs); [dW_0, db_0, ...]."""
+        if self._out is None:
+            raise RuntimeError("backward: no forward pass yet; call forward(X) first")
+        grad = check.finite_array("grad_output", grad_output, self._out.shape)
+        return self._backward(grad)
+
+    def pre_activations(self):
+        """Copies of [z_0, z_1, ...], each (n, fan_out), from the last forward pass."""
+        if self._out is None:
+            raise RuntimeError("pre_activations: no forward pass yet")
+        return [z.copy() for z in self._zs]
 
     def deltas(self):
         """Copies of [delta_0, delta_1, ...], each (n, fan_out), from the last backward pass."""

@@ -140,3 +140,15 @@ MOMENTA = {"neuronnet": (Momentum, SGD), "reference": (ref_momentum, ref_sgd)}
 SYMMETRIC = ("glorot_uniform", "he_normal", "normal")
 INITIAL = {f"neuronnet-{name}": INITIALIZERS[name] for name in SYMMETRIC}
 INITIAL.update({f"reference-{name}": _reference_draw(name) for name in SYMMETRIC})
+
+
+# --- both models as a ``build``, the contract of neuronnet check (neuronnet.verify) -------------
+def build_neuron(layer_sizes, activations, loss):
+    return Network(layer_sizes, activations, loss, rng=np.random.default_rng(0))
+
+
+def build_reference(layer_sizes, activations, loss):
+    return MLP(layer_sizes, activations, loss, rng=np.random.default_rng(0))
+
+
+BUILDS = {"neuronnet": build_neuron, "reference": build_reference}

@@ -1,129 +1,29 @@
-"""Hypothesis strategies for the property suite (docs/design.md, "The tolerance policy").
-
-- architectures of 1-4 layers of neurons, widths 1-6, batches 1-8, every activation and loss;
-- floats bounded by 3 (keeps sigmoid and tanh out of saturation), no NaN, no infinity, no
-  subnormals;
-- distinct entries in every weight matrix, bias vector and input matrix (a repeated fill value
-  hides transpose bugs);
-- ReLU kinks avoided: no ReLU pre-activation within ``kink_margin`` of 0. The policy's margin
-  is 1e-9 (enough for the two models, whose z differ by ~1e-15). Properties that difference the
-  loss numerically use a wider margin, so that the finite-difference step itself cannot carry a
-  z across the kink; that is a stricter filter on the examples, not a wider tolerance.
-  Instead of rejecting such examples (hypothesis favours zeros, so most would be rejected), the
-  offending neuron's bias is moved by a fixed, irregular amount until its z clears the margin.
-"""
+"""Strategies and helpers of the test suite beyond the generic ones (which live in
+neuronnet.verify.strategies, with the policy on bounds, distinct entries and kinks)."""
 import numpy as np
-from hypothesis import assume, settings
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
+from hypothesis import settings
 
-from checks import Case
-
-ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu")
-LOSSES = ("half_mse", "cross_entropy")
-BOUND = 3.0
-POLICY_KINK_MARGIN = 1e-9
-# For numeric differentiation: a central difference moves parameters by h <= 3e-5 (|theta| <=
-# 3) and a z by at most a few times 1e-4 even four layers deep; 1e-2 keeps every ReLU z on its
-# side of the kink during the whole check.
-NUMERIC_KINK_MARGIN = 1e-2
+from neuronnet.verify.checks import Case
+from neuronnet.verify.strategies import (  # noqa: F401 - the suite draws from one home
+    ACTIVATIONS,
+    BOUND,
+    LOSSES,
+    NUMERIC_KINK_MARGIN,
+    POLICY_KINK_MARGIN,
+    architectures,
+    cases,
+    clear_kinks,
+    distinct_arrays,
+    floats,
+    seeds,
+    targets,
+)
 
 
 def budget(n):
     """``n`` examples under the ``ci`` and default profiles (100 max_examples), 10 n under
     ``thorough`` (1000): per-test counts scale with the loaded profile."""
     return max(1, round(n * settings.default.max_examples / 100))
-
-
-def floats(bound=BOUND):
-    return st.floats(-bound, bound, allow_nan=False, allow_infinity=False,
-                     allow_subnormal=False, width=64)
-
-
-def distinct_arrays(shape, bound=BOUND):
-    return hnp.arrays(np.float64, shape, elements=floats(bound), unique=True)
-
-
-@st.composite
-def architectures(draw, min_layers=1, max_layers=4, max_width=6, activations=ACTIVATIONS,
-                  losses=LOSSES, min_hidden_width=1):
-    """(sizes, activation names, loss name)."""
-    n_layers = draw(st.integers(min_layers, max_layers))
-    sizes = [draw(st.integers(1, max_width))]
-    for l in range(n_layers):
-        low = min_hidden_width if l < n_layers - 1 else 1
-        sizes.append(draw(st.integers(low, max_width)))
-    acts = [draw(st.sampled_from(activations)) for _ in range(n_layers)]
-    loss = draw(st.sampled_from(losses))
-    return sizes, acts, loss
-
-
-def _relu(z):
-    return np.maximum(z, 0.0)
-
-
-_FORWARD = {"identity": lambda z: z, "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),
-            "tanh": np.tanh, "relu": _relu}
-# Irregular shifts: no dyadic or "nice" value that could recreate a tie with another bias.
-_SHIFTS = [s * m for m in (0.3719, 0.1371, 0.6173, 0.2293, 0.9127, 1.2841, 1.7353, 2.2419)
-           for s in (1, -1)]
-
-
-def clear_kinks(weights, biases, activations, X, margin, bound=BOUND):
-    """Move biases of ReLU neurons until every ReLU z of the batch is at least ``margin`` away
-    from 0; returns new biases, or None when no shift within the bound works."""
-    biases = [np.array(b) for b in biases]
-    a = X
-    for l, (W, act) in enumerate(zip(weights, activations)):
-        z = a @ W.T + biases[l]
-        if act == "relu":
-            for j in range(W.shape[0]):
-                if np.min(np.abs(z[:, j])) >= margin:
-                    continue
-                for shift in _SHIFTS:
-                    nb = biases[l][j] + shift
-                    if abs(nb) <= bound and np.min(np.abs(z[:, j] + shift)) >= margin \
-                            and nb not in biases[l]:
-                        biases[l][j] = nb
-                        z[:, j] += shift
-                        break
-                else:
-                    return None
-        a = _FORWARD[act](z)
-    return biases
-
-
-@st.composite
-def targets(draw, loss, n, k, bound=BOUND):
-    if loss == "half_mse":
-        return draw(hnp.arrays(np.float64, (n, k), elements=floats(bound)))
-    if draw(st.booleans()):
-        labels = draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n))
-        return np.eye(k)[labels]
-    raw = draw(hnp.arrays(np.float64, (n, k), elements=st.floats(0.01, 1.0, allow_subnormal=False)))
-    return raw / raw.sum(axis=1, keepdims=True)
-
-
-@st.composite
-def cases(draw, min_layers=1, max_layers=4, max_width=6, min_batch=1, max_batch=8,
-          activations=ACTIVATIONS, losses=LOSSES, kink_margin=POLICY_KINK_MARGIN,
-          min_hidden_width=1, architecture=None, bound=BOUND):
-    """A :class:`checks.Case`: a network (distinct weights, bounded by ``bound``), a batch and
-    targets."""
-    if architecture is None:
-        sizes, acts, loss = draw(architectures(min_layers, max_layers, max_width, activations,
-                                               losses, min_hidden_width))
-    else:
-        sizes, acts, loss = architecture
-    weights = [draw(distinct_arrays((fo, fi), bound)) for fi, fo in zip(sizes, sizes[1:])]
-    biases = [draw(distinct_arrays((fo,), bound)) for fo in sizes[1:]]
-    n = draw(st.integers(min_batch, max_batch))
-    X = draw(distinct_arrays((n, sizes[0]), bound))
-    Y = draw(targets(loss, n, sizes[-1], bound))
-    if "relu" in acts:
-        biases = clear_kinks(weights, biases, acts, X, kink_margin, bound)
-        assume(biases is not None)
-    return Case(weights, biases, acts, loss, X, Y)
 
 
 # Training: the trajectory tolerance is for bounded inputs and lr <= 0.1. With weights and
@@ -137,9 +37,6 @@ TRAINING_BOUND = 1.0
 def training_cases(**kwargs):
     return cases(bound=TRAINING_BOUND, **kwargs)
 
-
-def seeds():
-    return st.integers(0, 2 ** 32 - 1)
 
 
 def random_case(rng, sizes, activations, loss, n, scale=1.0, kink_margin=POLICY_KINK_MARGIN):

@@ -5,13 +5,13 @@ correct component passes the same call. A check that cannot fail proves nothing.
 import numpy as np
 import pytest
 
-import checks
 from models import MINE, REF
 from neuronnet import Layer, Neuron
 from neuronnet.convert import from_arrays
 from neuronnet.losses import CrossEntropy, HalfMSE
 from neuronnet.optimizers import SGD, Momentum
 from neuronnet.pitfalls import variants
+from neuronnet.verify import checks
 from strategies import NUMERIC_KINK_MARGIN, random_case
 
 # ------------------------------------------------------------------ the broken components

@@ -11,9 +11,9 @@ and training, docs/design.md), seeded, no hypothesis:
 import numpy as np
 import pytest
 
-import checks
 from models import INITS, MINE, REF, mine_init, ref_init
 from neuronnet.convert import from_arrays, to_arrays
+from neuronnet.verify import checks
 from strategies import random_case
 
 MODES = ["online", "minibatch", "full", "sampled"]

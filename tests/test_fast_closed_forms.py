@@ -14,12 +14,12 @@
 import numpy as np
 import pytest
 
-import checks
 import reference
 from models import INITS, MINE, REF, ActivationLayer, LossLayer, ref_momentum, ref_nesterov, ref_sgd
 from neuronnet import activations as nn_activations
 from neuronnet import losses as nn_losses
 from neuronnet import optimizers as nn_optimizers
+from neuronnet.verify import checks
 from strategies import ACTIVATIONS, LOSSES, NUMERIC_KINK_MARGIN, random_case
 
 MODELS = {"neuronnet": MINE, "reference": REF}

@@ -5,9 +5,9 @@ parameters bit for bit, and works on the reference model too."""
 import numpy as np
 import pytest
 
-import checks
 from models import MINE, REF
 from neuronnet import gradcheck
+from neuronnet.verify import checks
 from strategies import NUMERIC_KINK_MARGIN, random_case
 
 

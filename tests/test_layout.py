@@ -13,7 +13,7 @@ PACKAGES = ("neuronnet", "reference")
 MAX_LINES = 300
 # The parts of neuronnet: a module belongs to the first whose prefix it has; the rest is the book.
 PARTS = ("neuronnet.app", "neuronnet.pitfalls", "neuronnet.io", "neuronnet.training",
-         "neuronnet.data")
+         "neuronnet.verify", "neuronnet.data")
 
 
 def modules():
@@ -33,8 +33,9 @@ def part(module):
 
 def test_the_import_contracts_hold():
     """The contracts of [tool.importlinter] in pyproject.toml (`lint-imports`): app over
-    pitfalls over io and training over the book; the book imports no part; reference imports
-    nothing from neuronnet; only the app and the pitfalls reach the reference."""
+    pitfalls over io, training and verify over the book; the book imports no part; reference
+    imports nothing from neuronnet; verify imports nothing of the neuron model; only the app,
+    the pitfalls and verify reach the reference."""
     importlinter_cli = pytest.importorskip("importlinter.cli")
     exit_code = importlinter_cli.lint_imports(config_filename=str(ROOT / "pyproject.toml"),
                                               no_cache=True, no_logo=True)

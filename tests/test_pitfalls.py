@@ -1,11 +1,17 @@
 """The pitfall catalogue (neuronnet.pitfalls) judged by the generic properties.
 
-For every bug of the catalogue, each generic property it names (tests/generic.py: the very
-functions that guard the real code, tests/test_generic_properties.py) is searched, with
-``hypothesis.find``, for an example on which the buggy variant fails it: one must exist. The
-stored shrunk counterexample (neuronnet/pitfalls/counterexamples.json, plain numbers) is
-replayed on every run: it must still fail on the variant and pass on every real component the
-property names. The quirks are not caught but pinned: their property holds (it runs with the
+For every bug of the catalogue, each generic property it names must fail with the variant:
+
+- a property of a whole network (neuronnet.verify) through the public checker, as
+  ``neuronnet check`` runs it: the variant, wrapped as a ``build``, gets FAILED;
+- a property of one component (tests/generic.py) by ``hypothesis.find``: an example on which
+  the variant fails it must exist.
+
+Both are the very functions that guard the real code (tests/test_verify.py,
+tests/test_generic_properties.py). The stored shrunk counterexample
+(neuronnet/pitfalls/counterexamples.json, plain numbers; for a network variant, the one the
+checker's run found) is replayed on every run: it must still fail on the variant and pass on
+every real component. The quirks are not caught but pinned: their property holds (it runs with the
 others in tests/test_generic_properties.py).
 
 An ordinary run does not shrink (a network example costs hypothesis up to a minute per
@@ -25,9 +31,13 @@ from hypothesis import Phase, find, settings
 from hypothesis.errors import NoSuchExample, UnsatisfiedAssumption
 
 from generic import REGISTRY, from_plain, to_plain
+from models import BUILDS
 from neuronnet.initializers import INITIALIZERS
 from neuronnet.optimizers import SGD
 from neuronnet.pitfalls import CATALOGUE, PROPERTIES, counterexamples, get
+from neuronnet.verify import PROPERTIES as NETWORK
+from neuronnet.verify import StudentFactory, check
+from neuronnet.verify.run import replay
 from strategies import budget
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +88,19 @@ def search(prop, component, shrink):
 CAUGHT = [(p, name) for p in BUGS for name in p.caught_by]
 
 
+def network_check(pitfall, name, shrink):
+    """The checker's verdict on the variant for one property (a :class:`verify.Result`)."""
+    return check(pitfall.factory.build, names=[name], shrink=shrink,
+                 scale=budget(100) / 100 * 2).results[0]
+
+
 @pytest.mark.parametrize("pitfall, name", CAUGHT, ids=[f"{p.id}-{n}" for p, n in CAUGHT])
 def test_the_generic_property_catches_the_variant(pitfall, name):
+    if name in NETWORK:
+        result = network_check(pitfall, name, shrink=False)
+        assert result.status == "FAILED", (f"{pitfall.id}: neuronnet check said {result.line!r} "
+                                           f"for {name}; the variant must fail it")
+        return
     prop = REGISTRY[name]
     for variant in (pitfall.variant, *pitfall.also):
         example = search(prop, argument(prop, pitfall, variant), shrink=False)
@@ -87,20 +108,42 @@ def test_the_generic_property_catches_the_variant(pitfall, name):
                                      f"the buggy variant {variant!r} swapped in; it must fail")
 
 
+def test_every_network_variant_names_a_network_property():
+    # A network variant is checked as anyone's network is: by neuronnet check.
+    for p in BUGS:
+        assert (p.factory is not None) == any(n in NETWORK for n in p.caught_by), p.id
+
+
+def first_named(pitfall):
+    """The property whose counterexample is stored: the first network property named, if any."""
+    return next((n for n in pitfall.caught_by if n in NETWORK), pitfall.caught_by[0])
+
+
 @pytest.mark.skipif(not RECORD, reason="records the counterexamples: PITFALLS_RECORD=1")
 def test_record_the_shrunk_counterexamples():
     recorded = {}
     for pitfall in BUGS:
-        prop = REGISTRY[pitfall.caught_by[0]]
-        component = argument(prop, pitfall)
-        example = search(prop, component, shrink=True)
-        assert example is not None, pitfall.id
-        recorded[pitfall.id] = {"property": prop.name, "example": to_plain(example),
-                                "finding": finding(prop, component, example)}
+        name = first_named(pitfall)
+        if name in NETWORK:
+            result = network_check(pitfall, name, shrink=True)
+            assert result.status == "FAILED", pitfall.id
+            example, found = result.example, one_line_finding(result.failure)
+        else:
+            prop = REGISTRY[name]
+            component = argument(prop, pitfall)
+            example = search(prop, component, shrink=True)
+            assert example is not None, pitfall.id
+            found = finding(prop, component, example)
+        recorded[pitfall.id] = {"property": name, "example": to_plain(example), "finding": found}
     path = ROOT / "neuronnet" / "pitfalls" / counterexamples.FILE
     # One line per pitfall, so a re-recording's diff shows which examples changed.
     lines = [f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in recorded.items()]
     path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+
+
+def one_line_finding(error):
+    first = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {first[0] if first else ''}"
 
 
 def finding(prop, component, example):
@@ -109,8 +152,7 @@ def finding(prop, component, example):
         with np.errstate(all="ignore"):
             prop(component, example)
     except Exception as error:  # noqa: BLE001
-        first = str(error).strip().splitlines()
-        return f"{type(error).__name__}: {first[0] if first else ''}"
+        return one_line_finding(error)
     return "(passed)"
 
 
@@ -118,8 +160,17 @@ def finding(prop, component, example):
 def test_the_stored_counterexample_fails_the_variant_and_passes_the_real_code(pitfall):
     stored = counterexamples.COUNTEREXAMPLES.get(pitfall.id)
     assert stored is not None, f"{pitfall.id}: no stored counterexample (record them: see the top)"
-    assert stored["property"] in pitfall.caught_by, (pitfall.id, stored["property"])
-    prop, example = REGISTRY[stored["property"]], from_plain(stored["example"])
+    assert stored["property"] == first_named(pitfall), (pitfall.id, stored["property"])
+    example = from_plain(stored["example"])
+    if stored["property"] in NETWORK:
+        prop = NETWORK[stored["property"]]
+        assert replay(prop, StudentFactory(pitfall.factory.build), example) is not None, \
+            f"{pitfall.id}: the stored counterexample no longer fails the variant: {example}"
+        for real, build in BUILDS.items():
+            failure = replay(prop, StudentFactory(build), example)
+            assert failure is None, f"{real} fails the stored counterexample:\n{failure}"
+        return
+    prop = REGISTRY[stored["property"]]
     assert fails(prop, argument(prop, pitfall), example), \
         f"{pitfall.id}: the stored counterexample no longer fails the variant: {example}"
     for real, component in prop.reals.items():
@@ -132,11 +183,12 @@ def test_the_stored_counterexample_fails_the_variant_and_passes_the_real_code(pi
 def test_every_entry_names_generic_properties():
     ids = [p.id for p in CATALOGUE]
     assert len(set(ids)) == len(ids)
-    assert set(PROPERTIES) == set(REGISTRY), set(PROPERTIES) ^ set(REGISTRY)
+    known = set(REGISTRY) | set(NETWORK)
+    assert set(PROPERTIES) == known, set(PROPERTIES) ^ known
     for p in CATALOGUE:
         assert (p.kind == "bug") == bool(p.caught_by) and (p.kind == "quirk") == bool(p.pinned_by)
         for name in p.properties:
-            assert name in REGISTRY, (p.id, name, sorted(REGISTRY))
+            assert name in known, (p.id, name, sorted(known))
 
 
 def test_every_fix_marker_names_an_entry_that_shows_it():

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import checks
 from models import MINE, REF
+from neuronnet.verify import checks
 from strategies import NUMERIC_KINK_MARGIN, budget, cases, seeds, training_cases
 
 MODELS = {"neuronnet": MINE, "reference": REF}

@@ -8,12 +8,12 @@ import math
 import numpy as np
 import pytest
 
-from checks import TRAJECTORY_TOL as TRAJECTORY
-from checks import assert_close, assert_params, check_evaluation_is_pure
 from models import blobs
 from models import make_model as make
 from neuronnet.training import Dataset, evaluate, train
 from neuronnet.training.schedules import Constant, LossThreshold, StepDecay, get_schedule
+from neuronnet.verify.checks import TRAJECTORY_TOL as TRAJECTORY
+from neuronnet.verify.checks import assert_close, assert_params, check_evaluation_is_pure
 from strategies import WrongType, expecting
 
 # --- both models through one loop ----------------------------------------------------------

@@ -5,9 +5,11 @@
     neuronnet compare RECIPE       both models from one start, side by side
     neuronnet evaluate MODEL.npz   a saved model on its recipe's test split
     neuronnet pitfalls [show|demo] the classic backprop bugs, explained and demonstrated
+    neuronnet check FILE.py        the generic property suite on your own network
 
-Exit status: 0 done, 1 training diverged, 2 a user error (one line on stderr), 128 + the signal
-that stopped it: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP (stops.py).
+Exit status: 0 done, 1 training diverged (for check: a property failed), 2 a user error (one
+line on stderr), 128 + the signal that stopped it: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
+(stops.py).
 """
 import argparse
 import os
@@ -15,7 +17,7 @@ import signal
 import sys
 
 from .. import __version__
-from . import pitfalls_command, recipes, stops
+from . import check_command, pitfalls_command, recipes, stops
 from .models import MODELS
 from .options import add_common_options, add_training_options, training_options
 from .tables import printable
@@ -84,6 +86,15 @@ def build_parser():
                           help="load it as the neuron model (default) or the reference")
     evaluate.add_argument("--plot", metavar="DIR", help="write the confusion matrix as a PNG")
     pitfalls_command.add_parser(commands, lambda sub: add_common_options(sub, defaults=False))
+    check = command("check", "the generic property suite on your own network",
+                    "Check a network written in any style against the generic properties of "
+                    "backprop: FILE.py defines build(layer_sizes, activations, loss), which "
+                    "returns a network with set_parameters, forward, loss and gradient "
+                    "(docs/checking-your-network.md in the repository). One line per property; "
+                    "for each failure, the smallest example, yours against the reference's. "
+                    "Exit status: 0 passed, 1 a property failed or the file cannot be checked, "
+                    "2 a usage error.")
+    check_command.add_arguments(check)
     return parser
 
 
@@ -156,6 +167,8 @@ def _run(args):
                                        seed=args.seed, **common)
     elif args.command == "pitfalls":
         pitfalls_command.run(args, out=out, seed=seed)
+    elif args.command == "check":
+        return check_command.run(args, out=out)
     else:
         tour.tour(seed=seed, **common)
     return 0

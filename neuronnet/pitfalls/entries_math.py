@@ -29,7 +29,7 @@ ENTRIES = [
         variant=variants.SigmoidDerivativeOfOutput,
         factory=NetworkFactory("derivative-of-output",
                                activation=variants.SigmoidDerivativeOfOutput()),
-        caught_by=("deltas_and_gradients_equal_the_reference",
+        caught_by=("gradient_equals_the_reference",
                    "activation_derivative_is_the_slope_of_forward")),
     Pitfall(
         id="momentum-overwrites-weights", source="004", kind="bug", component="optimizer",
@@ -175,7 +175,7 @@ ENTRIES = [
         variant=variants.ReLUDerivativeInPlace,
         factory=NetworkFactory("relu-grad-mutates-cache",
                                activation=variants.ReLUDerivativeInPlace()),
-        caught_by=("every_neuron_holds_the_reference_values",
+        caught_by=("stored_values_equal_the_reference",
                    "activation_derivative_is_the_slope_of_forward")),
     Pitfall(
         id="backward-mutates-upstream", source="001", kind="bug", component="neuron",
@@ -193,7 +193,7 @@ ENTRIES = [
         variant=variants.NeuronZeroingUpstream,
         factory=NetworkFactory("backward-mutates-upstream",
                                neuron_class=variants.NeuronZeroingUpstream),
-        caught_by=("layer_backward_is_linear_in_the_upstream_gradient",)),
+        caught_by=("backward_is_linear_in_the_upstream_gradient",)),
     Pitfall(
         id="identity-derivative", source="002", kind="bug", component="activation",
         title="identity's derivative written as where(x < 2, 1, 0)",
@@ -272,7 +272,7 @@ ENTRIES = [
         fix_code=code("neuronnet.losses:CrossEntropy.value"),
         variant=variants.CrossEntropyLogPlusEpsilon,
         factory=NetworkFactory("clipped-log", loss=variants.CrossEntropyLogPlusEpsilon()),
-        caught_by=("cross_entropy_facts",)),
+        caught_by=("cross_entropy_facts", "forward_and_loss_equal_the_reference")),
     Pitfall(
         id="sigmoid-overflow", source="001, 003", kind="bug", component="activation",
         further=True,

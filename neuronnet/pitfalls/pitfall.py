@@ -5,33 +5,27 @@ A pitfall names its source document, says what the code did, why that is wrong, 
 learner sees and the fix; points at the buggy variant (variants.py) and at the real code that
 fixes it; and names the *generic* properties that fail when the variant is swapped in: the
 same properties that guard the real code, never a test written for that one bug. A property is
-named by its function's name (the functions live with the test suite, tests/generic.py).
+named by its function's name. A variant that is a whole network (``factory``) is checked by
+``neuronnet check`` like anyone's network, and fails the network properties it names.
 
 Two entries are quirks, not bugs (``kind == "quirk"``): they name a property that pins down
 what they do instead of one that fails.
 """
 from dataclasses import dataclass, field
 
-# The generic properties the entries name, by function name, with what each says.
-PROPERTIES = {
-    "deltas_and_gradients_equal_the_reference":
-        "every delta, dW and db equals the reference's",
+from ..verify import PROPERTIES as NETWORK_PROPERTIES
+
+# The generic properties of a whole network live in neuronnet.verify (the checker anyone can run
+# on their own network); those of one component (an activation, a loss, an optimizer, the
+# loop...), and two that look inside the neuron model, live with the test suite
+# (tests/generic.py). Their names, with what each says:
+COMPONENT_PROPERTIES = {
     "every_neuron_holds_the_reference_values":
         "after backward each neuron still holds its z and a, and its delta, dW and db equal "
         "the reference's",
-    "directional_derivative_equals_the_gradient":
-        "the gradient agrees with a central difference of the loss along a random direction",
-    "duplicating_the_batch_changes_nothing":
-        "stacking a batch on itself changes neither the loss nor the gradient (the loss is a "
-        "mean)",
     "layer_backward_is_linear_in_the_upstream_gradient":
         "a layer's backward is linear in the upstream gradient and writes neither into it nor "
         "into its cache",
-    "losses_are_finite_and_non_negative":
-        "for finite inputs and weights up to 900, the loss and gradient are finite (no "
-        "overflow, no log(0)) and the loss is >= 0",
-    "identity_nets_are_linear_maps":
-        "an all-identity net is the collapsed linear map, with its closed-form gradient",
     "sampled_mode_is_online_training_on_every_kth_sample":
         "one sampled epoch with k trains exactly (bitwise) like online training on the "
         "epoch's order[::k]",
@@ -61,6 +55,8 @@ PROPERTIES = {
         "pins the quirk: a shared-bias layer is per-neuron biases tied to one value; its "
         "gradient is the sum of theirs and the central difference along the tie",
 }
+PROPERTIES = {**{name: p.statement for name, p in NETWORK_PROPERTIES.items()},
+              **COMPONENT_PROPERTIES}
 
 
 @dataclass(frozen=True)

@@ -270,6 +270,14 @@ class NetworkFactory:
                                     for n in layer.neurons]) for layer in base.layers]
         return self.network_class.from_layers(layers, base.loss_function)
 
+    def build(self, layer_sizes, activations, loss):
+        """The variant as a ``build(layer_sizes, activations, loss)``, the contract of
+        ``neuronnet check`` (neuronnet.verify): a network whose parameters, zero here, the
+        checker then sets."""
+        weights = [np.zeros((fan_out, fan_in))
+                   for fan_in, fan_out in zip(layer_sizes, layer_sizes[1:])]
+        return self(weights, [np.zeros(w.shape[0]) for w in weights], activations, loss)
+
     def network(self, sizes, activations, loss, draw, rng, std=0.01):
         """A fresh network of ``sizes`` whose weights come from the initializer ``draw`` (the
         signature of neuronnet.initializers: ``draw(rng, fan_in, fan_out, std)``, one neuron at

@@ -13,10 +13,10 @@ def check_forward_matches(make_mine, make_ref, case):
     mine, ref = case.build(make_mine), case.build(make_ref)
     out_m = call_or_fail("mine.forward(X)", mine.forward, case.X, context=ctx)
     out_r = ref.forward(case.X)
-    assert_close("forward output", out_m, out_r, *FORWARD_TOL, context=ctx)
+    assert_close("forward(X) vs the reference's", out_m, out_r, *FORWARD_TOL, context=ctx)
     loss_m = call_or_fail("mine.loss(X, Y)", mine.loss, case.X, case.Y, context=ctx)
     loss_r = ref.loss(case.X, case.Y)
-    assert_close("loss", loss_m, loss_r, *FORWARD_TOL, context=ctx)
+    assert_close("loss(X, Y) vs the reference's", loss_m, loss_r, *FORWARD_TOL, context=ctx)
 
 
 def check_backward_matches(make_mine, make_ref, case):

@@ -72,15 +72,17 @@ def check_hidden_permutation(make_model, case, layer, perm):
     assert_close("forward output of the permuted net", moved.forward(case.X),
                  base.forward(case.X), *FORWARD_TOL, context=ctx)
     g = base.gradient(case.X, case.Y)
-    d = base.deltas()
+    d = base.deltas() if hasattr(base, "deltas") else None
     g_p = moved.gradient(case.X, case.Y)
-    d_p = moved.deltas()
+    d_p = moved.deltas() if d is not None else None
     expected = [np.array(x) for x in g]
     expected[2 * layer] = expected[2 * layer][perm]
     expected[2 * layer + 1] = expected[2 * layer + 1][perm]
     expected[2 * layer + 2] = expected[2 * layer + 2][:, perm]
     assert_params("gradient of the permuted net vs permuted gradient", g_p, expected,
                   GRADIENT_TOL, ctx)
+    if d is None:
+        return
     expected_d = [np.array(x) for x in d]
     expected_d[layer] = expected_d[layer][:, perm]
     for l, (dm, de) in enumerate(zip(d_p, expected_d)):

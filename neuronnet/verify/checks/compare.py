@@ -16,6 +16,30 @@ def param_names(n):
     return [f"{'W' if k % 2 == 0 else 'b'}_{k // 2}" for k in range(n)]
 
 
+class Mismatch(AssertionError):
+    """A failed comparison that also keeps its parts, for a report to lay out: the quantity's
+    name, mine and the reference's arrays, and the worst element's relative error."""
+
+    def __init__(self, message, name, mine, ref):
+        super().__init__(message)
+        self.name, self.mine, self.ref = name, mine, ref
+        self.relative_error = worst_relative_error(mine, ref)
+
+
+def worst_relative_error(mine, ref):
+    """max |mine - ref| / max(|ref|, tiny) over the elements (inf for shapes that differ or a
+    NaN in mine)."""
+    mine, ref = np.asarray(mine, dtype=np.float64), np.asarray(ref, dtype=np.float64)
+    if mine.shape != ref.shape:
+        return float("inf")
+    if mine.size == 0:
+        return 0.0
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        rel = np.abs(mine - ref) / np.maximum(np.abs(ref), np.finfo(float).tiny)
+    rel = np.where(np.isnan(rel), np.inf, rel)
+    return float(np.max(rel))
+
+
 def assert_close(name, mine, ref, rtol, atol_scale, context=""):
     """Elementwise ``|mine - ref| <= atol_scale * s + rtol * |ref|`` with ``s = max(1, max|ref|)``,
     judged by ``numpy.testing.assert_allclose`` (NaN never equals NaN here).
@@ -33,12 +57,12 @@ def assert_close(name, mine, ref, rtol, atol_scale, context=""):
                                        equal_nan=False, strict=True)
     except AssertionError as report:
         ctx = f"\n{context}" if context else ""
-        raise AssertionError(
+        raise Mismatch(
             f"{name}: mine vs reference differ{ctx}\n"
             f"  tolerance: |mine - ref| <= {atol_scale:g}*s + {rtol:g}*|ref|, s = max(1, "
             f"max|ref|) = {s:.6g}\n{_worst(mine, ref)}"
             f"  mine:\n    {fmt(mine)}\n  reference:\n    {fmt(ref)}\n"
-            f"  numpy.testing says:{report}") from None
+            f"  numpy.testing says:{report}", name, mine, ref) from None
 
 
 def _worst(mine, ref):
@@ -65,9 +89,9 @@ def assert_equal(name, mine, ref, context=""):
             raise AssertionError("\n NaN in the expected values")
     except AssertionError as report:
         ctx = f"\n{context}" if context else ""
-        raise AssertionError(f"{name}: not bitwise equal{ctx}\n"
-                             f"  got:\n    {fmt(mine)}\n  expected:\n    {fmt(ref)}\n"
-                             f"  numpy.testing says:{report}") from None
+        raise Mismatch(f"{name}: not bitwise equal{ctx}\n"
+                       f"  got:\n    {fmt(mine)}\n  expected:\n    {fmt(ref)}\n"
+                       f"  numpy.testing says:{report}", name, mine, ref) from None
 
 
 def assert_params(name, mine, ref, tol, context=""):

@@ -23,7 +23,7 @@ from .batch import (  # noqa: F401
     permute_hidden,
 )
 from .case import Case  # noqa: F401
-from .compare import assert_close, assert_equal, assert_params, fmt, param_names  # noqa: F401
+from .compare import Mismatch, assert_close, assert_equal, assert_params, fmt, param_names  # noqa: F401
 from .descent import check_first_order_descent, check_identity_collapse  # noqa: F401
 from .initial import check_initializer_symmetric, check_shared_bias_is_tied, draw_weights  # noqa: F401
 from .losses import (  # noqa: F401

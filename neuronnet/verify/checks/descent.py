@@ -30,7 +30,7 @@ def check_first_order_descent(model, X, Y, context="", bound=1e-3):
         model.set_parameters(base)
     errs = [abs(r - 1.0) for _, r in ratios]
     if not any(max(e1, e2) <= bound for e1, e2 in zip(errs, errs[1:])):
-        table = "\n".join(f"    lr {lr:.3e}: ratio {r!r}" for lr, r in ratios)
+        table = "\n".join(f"    lr {lr:.3e}: ratio {float(r)!r}" for lr, r in ratios)
         raise AssertionError(f"first-order descent: (L(t) - L(t - lr g)) / (lr ||g||^2) does "
                              f"not approach 1 (||g||^2 = {gg:.3e}, L = {L0!r})\n{context}\n"
                              f"{table}")

@@ -3,7 +3,7 @@ direction."""
 
 import numpy as np
 
-from .compare import assert_params, call_or_fail, fmt, param_names
+from .compare import Mismatch, assert_params, call_or_fail, fmt, param_names
 from .tolerances import NUMERIC_ABS, NUMERIC_ELEMENT_RTOL, NUMERIC_REL_BOUND
 
 
@@ -52,12 +52,12 @@ def check_gradient_numeric(model, X, Y, context=""):
         excess = np.abs(g - g_num) - (NUMERIC_ABS + NUMERIC_ELEMENT_RTOL * np.abs(g_num))
         if rel > NUMERIC_REL_BOUND or (excess > 0).any():
             worst = tuple(int(i) for i in np.unravel_index(np.argmax(excess), g.shape))
-            raise AssertionError(
+            raise Mismatch(
                 f"d{name}: analytic gradient vs central differences differ\n{context}\n"
                 f"  normwise relative error {rel:.3e} (bound {NUMERIC_REL_BOUND:g}); worst "
                 f"element {worst}: analytic {float(g[worst])!r}, numeric "
                 f"{float(g_num[worst])!r}\n  analytic:\n    {fmt(g)}\n  numeric:\n    "
-                f"{fmt(g_num)}")
+                f"{fmt(g_num)}", f"d{name} vs central differences", g, g_num)
     return analytic, numeric
 
 
@@ -94,8 +94,9 @@ def check_gradient_directional(model, X, Y, u, context=""):
     err = abs(numeric - analytic)
     rel = err / max(abs(numeric), abs(analytic), 1e-8)
     if rel > NUMERIC_REL_BOUND or err > NUMERIC_ABS + NUMERIC_ELEMENT_RTOL * abs(numeric):
-        raise AssertionError(
+        raise Mismatch(
             f"directional derivative: <gradient, u> vs central difference differ\n{context}\n"
             f"  analytic {analytic!r}, numeric {numeric!r}, relative error {rel:.3e} "
-            f"(bound {NUMERIC_REL_BOUND:g})")
+            f"(bound {NUMERIC_REL_BOUND:g})", "<gradient, u> vs the central difference along u",
+            analytic, numeric)
     return numeric, analytic

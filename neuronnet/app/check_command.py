@@ -1,0 +1,133 @@
+"""``neuronnet check FILE.py``: the generic property suite on anyone's network.
+
+The file defines ``build(layer_sizes, activations, loss)`` (the contract:
+neuronnet/verify/contract.py, docs/checking-your-network.md). One line per property, passed,
+FAILED, not applicable or stopped; then, for each failure, the smallest example hypothesis
+found, with the network's numbers against the reference's. ``--json`` prints the same as data,
+for a grader.
+
+Exit status: 0 every applicable property passed; 1 a property failed or stopped, or the file
+could not be checked at all (it does not import, has no ``build``, or supports no
+architecture); 2 a usage error (no such file, not a ``.py`` file, a bad option).
+"""
+import contextlib
+import importlib.util
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from ..verify.limits import THOROUGH, TIME_LIMIT
+from .tables import printable
+
+
+def add_arguments(parser):
+    parser.add_argument("file", metavar="FILE.py",
+                        help="a Python file that defines build(layer_sizes, activations, loss)")
+    parser.add_argument("--build", default="build", metavar="NAME",
+                        help="the name of the function to call (default: build)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the report as JSON (for a grader) instead of text")
+    parser.add_argument("--thorough", action="store_true",
+                        help=f"{THOROUGH} times the examples per property (slower)")
+    parser.add_argument("--property", action="append", metavar="NAME", dest="properties",
+                        help="check only this property (repeatable); default: all of them")
+    parser.add_argument("--time-limit", type=_positive_seconds, default=TIME_LIMIT,
+                        metavar="SECONDS",
+                        help="stop a property whose example runs longer than this "
+                             f"(default {TIME_LIMIT:g})")
+
+
+def _positive_seconds(text):
+    import argparse
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a number of seconds") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a positive number of seconds")
+    return value
+
+
+def check_path(text):
+    """The file to check, refused before any work if it is not an existing ``.py`` file."""
+    path = Path(text)
+    if not path.exists():
+        raise FileNotFoundError(f"FILE.py: got {text!r}, which does not exist; expected a "
+                                "Python file that defines build(layer_sizes, activations, loss)")
+    if not path.is_file() or path.suffix != ".py":
+        raise ValueError(f"FILE.py: got {text!r}; expected a Python file ending in .py")
+    return path
+
+
+def load_build(path, name="build", debug=False):
+    """Import ``path`` as a module of its own (its folder first on sys.path, so that it can
+    import its neighbours) and return its ``name``; :class:`Uncheckable` if that fails."""
+    from ..verify import Uncheckable
+    module_name = f"_neuronnet_checked_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(path.resolve().parent))
+    try:
+        spec.loader.exec_module(module)
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the file's own error is the finding
+        where = ""
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if Path(f.filename).resolve() == path.resolve()]
+        if isinstance(exc, SyntaxError) and exc.lineno:
+            where = f" (line {exc.lineno})"
+        elif frames:
+            where = f" (line {frames[-1].lineno})"
+        if debug:
+            traceback.print_exception(exc)
+        raise Uncheckable(f"it does not import{where}: {type(exc).__name__}: {exc}; "
+                          "expected a file Python can run") from None
+    finally:
+        sys.path.remove(str(path.resolve().parent))
+    build = getattr(module, name, None)
+    if build is None:
+        raise Uncheckable(f"it defines no {name!r}; expected a function "
+                          f"{name}(layer_sizes, activations, loss) that returns a network")
+    if not callable(build):
+        raise Uncheckable(f"{name} is a {type(build).__name__}; expected a function "
+                          f"{name}(layer_sizes, activations, loss)")
+    return build
+
+
+def run(args, out=print):
+    """Returns the exit status (0 passed, 1 failed or uncheckable)."""
+    from .. import verify  # here, not above: hypothesis loads only when a check runs
+    path = check_path(args.file)
+    for name in args.properties or ():
+        if name not in verify.PROPERTIES:
+            raise ValueError(f"--property: got {name!r}; expected one of "
+                             f"{', '.join(verify.PROPERTIES)}")
+    seed = 0 if args.seed is None else args.seed
+    stdout = sys.stdout
+
+    def say(line):
+        with contextlib.redirect_stdout(stdout):
+            out(line)
+
+    # What the checked code prints goes to stderr: stdout is the report (and JSON stays JSON).
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            build = load_build(path, args.build, args.debug)
+            text = not args.json
+            report = verify.check(build, thorough=args.thorough, seed=seed,
+                                  time_limit_s=args.time_limit, names=args.properties,
+                                  on_start=(lambda r: say(r.header(printable(path)))) if text
+                                  else None,
+                                  progress=(lambda r: say(r.line)) if text else None)
+        except verify.Uncheckable as error:
+            if args.json:
+                say(json.dumps({"file": str(path), "error": str(error), "passed": False}))
+            else:
+                say(f"neuronnet check: {printable(path)}: {printable(error)}")
+            return 1
+    if args.json:
+        say(json.dumps(report.to_dict(str(path)), indent=1))
+    else:
+        # The header and the per-property lines were printed as they came: then the failures.
+        say(report.failures_text(debug=args.debug))
+    return 0 if report.passed else 1

@@ -1,0 +1,5 @@
+"""The checker's settings, in one place (imported by the command line without hypothesis)."""
+TIME_LIMIT = 10.0     # seconds per example, by default
+THOROUGH = 10         # a thorough run draws this many times each property's examples
+PROBE_LIMIT = 6       # probing every architecture may take this many time limits
+TINY_PARAMETERS = 24  # "tiny" networks, for exhaustive numeric gradients
