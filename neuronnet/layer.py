@@ -73,4 +73,4 @@ class Layer:
             neuron.update(optimizer)
 
     def __repr__(self):
-        return f"Layer({self.fan_out} x {self.neurons[0]!r})"
+        return f"Layer({self.fan_out} x {self.neurons[0].kind}(fan_in={self.fan_in}))"

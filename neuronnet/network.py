@@ -8,6 +8,7 @@ from .initializers import INITIALIZERS
 from .layer import Layer
 from .losses import LOSSES, get_loss
 from .optimizers import get_optimizer
+from .trace import trace
 from .validation import (
     check_choice,
     check_generator,
@@ -114,10 +115,8 @@ class Network:
 
     def backward(self, grad_output):
         """After ``forward(X)``: backpropagate a given ``grad_output = dL/da`` of the output
-        layer, (n, n_outputs), and return ``[dW_0, db_0, ...]``. ``gradient(X, Y)`` is this
-        with the loss's own dL/da; any other upstream gradient (a loss of your own, a check
-        that backward is linear in it) goes through the same neurons. Nothing is written into
-        ``grad_output``."""
+        layer, (n, n_outputs), and return ``[dW_0, db_0, ...]`` (``gradient`` is this with the
+        loss's own dL/da). Nothing is written into ``grad_output``."""
         output = self.layers[-1].output
         if output is None:
             raise RuntimeError("backward: no forward pass yet; call forward(X) first")
@@ -128,9 +127,12 @@ class Network:
         self._backprop(grad_output)
         return self._gradients()
 
+    def trace(self, X, T, optimizer="sgd", lr=0.1, momentum=0.9):
+        """One step on a sample (or small batch), neuron by neuron, parameters kept: trace.py."""
+        return trace(self, X, T, optimizer, lr, momentum)
+
     def pre_activations(self):
-        """Each layer's ``z = a_prev W^T + b``, (n, fan_out), from the last forward pass (what
-        backward reads; a backward that overwrote it would show here)."""
+        """Each layer's ``z = a_prev W^T + b``, (n, fan_out), from the last forward pass."""
         return [np.column_stack([neuron.z for neuron in layer.neurons])
                 for layer in self.layers]
 

@@ -85,6 +85,25 @@ class Neuron:
         self.bias, self.velocity_bias = optimizer.step(
             self.bias, self.grad_bias, self.velocity_bias)
 
+    @property
+    def kind(self):
+        """``SigmoidNeuron``, ``ReLUNeuron``, ...: what the neuron is, without its numbers."""
+        return f"{type(self.activation).__name__}Neuron"
+
     def __repr__(self):
-        kind = type(self.activation).__name__
-        return f"{kind}Neuron(fan_in={self.fan_in})"
+        """What the neuron is and holds now, briefly: its weights and bias, and its output a
+        (and delta) once a pass has run, e.g. ``SigmoidNeuron(fan_in=2, w=[0.31, -1.2],
+        b=0.05, a=0.73)``. Vectors over a batch show their first values."""
+        parts = [f"fan_in={self.fan_in}", f"w={_brief(self.weights)}", f"b={self.bias:.3g}"]
+        parts += [f"{name}={_brief(value)}" for name, value in
+                  (("a", self.output), ("delta", self.delta)) if value is not None]
+        return f"{self.kind}({', '.join(parts)})"
+
+
+def _brief(values, shown=4):
+    """0.73 for one value, [0.31, -1.2] for a few, [0.31, -1.2, 0.5, 0.1, ...] for many."""
+    values = np.ravel(values)
+    if values.size == 1:
+        return f"{values[0]:.3g}"
+    text = ", ".join(f"{v:.3g}" for v in values[:shown])
+    return f"[{text}{', ...' if values.size > shown else ''}]"

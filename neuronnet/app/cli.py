@@ -6,6 +6,7 @@
     neuronnet evaluate MODEL.npz   a saved model on its recipe's test split
     neuronnet pitfalls [show|demo] the classic backprop bugs, explained and demonstrated
     neuronnet check FILE.py        the generic property suite on your own network
+    neuronnet trace                one backprop step, neuron by neuron, every number checked
 
 Exit status: 0 done, 1 training diverged (for check: a property failed), 2 a user error (one
 line on stderr), 128 + the signal that stopped it: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
@@ -17,7 +18,7 @@ import signal
 import sys
 
 from .. import __version__
-from . import check_command, pitfalls_command, recipes, stops
+from . import check_command, pitfalls_command, recipes, stops, trace_command
 from .models import MODELS
 from .options import add_common_options, add_training_options, training_options
 from .tables import printable
@@ -95,6 +96,13 @@ def build_parser():
                     "Exit status: 0 passed, 1 a property failed or the file cannot be checked, "
                     "2 a usage error.")
     check_command.add_arguments(check)
+    trace = command("trace", "one backprop step, neuron by neuron, every number checked",
+                    "Trace one forward, backward and update of a recipe's network on one "
+                    "training sample: each neuron's z = w . x + b and a = f(z) with the numbers "
+                    "substituted, its delta, dW and db, and its step; beside each quantity "
+                    "whether it agrees with the reference and with a central difference. "
+                    "Exit status 0 when every check agrees.", RECIPE_HELP)
+    trace_command.add_arguments(trace)
     return parser
 
 
@@ -169,6 +177,8 @@ def _run(args):
         pitfalls_command.run(args, out=out, seed=seed)
     elif args.command == "check":
         return check_command.run(args, out=out)
+    elif args.command == "trace":
+        return trace_command.run(args, out=out)
     else:
         tour.tour(seed=seed, **common)
     return 0

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 
 from ..io import DataError, data_dir, load_image_folder, load_iris, load_mnist
-from ..training import Dataset, make_sin, min_max_scale, split_indices
+from ..training import PLANAR, Dataset, make_sin, min_max_scale, split_indices
 from ..validation import check_choice
 
 
@@ -23,6 +23,8 @@ def load(name, rng, data_folder=None):
     check_choice("data", name, LOADERS)
     if name == "sin":
         return _sin(rng)
+    if name in PLANAR:
+        return _planar(name, rng)
     return LOADERS[name](rng, data_dir(data_folder))
 
 
@@ -34,6 +36,21 @@ def _sin(rng):
                           for (x, y), name in zip(parts, ("train", "valid", "test")))
     return Splits(train, valid, test, [], "sin: 200 train and 200 validation points with noise "
                   f"sigma {noise}; 1,000 noise-free test points, x uniform on [-pi, pi]")
+
+
+PLANAR_SIZES = (400, 200, 400)   # train, validation, test points of a 2-D recipe
+
+
+def _planar(name, rng):
+    """A 2-D problem: train, validation and test drawn separately, in that order, from the
+    same generator (no split needed: every point is new)."""
+    sets = []
+    for n, part in zip(PLANAR_SIZES, ("train", "valid", "test")):
+        X, y = PLANAR[name](n, rng)
+        sets.append(Dataset(X, labels=y, n_classes=2, name=part))
+    return Splits(*sets, ["class 0", "class 1"],
+                  f"{name}: {PLANAR_SIZES[0]} train / {PLANAR_SIZES[1]} validation / "
+                  f"{PLANAR_SIZES[2]} test points in the plane, drawn separately")
 
 
 def _classes(X, y, n_classes, divisor, parts):
@@ -99,7 +116,8 @@ def _iris(rng, folder):
                   f"{len(test)} test (stratified), features scaled by the training range")
 
 
-LOADERS = {"sin": _sin, "mnist": _mnist, "mnist-seed002": _mnist_seed002,
-           "mnist-seed004": _mnist_seed004, "digits-folder": _digits_folder, "iris": _iris}
+LOADERS = {"sin": _sin, **{name: _planar for name in PLANAR}, "mnist": _mnist,
+           "mnist-seed002": _mnist_seed002, "mnist-seed004": _mnist_seed004,
+           "digits-folder": _digits_folder, "iris": _iris}
 
 

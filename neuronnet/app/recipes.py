@@ -120,6 +120,20 @@ RECIPES = {r.name: r for r in [
         loss="cross_entropy", init="glorot_uniform",
         settings=Settings(optimizer="momentum", lr=0.1, momentum=0.9, batch_mode="minibatch",
                           batch_size=16, epochs=200)),
+    *[Recipe(
+        name=name, source="the project",
+        summary=f"{summary}: a 2-D problem small enough to watch each hidden neuron learn "
+                "(--plot draws the boundary, every hidden neuron's a and delta over the plane, "
+                "and a GIF of the epochs)",
+        fixes=(), data=name, hidden=hidden, activation=activation, output_activation="identity",
+        loss="cross_entropy", init="glorot_uniform",
+        settings=Settings(optimizer="momentum", lr=lr, momentum=0.9, batch_mode="minibatch",
+                          batch_size=20, epochs=epochs))
+      for name, summary, hidden, activation, lr, epochs in (
+          ("xor", "four clusters, opposite corners alike", (3,), "tanh", 0.1, 30),
+          ("moons", "two interleaved half moons", (8,), "tanh", 0.1, 100),
+          ("circles", "a circle inside a circle", (8,), "tanh", 0.1, 60),
+          ("spiral", "two interleaved spiral arms", (16, 16), "relu", 0.05, 200))],
 ]}
 
 

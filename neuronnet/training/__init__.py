@@ -6,11 +6,13 @@
 from .dataset import Dataset
 from .loop import Evaluation, TrainingResult, evaluate, train
 from .metrics import accuracy, confusion_matrix
+from .planar import PLANAR, make_circles, make_moons, make_spiral, make_xor
 from .schedules import Constant, LossThreshold, StepDecay, get_schedule
 from .settings import Settings
 from .splits import min_max_scale, split_indices
 from .synthetic import make_sin
 
-__all__ = ["Constant", "Dataset", "Evaluation", "Settings", "LossThreshold", "StepDecay", "TrainingResult",
-           "accuracy", "confusion_matrix", "evaluate", "get_schedule", "make_sin",
-           "min_max_scale", "split_indices", "train"]
+__all__ = ["Constant", "Dataset", "Evaluation", "LossThreshold", "PLANAR", "Settings", "StepDecay",
+           "TrainingResult", "accuracy", "confusion_matrix", "evaluate", "get_schedule",
+           "make_circles", "make_moons", "make_sin", "make_spiral", "make_xor", "min_max_scale",
+           "split_indices", "train"]

@@ -7,6 +7,7 @@ then run once more to keep its failure for the report. The search is seeded, so 
 gives the same report. An example that runs over the time limit stops that property's search
 (a network that hangs is reported, not waited for).
 """
+import json
 import random
 import signal
 import time
@@ -21,7 +22,8 @@ from hypothesis.errors import HypothesisDeprecationWarning, NoSuchExample, Unsat
 from . import properties_facts  # noqa: F401 - registers the rest of the properties
 from .architectures import case_strategy, describe, probe
 from .contract import OPTIONAL, REQUIRED, ContractError, StudentFactory, Uncheckable
-from .limits import PROBE_LIMIT, THOROUGH, TIME_LIMIT, TINY_PARAMETERS
+from .limits import PROBE_LIMIT, SHRINK_LIMIT, THOROUGH, TIME_LIMIT, TINY_PARAMETERS
+from .plain import to_plain
 from .properties import PROPERTIES  # with properties_facts' entries: imported above
 from .report import Report, Result
 
@@ -138,13 +140,20 @@ def run_property(prop, build, patterns, methods, scale, seed, time_limit_s, shri
                          else "build accepts no architecture this property is about")
         return result
     make = StudentFactory(build)
-    examples = []
+    examples, failing, first_failure = [], set(), []
 
     def fails(example):
+        # Shrinking stops improving after SHRINK_LIMIT seconds: from then on only the failing
+        # examples already seen count as failing (the smallest so far is the answer).
+        key = json.dumps(to_plain(example), sort_keys=True)
+        if first_failure and time.perf_counter() - first_failure[0] > SHRINK_LIMIT:
+            return key in failing
         with time_limit(time_limit_s), np.errstate(all="ignore"):
             try:
                 prop.fn(make, example)
             except AssertionError:
+                failing.add(key)
+                first_failure[:] = first_failure or [time.perf_counter()]
                 return True
         examples.append(1)
         return False

@@ -1,0 +1,157 @@
+"""``neuronnet trace``: one step of backprop, neuron by neuron, every number checked.
+
+By default a fresh network of the xor recipe (2-3-2, tanh, softmax cross-entropy) on its first
+training sample. For every neuron: the forward pass with the numbers substituted, the backward
+pass, the gradients and the optimizer's step; beside each quantity, whether it agrees with the
+independent reference and, for a derivative, with a central difference of the loss.
+"""
+import json
+
+import numpy as np
+
+from . import recipe_data, recipes
+from .models import build_model, load_model
+
+SHOWN_NEURONS = 4    # per layer: the first ones, then "..."
+SHOWN_TERMS = 4      # per sum: the first terms, then "..."
+
+
+def add_arguments(parser):
+    parser.add_argument("--recipe", default="xor", choices=list(recipes.RECIPES),
+                        metavar="RECIPE", help="the recipe whose network and data to trace "
+                        "(default: xor, a 2-3-2 network that fits on a screen)")
+    parser.add_argument("--sample", type=int, default=0, metavar="I",
+                        help="which training sample (default 0)")
+    parser.add_argument("--model-file", metavar="MODEL.npz",
+                        help="trace a model saved by `neuronnet train --save` (its recipe "
+                             "and seed come from the file) instead of a fresh one")
+    parser.add_argument("--json", action="store_true", help="print the record as JSON")
+    parser.add_argument("--plot", metavar="DIR",
+                        help="draw the network as a PNG here (needs the 'plot' extra)")
+    parser.add_argument("--gradients", action="store_true",
+                        help="with --plot: label the edges with dW as well as W")
+
+
+def trace_recipe(recipe_name="xor", *, sample=0, model_file=None, seed=0, data_dir=None):
+    """(record, recipe, checks): the trace of one step of a recipe's network on a training
+    sample, marked against the reference and central differences."""
+    if model_file is not None:
+        from ..io import read_metadata
+        recipe_name = read_metadata(model_file).get("recipe", recipe_name)
+    recipe = recipes.get(recipe_name)
+    split_rng, init_rng, _ = recipes.seeds(seed)
+    splits = recipe_data.load(recipe.data, split_rng, data_dir)
+    n = len(splits.train)
+    if not 0 <= sample < n:
+        raise ValueError(f"--sample: got {sample}; expected an index in [0, {n - 1}] of the "
+                         f"{n} training samples of {recipe.name}")
+    if model_file is not None:
+        net, _ = load_model(model_file, "neuron", splits.train.n_features,
+                            splits.train.n_outputs)
+    else:
+        net = build_model("neuron", recipe, splits, init_rng)
+    X, T = splits.train.batch(np.array([sample]))
+    s = recipe.settings
+    record = net.trace(X, T, optimizer=s.optimizer, lr=s.lr, momentum=s.momentum)
+    return record, recipe, mark(record, net)
+
+
+def mark(record, net):
+    """Compare every quantity of ``record`` with the reference (the same parameters in
+    ``reference.MLP``), and every derivative with its central difference. Fills each
+    NeuronStep's ``checks``: quantity -> (verdict, the other value). Returns the counts."""
+    from reference import MLP
+
+    from ..gradcheck import ABSOLUTE_BOUND, ELEMENT_RTOL
+    from ..verify.checks.tolerances import FORWARD_TOL, GRADIENT_TOL
+    params = net.parameters()
+    ref = MLP.from_arrays(params[0::2], params[1::2], record.activations, record.loss)
+    grads = ref.gradient(record.X, record.T)
+    zs, deltas = ref.pre_activations(), ref.deltas()
+    outs = [_sub(MLP, params, record.activations, l).forward(record.X)
+            for l in range(len(zs))]
+    ref.train_step(record.X, record.T, optimizer=record.optimizer, lr=record.lr,
+                   momentum=record.momentum)
+    stepped = ref.parameters()
+    counts = {"reference ok": 0, "reference DIFFERS": 0, "numeric ok": 0,
+              "numeric DIFFERS": 0, "kink": 0}
+
+    def close(mine, theirs, tol):
+        rtol, atol = tol
+        s = max(1.0, float(np.max(np.abs(theirs))))
+        return bool(np.all(np.abs(np.asarray(mine) - theirs) <= atol * s + rtol * np.abs(theirs)))
+
+    for l, steps in enumerate(record.neurons):
+        for step in steps:
+            j = step.index
+            pairs = {"z": (step.z, zs[l][:, j], FORWARD_TOL), "a": (step.a, outs[l][:, j],
+                                                                    FORWARD_TOL),
+                     "delta": (step.delta, deltas[l][:, j], GRADIENT_TOL),
+                     "dW": (step.dW, grads[2 * l][j], GRADIENT_TOL),
+                     "db": (step.db, grads[2 * l + 1][j], GRADIENT_TOL),
+                     "w_new": (step.w_new, stepped[2 * l][j], GRADIENT_TOL),
+                     "b_new": (step.b_new, stepped[2 * l + 1][j], GRADIENT_TOL)}
+            for name, (mine, theirs, tol) in pairs.items():
+                ok = close(mine, theirs, tol)
+                step.checks[name] = ("reference ok" if ok else "reference DIFFERS", theirs)
+                counts[step.checks[name][0]] += 1
+            for name, numeric in step.numeric.items():
+                mine = step.db if name == "db" else step.dW[int(name[3:-1])]
+                if numeric is None:
+                    verdict = "kink"
+                else:
+                    ok = abs(mine - numeric) <= ABSOLUTE_BOUND + ELEMENT_RTOL * abs(numeric)
+                    verdict = "numeric ok" if ok else "numeric DIFFERS"
+                step.checks["numeric " + name] = (verdict, numeric)
+                counts[verdict] += 1
+    return counts
+
+
+def _sub(MLP, params, activations, l):
+    """The reference cut after layer l: its output is a_l."""
+    return MLP.from_arrays(params[0:2 * l + 2:2], params[1:2 * l + 2:2], activations[:l + 1],
+                           "half_mse")
+
+
+def run(args, out=print):
+    seed = 0 if args.seed is None else args.seed
+    if args.plot is not None:
+        from .train_command import check_plot_dir
+        check_plot_dir(args.plot)
+    record, recipe, counts = trace_recipe(args.recipe, sample=args.sample,
+                                          model_file=args.model_file, seed=seed,
+                                          data_dir=args.data_dir)
+    if args.json:
+        out(json.dumps(to_dict(record, counts), indent=1))
+    else:
+        from .trace_text import lines
+        for line in lines(record, recipe, counts, args.sample):
+            out(line)
+    if args.plot is not None:
+        from pathlib import Path
+
+        from .network_plot import network_plot
+        path = Path(args.plot) / f"{recipe.name}-trace.png"
+        Path(args.plot).mkdir(parents=True, exist_ok=True)
+        network_plot(record, path, gradients=args.gradients,
+                     title=f"{recipe.name}: one step on training sample {args.sample}")
+        if not args.json:
+            out(f"plot: {path}")
+    return 0 if counts["reference DIFFERS"] == counts["numeric DIFFERS"] == 0 else 1
+
+
+def to_dict(record, counts):
+    def plain(v):
+        return v.tolist() if isinstance(v, np.ndarray) else v
+    neurons = [[{k: plain(getattr(step, k)) for k in (
+        "layer", "index", "activation", "w", "b", "z", "a", "dL_da", "slope", "delta", "dW", "db",
+        "w_new", "b_new", "numeric")} | {"checks": {k: [v[0], plain(v[1])]
+                                                    for k, v in step.checks.items()}}
+        for step in steps] for steps in record.neurons]
+    return {"sizes": record.sizes, "activations": record.activations, "loss": record.loss,
+            "X": plain(record.X), "T": plain(record.T), "output": plain(record.output),
+            "loss_value": record.loss_value, "loss_gradient": plain(record.loss_gradient),
+            "optimizer": record.optimizer, "lr": record.lr, "momentum": record.momentum,
+            "loss_after": record.loss_after,
+            "neurons": neurons, "counts": counts}
+

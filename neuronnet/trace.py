@@ -1,0 +1,148 @@
+"""One step of backprop traced neuron by neuron: every number the network computes for one
+sample (or a small batch), in the order it computes them, with a central difference beside
+every derivative.
+
+    record = network.trace(x, t, optimizer="sgd", lr=0.1)
+    record.neurons[l][j].z, .a, .delta, .dW, .db, .w_new, .b_new
+
+Forward, for neuron j of layer l:  z = w . x + b,  a = f(z).
+Backward, from the output down:    delta = f'(z) * dL/da, where dL/da is the loss's gradient
+for an output neuron and sum_k w_kj delta_k over the neurons k of the layer above otherwise;
+then dW = delta . x and db = sum(delta).
+Update: the optimizer's step, w_new and b_new (computed on copies: tracing changes nothing).
+
+``numeric`` holds, for every dW and db entry traced, the central difference of the loss, or
+None where a ReLU input crossed its kink during the difference (there the loss has no
+derivative to compare with: "kink: not comparable"). The app adds the comparison with the
+reference (neuronnet/app/trace_command.py): the book imports nothing of it.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .gradcheck import step_size
+from .optimizers import get_optimizer
+
+MAX_NUMERIC = 64   # numeric differences for at most this many weights per neuron (the first ones)
+
+
+@dataclass
+class NeuronStep:
+    """Everything one neuron computed in the traced step. Vectors over the batch are (n,)."""
+    layer: int
+    index: int
+    activation: str
+    x: np.ndarray          # (n, fan_in) inputs
+    w: np.ndarray          # (fan_in,)
+    b: float
+    z: np.ndarray          # (n,)
+    a: np.ndarray          # (n,)
+    dL_da: np.ndarray      # (n,) the gradient arriving at a
+    slope: np.ndarray      # (n,) f'(z)
+    delta: np.ndarray      # (n,)
+    dW: np.ndarray         # (fan_in,)
+    db: float
+    w_new: np.ndarray
+    b_new: float
+    numeric: dict = field(default_factory=dict)   # "dW[i]" / "db" -> central difference or None
+    checks: dict = field(default_factory=dict)    # filled by a checker: quantity -> (ok, other)
+
+
+@dataclass
+class Trace:
+    sizes: list
+    activations: list
+    loss: str
+    X: np.ndarray
+    T: np.ndarray
+    output: np.ndarray
+    loss_value: float
+    loss_gradient: np.ndarray     # dL/da of the output layer, (n, n_outputs)
+    optimizer: str                # its name, with its lr and momentum (unused by sgd)
+    lr: float
+    momentum: float
+    neurons: list                 # neurons[l][j]: a NeuronStep
+    loss_after: float             # the loss on the same batch after the update
+
+
+def trace(network, X, T, optimizer="sgd", lr=0.1, momentum=0.9):
+    """The record of one forward, backward and update of ``network`` on the batch (X, T)
+    (one sample may be given as a vector). The network's parameters are left as they were."""
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    T = np.atleast_2d(np.asarray(T, dtype=np.float64))
+    opt = get_optimizer(optimizer, lr, momentum)
+    loss_value = network.loss(X, T)
+    network.gradient(X, T)
+    output = network.layers[-1].output.copy()
+    grad_out = network.loss_function.gradient(output, T)
+    layers = network.layers
+    record = []
+    for l, layer in enumerate(layers):
+        steps = []
+        for j, neuron in enumerate(layer.neurons):
+            if l == len(layers) - 1:
+                dL_da = grad_out[:, j]
+            else:  # sum_k w_kj delta_k over the layer above
+                dL_da = sum(above.weights[j] * above.delta for above in layers[l + 1].neurons)
+            w_new, _ = opt.step(neuron.weights.copy(), neuron.grad_weights,
+                                neuron.velocity_weights.copy())
+            b_new, _ = opt.step(neuron.bias, neuron.grad_bias, neuron.velocity_bias)
+            steps.append(NeuronStep(
+                l, j, neuron.activation.name, neuron.inputs.copy(), neuron.weights.copy(),
+                neuron.bias, neuron.z.copy(), neuron.output.copy(), np.array(dL_da, dtype=float),
+                neuron.activation.derivative_from_z(neuron.z.copy()), neuron.delta.copy(),
+                neuron.grad_weights.copy(), neuron.grad_bias, w_new, float(b_new)))
+        record.append(steps)
+    for steps in record:
+        for step in steps:
+            step.numeric = numeric_derivatives(network, X, T, step)
+    before = network.parameters()
+    network.set_parameters(_stepped(before, record))
+    loss_after = network.loss(X, T)
+    network.set_parameters(before)
+    return Trace(network.layer_sizes, [layer.activation.name for layer in layers],
+                 network.loss_function.name, X, T, output, loss_value, grad_out, optimizer,
+                 opt.lr, getattr(opt, "mu", 0.0), record, loss_after)
+
+
+def _stepped(params, record):
+    out = [p.copy() for p in params]
+    for l, steps in enumerate(record):
+        for step in steps:
+            out[2 * l][step.index] = step.w_new
+            out[2 * l + 1][step.index] = step.b_new
+    return out
+
+
+def numeric_derivatives(network, X, T, step):
+    """Central differences of the loss with respect to this neuron's first weights and its
+    bias; None where a ReLU z changed sign between the two sides (a kink)."""
+    neuron = network.layers[step.layer].neurons[step.index]
+    out = {}
+    targets = [(f"dW[{i}]", "w", i) for i in range(min(neuron.fan_in, MAX_NUMERIC))]
+    for name, what, i in targets + [("db", "b", None)]:
+        theta = neuron.weights[i] if what == "w" else neuron.bias
+        h = step_size(theta)
+        sides, masks = [], []
+        for sign in (1, -1):
+            _set(neuron, what, i, theta + sign * h)
+            sides.append(network.loss(X, T))
+            masks.append(_relu_signs(network))
+        _set(neuron, what, i, theta)
+        same_side = all(np.array_equal(a, b) for a, b in zip(*masks))
+        out[name] = (sides[0] - sides[1]) / (2 * h) if same_side else None
+    network.loss(X, T)      # leave the neurons' cached values those of the traced pass
+    return out
+
+
+def _set(neuron, what, i, value):
+    if what == "w":
+        neuron.weights = neuron.weights.copy()
+        neuron.weights[i] = value
+    else:
+        neuron.bias = float(value)
+
+
+def _relu_signs(network):
+    return [n.z > 0 for layer in network.layers for n in layer.neurons
+            if n.activation.name == "relu"]
