@@ -220,3 +220,67 @@ def test_what_the_checked_code_prints_stays_out_of_the_report(tmp_path, capsys):
     main(["check", str(path), "--property", "forward_and_loss_equal_the_reference"])
     captured = capsys.readouterr()
     assert "debugging" not in captured.out and "hello from import" in captured.err
+
+
+LABELS_NET = CORRECT_NET + '''
+
+class Student(MLP):
+    """Its loss takes class labels: it reads a target row by its largest entry."""
+    def loss(self, X, Y):
+        return super().loss(X, np.eye(Y.shape[1])[Y.argmax(axis=1)])
+
+    def gradient(self, X, Y):
+        return super().gradient(X, np.eye(Y.shape[1])[Y.argmax(axis=1)])
+
+
+def build(layer_sizes, activations, loss):
+    if loss != "cross_entropy":
+        raise NotImplementedError
+    return Student(layer_sizes, activations, loss, rng=np.random.default_rng(0))
+'''
+
+
+def test_one_hot_checks_a_network_whose_loss_takes_labels(tmp_path, capsys):
+    # Soft targets (probability rows) are drawn by default, and a labels-only loss differs on
+    # them; with --one-hot the same network passes.
+    path = write(tmp_path, LABELS_NET)
+    name = "forward_and_loss_equal_the_reference"
+    status, report = run_json(capsys, path, "--property", name)
+    assert status == 1 and statuses(report)[name] == "FAILED"
+    status, report = run_json(capsys, path, "--property", name, "--one-hot")
+    assert status == 0 and statuses(report)[name] == "passed" and report["one_hot"]
+
+
+def test_every_failure_has_the_same_json_keys(capsys):
+    _, report = run_json(capsys, EXAMPLES / "check_nielsen_buggy.py")
+    failures = [r["failure"] for r in report["results"] if r["status"] == "FAILED"]
+    assert len(failures) >= 2
+    keys = {"message", "example", "quantity", "yours", "expected", "largest_difference",
+            "relative_error"}
+    assert all(set(f) == keys for f in failures), [set(f) ^ keys for f in failures]
+    assert any(f["quantity"] is None for f in failures)       # first-order descent: no pair
+    assert any(f["quantity"] is not None for f in failures)
+
+
+def test_an_uncheckable_file_has_a_reports_keys(tmp_path, capsys):
+    path = write(tmp_path, "x = 1\n")
+    _, report = run_json(capsys, path)
+    _, good = run_json(capsys, EXAMPLES / "check_nielsen.py", "--property",
+                       "results_are_repeatable")
+    assert set(report) == set(good) and report["results"] == [] and report["error"]
+
+
+def test_a_zero_gradient_is_named_not_stepped_into_infinity(tmp_path, capsys):
+    path = write(tmp_path, CORRECT_NET + '''
+
+class Student(MLP):
+    def gradient(self, X, Y):
+        return [np.zeros_like(p) for p in self.parameters()]
+
+
+def build(layer_sizes, activations, loss):
+    return Student(layer_sizes, activations, loss, rng=np.random.default_rng(0))
+''')
+    main(["check", str(path), "--property", "a_small_step_against_the_gradient_lowers_the_loss"])
+    out = capsys.readouterr().out
+    assert "the gradient is all zeros" in out and "inf" not in out and "nan" not in out

@@ -32,6 +32,9 @@ def add_arguments(parser):
                         help=f"{THOROUGH} times the examples per property (slower)")
     parser.add_argument("--property", action="append", metavar="NAME", dest="properties",
                         help="check only this property (repeatable); default: all of them")
+    parser.add_argument("--one-hot", action="store_true",
+                        help="cross-entropy targets are one-hot rows only (for a network whose "
+                             "loss takes class labels); by default half are probability rows")
     parser.add_argument("--time-limit", type=_positive_seconds, default=TIME_LIMIT,
                         metavar="SECONDS",
                         help="stop a property whose example runs longer than this "
@@ -87,7 +90,8 @@ def load_build(path, name="build", debug=False):
     build = getattr(module, name, None)
     if build is None:
         raise Uncheckable(f"it defines no {name!r}; expected a function "
-                          f"{name}(layer_sizes, activations, loss) that returns a network")
+                          f"{name}(layer_sizes, activations, loss) that returns a network (or "
+                          "name yours with --build NAME)")
     if not callable(build):
         raise Uncheckable(f"{name} is a {type(build).__name__}; expected a function "
                           f"{name}(layer_sizes, activations, loss)")
@@ -118,10 +122,12 @@ def run(args, out=print):
                                   time_limit_s=args.time_limit, names=args.properties,
                                   on_start=(lambda r: say(r.header(printable(path)))) if text
                                   else None,
-                                  progress=(lambda r: say(r.line)) if text else None)
+                                  progress=(lambda r: say(r.line)) if text else None,
+                                  one_hot=args.one_hot)
         except verify.Uncheckable as error:
             if args.json:
-                say(json.dumps({"file": str(path), "error": str(error), "passed": False}))
+                from ..verify.report import uncheckable_dict
+                say(json.dumps(uncheckable_dict(str(path), error), indent=1))
             else:
                 say(f"neuronnet check: {printable(path)}: {printable(error)}")
             return 1

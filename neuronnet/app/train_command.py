@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import io
 from ..architecture import memory_needed
-from ..training import confusion_matrix, evaluate, train
+from ..training import PLANAR, confusion_matrix, evaluate, train
 from ..validation import check_memory
 from . import recipe_data, recipes, tables
 from .models import build_model
@@ -46,9 +46,13 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
         out(tables.table_head(classify))
     every, epochs = tables.print_every(recipe.settings.epochs), recipe.settings.epochs
 
+    recorder = _plane_recorder(plot, recipe, splits, net)
+
     def show(row):
         if not quiet and (row["epoch"] % every == 0 or row["epoch"] in (1, epochs)):
             out(tables.table_row(row, classify))
+        if recorder is not None:
+            recorder(row)
 
     result = train(net, splits.train, splits.valid, rng=order_rng, settings=recipe.settings,
                    progress=progress and not quiet, on_epoch=show)
@@ -70,7 +74,7 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     if save is not None:
         saved = _save(save, result, recipe, splits, model, seed, test, out)
     if plot is not None and test is not None and not interrupted:
-        for path in _plots(plot, recipe, splits, result, test):
+        for path in _plots(plot, recipe, splits, result, test, recorder):
             out(f"plot: {path}")
     return dict(result=result, test=test, splits=splits, recipe=recipe, wall=wall,
                 interrupted=interrupted, saved=saved)
@@ -163,7 +167,17 @@ def check_plot_dir(directory):
     io.probe_writable(path / "plot.png", name="--plot")
 
 
-def _plots(directory, recipe, splits, result, test):
+def _plane_recorder(plot, recipe, splits, net):
+    """For a 2-D recipe with --plot: the on_epoch hook that keeps the network's view of the
+    plane (planar_plots.PlaneRecorder); None otherwise."""
+    if plot is None or recipe.data not in PLANAR:
+        return None
+    from .planar_plots import PlaneRecorder
+    X = splits.train.batch(np.arange(len(splits.train)))[0]
+    return PlaneRecorder(net, X, recipe.settings.epochs)
+
+
+def _plots(directory, recipe, splits, result, test, recorder=None):
     from . import plots
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -187,6 +201,18 @@ def _plots(directory, recipe, splits, result, test):
             W = result.best_model.parameters()[0]
             paths.append(plots.weight_images(W, directory / f"{recipe.name}-weights.png",
                                              title=recipe.name))
+    if recorder is not None and recorder.frames:
+        from . import planar_plots as planar
+        best = recorder.for_model(result.best_model)
+        name = recipe.name
+        planar.boundary_plot(best, splits.train, splits.test, path := directory / f"{name}-boundary.png",
+                             title=f"{name}: the best model's decision boundary")
+        paths.append(path)
+        planar.hidden_plot(best, splits.train, path := directory / f"{name}-hidden.png",
+                           title=f"{name}: the best model's hidden neurons")
+        paths.append(path)
+        paths.append(planar.epochs_gif(recorder, splits.train, directory / f"{name}-epochs.gif",
+                                       title=name))
     return paths
 
 

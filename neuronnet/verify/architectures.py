@@ -58,11 +58,13 @@ def describe(patterns):
     acts = sorted({a for p in patterns for a in p.activations}, key=ACTIVATIONS.index)
     losses = sorted({p.loss for p in patterns}, key=LOSSES.index)
     total = len(all_patterns())
-    return (f"{len(patterns)} of {total} patterns: {'/'.join(map(str, depths))} layers of "
+    layers = "layer" if depths == [1] else "layers"
+    return (f"{len(patterns)} of {total} patterns: {'/'.join(map(str, depths))} {layers} of "
             f"neurons; activations {', '.join(acts)}; losses {', '.join(losses)}")
 
 
-def case_strategy(patterns, max_width=4, max_batch=5, kink_margin=None, **kwargs):
+def case_strategy(patterns, max_width=4, max_batch=5, kink_margin=None, one_hot=False,
+                  **kwargs):
     """Cases (a network and a batch) whose architecture follows one of ``patterns``."""
     extra = {} if kink_margin is None else {"kink_margin": kink_margin}
 
@@ -71,5 +73,5 @@ def case_strategy(patterns, max_width=4, max_batch=5, kink_margin=None, **kwargs
         pattern = draw(st.sampled_from(patterns))
         sizes = [draw(st.integers(1, max_width)) for _ in range(pattern.depth + 1)]
         return draw(cases(architecture=(sizes, list(pattern.activations), pattern.loss),
-                          max_batch=max_batch, **extra, **kwargs))
+                          max_batch=max_batch, one_hot=one_hot, **extra, **kwargs))
     return draw_case()

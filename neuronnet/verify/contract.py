@@ -106,6 +106,10 @@ class Checked:
             return method(*args, **kwargs)
         except ContractError:
             raise
+        except FloatingPointError as exc:
+            raise ContractError(f"{call} raised FloatingPointError: {exc} (this property turns "
+                                "numpy's overflow and divide-by-zero warnings into errors: the "
+                                "warning is the finding)", exc) from exc
         except Exception as exc:  # noqa: BLE001 - the student's exception is the finding
             raise ContractError(f"{call} raised {type(exc).__name__}: {exc}", exc) from exc
 

@@ -213,8 +213,10 @@ def backward_is_linear_in_the_upstream_gradient(make, example):
     model.forward(case.X)
     handed = [G1.copy(), G2.copy(), a * G1 + b * G2]
     g1, g2, g12 = (model.backward(G) for G in handed)
-    assert_equal("G_1 after backward(G_1), against G_1 before", handed[0], G1, ctx)
-    assert_equal("G_2 after backward(G_2), against G_2 before", handed[1], G2, ctx)
+    assert_equal("the upstream gradient G_1 (drawn with the seed) after backward(G_1), against "
+                 "G_1 as it was handed over", handed[0], G1, ctx)
+    assert_equal("the upstream gradient G_2 after backward(G_2), against G_2 as it was handed "
+                 "over", handed[1], G2, ctx)
     assert_params(f"backward({a!r} G_1 + {b!r} G_2) vs the same combination of gradients", g12,
                   [a * x + b * y for x, y in zip(g1, g2)], GRADIENT_TOL, ctx)
     oracle = REF(*_arrays(case))

@@ -43,14 +43,18 @@ class Result:
             lines.append("    and " + ", ".join(f"{k} = {v!r}" for k, v in extras.items()))
         failure = self.failure
         if isinstance(failure, Mismatch):
+            rel = failure.relative_error
             lines += [f"  what differs: {failure.name}",
                       f"    yours:\n      {_fmt(failure.mine)}",
                       f"    expected:\n      {_fmt(failure.ref)}",
-                      f"    relative error: {failure.relative_error:.3e}"]
+                      f"    largest difference: {_largest_difference(failure):.3e}; relative "
+                      "error: " + (f"{rel:.3e}" if np.isfinite(rel) else
+                                   "not defined (an expected value is 0)")]
         elif isinstance(failure, ContractError):
             lines.append(f"  what went wrong: {failure}")
-        else:
-            lines.append(f"  what went wrong:\n{_indent(str(failure), 2)}")
+        else:   # the example is shown above: not again inside the message
+            message = str(failure).replace(case.describe(), "").replace("\n\n", "\n").strip()
+            lines.append(f"  what went wrong:\n{_indent(message, 4)}")
         original = getattr(failure, "original", None)
         if debug and original is not None:
             lines.append("  the network's traceback:")
@@ -65,10 +69,15 @@ class Result:
         if self.reason:
             out["reason"] = self.reason
         if self.status == "FAILED":
-            failure = {"message": str(self.failure), "example": to_plain(self.example)}
+            # The same keys for every failure; those of a comparison are None otherwise.
+            failure = {"message": str(self.failure), "example": to_plain(self.example),
+                       "quantity": None, "yours": None, "expected": None,
+                       "largest_difference": None, "relative_error": None}
             if isinstance(self.failure, Mismatch):
-                failure.update(quantity=self.failure.name, yours=to_plain(_array(self.failure.mine)),
-                               expected=to_plain(_array(self.failure.ref)),
+                failure.update(quantity=self.failure.name, yours=_array(self.failure.mine).tolist(),
+                               expected=_array(self.failure.ref).tolist(),
+                               largest_difference=_finite_or_none(
+                                   _largest_difference(self.failure)),
                                relative_error=_finite_or_none(self.failure.relative_error))
             out["failure"] = failure
         return out
@@ -80,6 +89,7 @@ class Report:
     methods: list
     seed: int
     thorough: bool
+    one_hot: bool = False
     results: list = field(default_factory=list)
     seconds: float = 0.0
 
@@ -97,7 +107,8 @@ class Report:
             f"neuronnet check {name}",
             f"  build accepts {self.accepted}",
             f"  optional methods: {', '.join(m for m in self.methods if m not in REQUIRED) or 'none'}",
-            f"  seed {self.seed}, {'thorough' if self.thorough else 'quick'} run", ""])
+            f"  seed {self.seed}, {'thorough' if self.thorough else 'quick'} run"
+            + ("; cross-entropy targets one-hot only" if self.one_hot else ""), ""])
 
     def summary(self):
         counts = self.counts()
@@ -117,10 +128,27 @@ class Report:
             self.failures_text(debug)
 
     def to_dict(self, name):
-        return {"file": name, "accepted": self.accepted, "methods": self.methods,
-                "seed": self.seed, "thorough": self.thorough, "passed": self.passed,
-                "counts": self.counts(), "seconds": round(self.seconds, 3),
+        return {"file": name, "error": None, "accepted": self.accepted,
+                "methods": self.methods, "seed": self.seed, "thorough": self.thorough,
+                "one_hot": self.one_hot, "passed": self.passed, "counts": self.counts(),
+                "seconds": round(self.seconds, 3),
                 "results": [r.to_dict() for r in self.results]}
+
+
+def uncheckable_dict(name, error):
+    """The JSON of a file that could not be checked at all: the keys of a report, no results."""
+    return {"file": name, "error": str(error), "accepted": None, "methods": [], "seed": None,
+            "thorough": None, "one_hot": None, "passed": False,
+            "counts": {s: 0 for s in STATUSES}, "seconds": 0.0, "results": []}
+
+
+def _largest_difference(mismatch):
+    mine, ref = _array(mismatch.mine), _array(mismatch.ref)
+    if mine.shape != ref.shape:
+        return float("inf")
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.abs(mine - ref)
+    return float(np.max(np.where(np.isnan(diff), np.inf, diff))) if diff.size else 0.0
 
 
 

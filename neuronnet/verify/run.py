@@ -73,10 +73,11 @@ def _tiny(case):
     return sum(W.size + b.size for W, b in zip(case.weights, case.biases)) <= TINY_PARAMETERS
 
 
-def strategy_for(prop, patterns):
+def strategy_for(prop, patterns, one_hot=False):
     """Example dicts for ``prop``: a case among ``patterns``, and the property's extras."""
     cases = case_strategy(patterns, max_width=3 if prop.tiny else 4,
-                          max_batch=3 if prop.tiny else 5, kink_margin=prop.kink_margin)
+                          max_batch=3 if prop.tiny else 5, kink_margin=prop.kink_margin,
+                          one_hot=one_hot)
     if prop.tiny:
         cases = cases.filter(_tiny)
     extras = prop.extras(cases) if prop.extras else {}
@@ -84,13 +85,15 @@ def strategy_for(prop, patterns):
 
 
 def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
-          progress=None, scale=None, shrink=True, on_start=None):
+          progress=None, scale=None, shrink=True, on_start=None, one_hot=False):
     """Run the generic properties on ``build`` and return a :class:`Report`.
 
     ``names`` limits the run to some properties; ``on_start(report)`` is called once the
     architectures are probed, ``progress(result)`` after each property.
     Each property draws its budget of examples, times ``scale`` (default 1, or THOROUGH with
     ``thorough``). ``shrink=False`` reports the first failing example as found (faster).
+    ``one_hot``: cross-entropy targets are one-hot rows only (for a network whose loss takes
+    class labels); by default half are probability rows.
     Nothing here imports the neuron model: the oracle is ``reference.MLP``."""
     unknown = [n for n in (names or ()) if n not in PROPERTIES]
     if unknown:
@@ -111,11 +114,12 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
         raise Uncheckable("build raised NotImplementedError for every architecture probed; "
                           "expected it to build at least one")
     report = Report(accepted=describe(patterns), methods=sorted(methods), seed=seed,
-                    thorough=thorough)
+                    thorough=thorough, one_hot=one_hot)
     if on_start is not None:
         on_start(report)
     for prop in chosen:
-        result = run_property(prop, build, patterns, methods, scale, seed, time_limit_s, shrink)
+        result = run_property(prop, build, patterns, methods, scale, seed, time_limit_s, shrink,
+                              one_hot)
         report.results.append(result)
         if progress is not None:
             progress(result)
@@ -128,7 +132,8 @@ def _missing(prop, methods):
     return [need for need in prop.needs if not set(need.split("|")) & methods]
 
 
-def run_property(prop, build, patterns, methods, scale, seed, time_limit_s, shrink=True):
+def run_property(prop, build, patterns, methods, scale, seed, time_limit_s, shrink=True,
+                 one_hot=False):
     started = time.perf_counter()
     result = Result(prop.name, prop.statement)
     missing = _missing(prop, methods)
@@ -162,7 +167,7 @@ def run_property(prop, build, patterns, methods, scale, seed, time_limit_s, shri
                        deadline=None, derandomize=False, suppress_health_check=list(HealthCheck),
                        phases=[Phase.generate, Phase.shrink] if shrink else [Phase.generate])
     try:
-        example = find(strategy_for(prop, usable), fails, settings=options,
+        example = find(strategy_for(prop, usable, one_hot), fails, settings=options,
                        random=random.Random(seed))
     except NoSuchExample:
         result.status, result.examples = "passed", len(examples)

@@ -88,10 +88,12 @@ def clear_kinks(weights, biases, activations, X, margin, bound=BOUND):
 
 
 @st.composite
-def targets(draw, loss, n, k, bound=BOUND):
+def targets(draw, loss, n, k, bound=BOUND, one_hot=False):
+    """Targets (n, k): any bounded numbers for half-MSE; for cross-entropy one-hot rows or,
+    unless ``one_hot``, probability rows (soft targets, e.g. [0.3, 0.7])."""
     if loss == "half_mse":
         return draw(hnp.arrays(np.float64, (n, k), elements=floats(bound)))
-    if draw(st.booleans()):
+    if one_hot or draw(st.booleans()):
         labels = draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n))
         return np.eye(k)[labels]
     raw = draw(hnp.arrays(np.float64, (n, k), elements=st.floats(0.01, 1.0, allow_subnormal=False)))
@@ -101,7 +103,7 @@ def targets(draw, loss, n, k, bound=BOUND):
 @st.composite
 def cases(draw, min_layers=1, max_layers=4, max_width=6, min_batch=1, max_batch=8,
           activations=ACTIVATIONS, losses=LOSSES, kink_margin=POLICY_KINK_MARGIN,
-          min_hidden_width=1, architecture=None, bound=BOUND):
+          min_hidden_width=1, architecture=None, bound=BOUND, one_hot=False):
     """A :class:`checks.Case`: a network (distinct weights, bounded by ``bound``), a batch and
     targets."""
     if architecture is None:
@@ -113,7 +115,7 @@ def cases(draw, min_layers=1, max_layers=4, max_width=6, min_batch=1, max_batch=
     biases = [draw(distinct_arrays((fo,), bound)) for fo in sizes[1:]]
     n = draw(st.integers(min_batch, max_batch))
     X = draw(distinct_arrays((n, sizes[0]), bound))
-    Y = draw(targets(loss, n, sizes[-1], bound))
+    Y = draw(targets(loss, n, sizes[-1], bound, one_hot))
     if "relu" in acts:
         biases = clear_kinks(weights, biases, acts, X, kink_margin, bound)
         assume(biases is not None)

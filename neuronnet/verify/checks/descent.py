@@ -20,6 +20,9 @@ def check_first_order_descent(model, X, Y, context="", bound=1e-3):
     g = [np.asarray(x, dtype=np.float64) for x in model.gradient(X, Y)]
     gg = float(sum(np.sum(x * x) for x in g))
     L0 = model.loss(X, Y)
+    if gg == 0.0:   # no direction to step in (callers judge on an oracle that the loss is not flat)
+        raise AssertionError(f"first-order descent: the gradient is all zeros (L = {L0!r}), so "
+                             f"no step against it can lower the loss\n{context}")
     ratios = []
     try:
         for k in range(2, 10):
