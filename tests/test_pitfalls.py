@@ -275,3 +275,27 @@ def test_every_demo_shows_the_symptom_and_its_plot(pitfall, tmp_path):
     pngs = list(tmp_path.glob("*.png"))
     assert len(pngs) == 1 and pngs[0].stat().st_size > 1000, pngs
     assert any("buggy" in line and "fixed" in line for line in lines)
+    check_the_figures_facts(pitfall, result)
+
+
+def check_the_figures_facts(pitfall, result):
+    """The figure shows the measure its title names: the title states the measure, the y axis
+    names a quantity the measure names, the legend names both runs, and the two runs' series
+    differ (the symptom is visible). A quirk's runs are not called buggy."""
+    from neuronnet.app.pitfall_plots import pitfall_figure
+    plot = result.plot
+    assert plot is not None, f"{pitfall.id}: the demo says nothing to plot"
+    assert plot.y_label.lower() in result.measure.lower(), (plot.y_label, result.measure)
+    ax = pitfall_figure(result).axes[0]
+    assert " ".join(result.measure.split()) in " ".join(ax.get_title().split())
+    assert ax.get_ylabel() == plot.y_label and ax.get_xlabel() == plot.x_label
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    for label in result.labels:
+        assert any(text.startswith(label) for text in legend), (label, legend)
+    assert list(plot.series) == list(result.labels)
+    first, second = (np.asarray(s[1] if isinstance(s, tuple) else s, dtype=float)
+                     for s in plot.series.values())
+    assert first.shape != second.shape or not np.allclose(first, second, equal_nan=True), \
+        f"{pitfall.id}: the two runs' series are the same: the figure cannot show the bug"
+    if pitfall.kind == "quirk":
+        assert not any("buggy" in label for label in result.labels), result.labels

@@ -15,10 +15,31 @@ GLOROT = INITIALIZERS["glorot_uniform"]
 
 
 @dataclass
+class Plot:
+    """What a demo's figure draws: the quantity its measure names, for both runs.
+
+    - ``kind``: "curves" (a value per epoch, step or evaluation), "bars" (one number per run)
+      or "scatter" ((x, y) points per run, beside the line y = x);
+    - ``y_label``: the quantity on the y axis, words that the demo's ``measure`` contains;
+    - ``series``: per run (keyed by the result's labels) its values, or its (x, y);
+    - ``stops``: per run, (x, why) where it stopped early (a non-finite loss), marked;
+    - ``line``: (y, text), a bound to draw across (the gradient check's 1e-6);
+    - ``log``: a logarithmic y axis."""
+    kind: str
+    y_label: str
+    x_label: str = ""
+    series: dict = field(default_factory=dict)
+    stops: dict = field(default_factory=dict)
+    line: tuple = None
+    log: bool = False
+
+
+@dataclass
 class DemoResult:
     """The two runs compared. ``measure`` names the number that shows the symptom; ``buggy``
-    and ``fixed`` are its values; ``lower_is_better`` says which way is good. ``curves`` are
-    the per-epoch losses (or another per-step quantity, named by ``curve_label``)."""
+    and ``fixed`` are its values; ``lower_is_better`` says which way is good. ``labels`` name
+    the two runs ("buggy" and "fixed"; a quirk names its two semantics instead); ``plot`` is
+    what the figure draws."""
     id: str
     problem: str
     measure: str
@@ -26,8 +47,8 @@ class DemoResult:
     fixed: float
     lower_is_better: bool
     lines: list = field(default_factory=list)
-    curves: dict = field(default_factory=dict)
-    curve_label: str = "training loss"
+    plot: Plot = None
+    labels: tuple = ("buggy", "fixed")
 
     @property
     def worse(self):
@@ -118,9 +139,10 @@ def gradcheck_error(model, X, Y):
 
 def compare_training(pid, problem, make_buggy, make_fixed, train_data, valid_data, seed,
                       measure, key, lower_is_better=True, label="valid loss", buggy=None,
-                      errstate=None, **settings):
+                      errstate=None, y_label=None, labels=("buggy", "fixed"), **settings):
     """Train the buggy and the fixed model the same way (``buggy``: settings that differ for
-    the buggy run); compare the history's last ``key``."""
+    the buggy run); compare the history's last ``key``, and plot that key per epoch (named
+    ``y_label``), each early stop marked."""
     results = []
     for make, overrides in ((make_buggy, buggy or {}), (make_fixed, {})):
         results.append(run_training(make(), train_data, valid_data, seed, errstate=errstate,
@@ -128,9 +150,22 @@ def compare_training(pid, problem, make_buggy, make_fixed, train_data, valid_dat
     buggy, fixed = results
     lines = epochs_table(results, key, label)
     lines += [f"stopped: buggy: {buggy.stop_reason}; fixed: {fixed.stop_reason}"]
+    plot = Plot("curves", y_label or HISTORY_LABELS[key], "epoch",
+                {name: r.history[key] for name, r in zip(labels, results)},
+                {name: (finite_epochs(r.history[key]), r.stop_reason)
+                 for name, r in zip(labels, results) if r.diverged})
     return DemoResult(pid, problem, measure, final_value(buggy, key), final_value(fixed, key),
-                      lower_is_better, lines,
-                      {"buggy": buggy.history["train_loss"], "fixed": fixed.history["train_loss"]})
+                      lower_is_better, lines, plot, labels)
+
+
+def finite_epochs(values):
+    """How many epochs ran before the first non-finite value."""
+    finite = [v is not None and math.isfinite(v) for v in values]
+    return finite.index(False) if False in finite else len(finite)
+
+
+HISTORY_LABELS = {"valid_loss": "validation loss", "train_loss": "training loss",
+                  "valid_accuracy": "validation accuracy", "lr": "learning rate"}
 
 
 # --- the demos -------------------------------------------------------------------------------

@@ -8,7 +8,17 @@ from ..losses import CrossEntropy
 from ..training import Dataset
 from . import variants
 from .catalogue import get
-from .demo_kit import blobs, compare_training, curve, gradcheck_error, iris, make_net
+from .demo_kit import (
+    DemoResult,
+    Plot,
+    blobs,
+    compare_training,
+    curve,
+    finite_epochs,
+    gradcheck_error,
+    iris,
+    make_net,
+)
 from .variants import REAL
 
 
@@ -30,9 +40,16 @@ def gradient_on_iris(pid, hidden, seed):
                                batch_size=16, optimizer="momentum", lr=0.1)
     result.measure = "gradient-check relative error (bound 1e-6)"
     result.buggy, result.fixed = errors
+    result.plot = _gradient_check_bars(errors)
     result.lines.insert(0, f"gradient check on 10 samples: buggy {errors[0]:.2e}, fixed "
                            f"{errors[1]:.2e}")
     return result
+
+
+def _gradient_check_bars(errors):
+    return Plot("bars", "gradient-check relative error", series=dict(zip(("buggy", "fixed"),
+                                                                        errors)),
+                line=(1e-6, "pass bound 1e-6"), log=True)
 
 
 def cos_problem(seed):
@@ -49,7 +66,7 @@ def bias_off_by_one(seed):
         "start at 0", lambda: make_net(p.factory, sizes, acts, "half_mse", seed),
         lambda: make_net(REAL, sizes, acts, "half_mse", seed), train_data, valid_data, seed,
         "validation half-MSE after 150 epochs", "valid_loss", epochs=150, batch_size=20,
-        optimizer="momentum", lr=0.05)
+        optimizer="momentum", lr=0.05, y_label="validation half-MSE")
 
 
 def staircase(x):
@@ -70,43 +87,50 @@ def shared_bias(seed):
         "units, one per step, each needing its own offset (-3, 0, 3)", shared,
         lambda: make_net(REAL, sizes, acts, "half_mse", seed), train_data, valid_data, seed,
         "validation half-MSE after 200 epochs", "valid_loss", epochs=200, batch_size=10,
-        optimizer="momentum", lr=0.05)
+        optimizer="momentum", lr=0.05, y_label="validation half-MSE",
+        labels=("one bias shared by the layer", "a bias per neuron"))
 
 
-def unscaled(pid, factory, hidden, seed, errstate=None):
-    """Iris with its raw features times 1000: pre-activations and logits in the thousands from
-    the first step, as with unscaled inputs (source 000 fed raw 0-255 pixels)."""
+def with_outlier(pid, factory, hidden, seed, errstate=None):
+    """Iris, scaled, plus one corrupt training record: a sample whose features are 1000 times
+    too large (as a raw 0-255 pixel among scaled ones). Its pre-activations and logits run to
+    the thousands, past exp's overflow at 709: the textbook formula gives inf or nan there and
+    training stops; the stable one saturates, and the network learns from the rest."""
     rng = np.random.default_rng(seed)
-    train_data, valid_data, _ = iris(rng, scale=False)
-    train_data, valid_data = (Dataset(d.X * 1000, labels=d.labels, n_classes=3, name=d.name)
-                              for d in (train_data, valid_data))
+    train_data, valid_data, _ = iris(rng)
+    X, y = train_data.X, train_data.labels
+    train_data = Dataset(np.vstack([X, X[:1] * 1000]), labels=np.append(y, y[0]), n_classes=3,
+                         name="train")
     sizes, acts = [4, 10, 3], [hidden, "identity"]
     result = compare_training(
-        pid, f"iris, raw features times 1000 (inputs far too large), 4-10-3 {hidden}, softmax "
-        "cross-entropy, SGD lr 1e-6", lambda: make_net(factory, sizes, acts, "cross_entropy", seed),
+        pid, f"iris (scaled) plus one corrupt record with features x1000; 4-10-3 {hidden}, "
+        "softmax cross-entropy, momentum lr 0.1, 30 epochs",
+        lambda: make_net(factory, sizes, acts, "cross_entropy", seed),
         lambda: make_net(REAL, sizes, acts, "cross_entropy", seed), train_data, valid_data, seed,
-        "epochs trained before a non-finite loss stopped training", "train_loss",
-        label="train loss", epochs=15, batch_size=16, optimizer="sgd", lr=1e-6,
-        errstate=errstate)
-    result.buggy, result.fixed = (len(r) for r in result.curves.values())
+        "training loss per epoch, until a non-finite loss stops training (epochs trained)",
+        "train_loss", label="train loss", epochs=30, batch_size=16, optimizer="momentum",
+        lr=0.1, errstate=errstate)
+    result.buggy, result.fixed = (finite_epochs(v) for v in result.plot.series.values())
     result.lower_is_better = False
     return result
 
 
 def softmax_overflow(seed):
-    return unscaled("softmax-overflow", get("softmax-overflow").factory, "relu", seed)
+    return with_outlier("softmax-overflow", get("softmax-overflow").factory, "relu", seed)
 
 
 def log_of_zero(seed):
-    return unscaled("log-of-zero", get("log-of-zero").factory, "relu", seed)
+    return with_outlier("log-of-zero", get("log-of-zero").factory, "relu", seed)
 
 
 def tanh_overflow(seed):
-    return unscaled("tanh-overflow", get("tanh-overflow").factory, "tanh", seed)
+    return with_outlier("tanh-overflow", get("tanh-overflow").factory, "tanh", seed)
 
 
 def sigmoid_overflow(seed):
-    result = unscaled("sigmoid-overflow", get("sigmoid-overflow").factory, "sigmoid", seed)
+    """The textbook sigmoid gives the right values (1 / (1 + inf) = 0) but overflows on the way:
+    counted here over forward passes of the corrupt-record data, one sample at a time."""
+    result = with_outlier("sigmoid-overflow", get("sigmoid-overflow").factory, "sigmoid", seed)
     rng = np.random.default_rng(seed)
     X, _ = iris(rng, scale=False)[0].batch(slice(None))
     counts = []
@@ -121,26 +145,31 @@ def sigmoid_overflow(seed):
         finally:
             np.seterrcall(old)
         counts.append(len(seen))
-    result.lines.insert(0, f"forward passes over the {len(X)} training samples, one at a time: "
-                           f"{counts[0]} floating-point overflows in the buggy sigmoid, "
+    result.lines.insert(0, f"forward passes over the {len(X)} training samples x1000, one at a "
+                           f"time: {counts[0]} floating-point overflows in the buggy sigmoid, "
                            f"{counts[1]} in the fixed one. The values are the same (1/inf = 0 "
-                           "is right; the training curves agree), but each overflow warns, and "
+                           "is right; the training runs agree), but each overflow warns, and "
                            "raises under np.seterr(all='raise')")
+    result.problem = "iris features x1000, forward passes one sample at a time; 4-10-3 sigmoid"
     result.measure = "floating-point overflows in forward passes over the training set"
     result.buggy, result.fixed, result.lower_is_better = counts[0], counts[1], True
+    result.plot = Plot("bars", "floating-point overflows", series=dict(zip(result.labels,
+                                                                           counts)))
     return result
 
 
 def cache_and_upstream(pid, seed):
-    """A ReLU network: one forward and one backward pass, then what the caller's arrays hold;
-    and training curves, identical: the mutation is silent."""
+    """A ReLU layer: one forward and one backward pass, then what the caller's arrays hold
+    (the cached z, or the upstream gradient handed to backward) against what they held. The
+    training curves of the two are identical: the mutation is silent, so the figure shows the
+    arrays, before against after."""
     rng = np.random.default_rng(seed)
-    train_data, valid_data = blobs(rng, 60, name="train"), blobs(rng, 30, name="valid")
+    train_data = blobs(rng, 60, name="train")
     p = get(pid)
     sizes, acts = [2, 8, 3], ["relu", "identity"]
     X, Y = train_data.batch(slice(0, 20))
-    values = []
-    for factory in (p.factory, REAL):
+    values, points = [], {}
+    for label, factory in zip(("buggy", "fixed"), (p.factory, REAL)):
         net = make_net(factory, sizes, acts, "cross_entropy", seed)
         if pid == "relu-grad-mutates-cache":
             net.gradient(X, Y)
@@ -148,6 +177,7 @@ def cache_and_upstream(pid, seed):
                 np.array([n.bias for n in net.layers[0].neurons])
             cached = np.column_stack([n.z for n in net.layers[0].neurons])
             values.append(float(np.max(np.abs(cached - truth))))
+            points[label] = (truth.ravel(), cached.ravel())
         else:
             layer = net.layers[0]
             layer.forward(X)
@@ -155,26 +185,25 @@ def cache_and_upstream(pid, seed):
             kept = upstream.copy()  # what the caller expects to still have after backward
             layer.backward(upstream)
             values.append(int(np.sum(upstream != kept)))
-    result = compare_training(pid, "", lambda: make_net(p.factory, sizes, acts, "cross_entropy",
-                                                     seed),
-                               lambda: make_net(REAL, sizes, acts, "cross_entropy", seed),
-                               train_data, valid_data, seed, "", "train_loss", epochs=10,
-                               batch_size=10, optimizer="momentum", lr=0.1, label="train loss")
+            points[label] = (kept.ravel(), upstream.ravel())
     if pid == "relu-grad-mutates-cache":
-        result.problem = "2-8-3 ReLU classifier: a forward and a backward pass on 20 points"
-        result.measure = "largest |cached z - true z| after backward"
+        problem = "2-8-3 ReLU classifier: a forward and a backward pass on 20 points"
+        measure = "cached z after backward: its largest distance from the true z"
+        plot = Plot("scatter", "cached z after backward", "true z", points)
         words = (f"after backward, the cached z differs from the true pre-activation by up to "
-                 f"{values[0]:.3g} (buggy) and {values[1]:.3g} (fixed)")
+                 f"{values[0]:.3g} (buggy) and {values[1]:.3g} (fixed): the buggy cache holds "
+                 "the 0/1 mask")
     else:
-        result.problem = "the ReLU layer of a 2-8-3 classifier, backward on a kept upstream " \
-                         "gradient of 20 x 8"
-        result.measure = "entries of the caller's upstream gradient changed by backward"
+        problem = "the ReLU layer of a 2-8-3 classifier, backward on a kept upstream gradient " \
+                  "of 20 x 8"
+        measure = "upstream gradient after backward: entries of the caller's changed"
+        plot = Plot("scatter", "upstream gradient after backward", "upstream gradient before",
+                    points)
         words = (f"the caller's dL/da had {values[0]} entries zeroed by the buggy backward, "
                  f"{values[1]} by the fixed one")
-    result.buggy, result.fixed = values
-    result.lines = [words, "training is unaffected (the curves are identical): the harm is to "
-                    "whoever reads those arrays next"] + result.lines
-    return result
+    return DemoResult(pid, problem, measure, values[0], values[1], True,
+                      [words, "training is unaffected (the training curves are identical): "
+                       "the harm is to whoever reads those arrays next"], plot)
 
 
 def identity_derivative(seed):
@@ -188,36 +217,36 @@ def identity_derivative(seed):
         lambda: make_net(p.factory, sizes, acts, "half_mse", seed),
         lambda: make_net(REAL, sizes, acts, "half_mse", seed), train_data, valid_data,
         seed, "validation half-MSE after 60 epochs", "valid_loss", epochs=60, batch_size=20,
-        optimizer="momentum", lr=0.05)
+        optimizer="momentum", lr=0.05, y_label="validation half-MSE")
 
 
 def clipped_log(seed):
-    rng = np.random.default_rng(seed)
+    """One sample predicted confidently wrong: the logit of a wrong class ``m`` above the right
+    one's. Its true loss grows like m; the clipped one stops at -log(1e-7) = 16.1, and its
+    gradient is wrong wherever the clip is active."""
     p = get("clipped-log")
-    # A confidently wrong prediction: the logit of a wrong class 30 above the right one's.
-    logits, T = np.array([[30.0, 0.0, -5.0], [2.0, 1.0, 0.5]]), np.eye(3)[[1, 0]]
-    true = CrossEntropy().value(logits, T)
-    reported = p.variant().value(logits, T)
-    train_data, valid_data, _ = iris(rng)
-    sizes, acts = [4, 8, 3], ["tanh", "identity"]
+    margins = np.linspace(0.0, 40.0, 81)
+    T = np.eye(3)[[1]]
+    losses = {label: [loss.value(np.array([[m, 0.0, -5.0]]), T) for m in margins]
+              for label, loss in (("buggy", p.variant()), ("fixed", CrossEntropy()))}
+    at = int(np.searchsorted(margins, 30.0))
+    short = {label: losses["fixed"][at] - v[at] for label, v in losses.items()}
+    rng = np.random.default_rng(seed)
+    train_data, _, _ = iris(rng)
     X, Y = train_data.batch(slice(0, 10))
     errors = []
     for factory in (p.factory, REAL):
-        net = make_net(factory, sizes, acts, "cross_entropy", seed)
+        net = make_net(factory, [4, 8, 3], ["tanh", "identity"], "cross_entropy", seed)
         # Make it confidently wrong, as a network is early on or on a mislabelled sample.
         net.set_parameters([w * 8 for w in net.parameters()])
         errors.append(gradcheck_error(net, X, Y))
-    result = compare_training(p.id, "", lambda: make_net(p.factory, sizes, acts, "cross_entropy",
-                                                      seed),
-                               lambda: make_net(REAL, sizes, acts, "cross_entropy", seed),
-                               train_data, valid_data, seed, "", "valid_loss", epochs=20,
-                               batch_size=16, optimizer="momentum", lr=0.1)
-    result.problem = "a batch with one confidently wrong prediction; iris, 4-8-3 tanh"
-    result.measure = "gradient-check relative error with large logits (bound 1e-6)"
-    result.buggy, result.fixed = errors
-    result.lines = [f"loss of the batch {logits.tolist()} with targets {T.argmax(1).tolist()}: "
-                    f"reported {reported:.4f}, true {true:.4f} (the 1e-7 caps each sample's "
-                    f"loss at {-math.log(1e-7):.1f})",
-                    f"gradient check, weights x 8: buggy {errors[0]:.2e}, fixed "
-                    f"{errors[1]:.2e}"] + result.lines
-    return result
+    lines = [f"loss of one sample whose wrong logit is 30 above the right one's: reported "
+             f"{losses['buggy'][at]:.4f}, true {losses['fixed'][at]:.4f} (the 1e-7 caps each "
+             f"sample's loss at {-math.log(1e-7):.1f})",
+             f"gradient check on iris, weights x 8: buggy {errors[0]:.2e}, fixed "
+             f"{errors[1]:.2e} (bound 1e-6)"]
+    return DemoResult(p.id, "one sample, logits [m, 0, -5] with the right class second, m "
+                      "from 0 to 40", "reported loss of a confidently wrong sample: how far "
+                      "below the true loss at m = 30", short["buggy"], short["fixed"], True, lines,
+                      Plot("curves", "reported loss", "wrong logit above the right one (m)",
+                           {label: (margins, v) for label, v in losses.items()}))

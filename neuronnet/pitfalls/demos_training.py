@@ -11,6 +11,7 @@ from . import variants
 from .catalogue import get
 from .demo_kit import (
     DemoResult,
+    Plot,
     blobs,
     compare_training,
     curve,
@@ -56,11 +57,15 @@ def best_model(seed):
               f"{min(fixed.history['valid_loss']):.5f}",
               f"validation loss of the returned best model: buggy {b_loss:.5f} (the last "
               f"epoch's), fixed {f_loss:.5f}"]
+    # What each loop holds as "the best model" after every epoch: the aliased one is the live
+    # network itself (so its loss is the live loss), the snapshot keeps the lowest so far.
+    held = {"buggy": buggy.history["valid_loss"],
+            "fixed": list(np.minimum.accumulate(fixed.history["valid_loss"]))}
     return DemoResult("best-model-aliasing", "24 noisy 2-D points in 3 classes, 2-40-3 tanh, "
                       "60 epochs: it overfits, so the validation loss turns up",
                       "validation loss of the returned best model", b_loss, f_loss, True, lines,
-                      {"buggy": buggy.history["valid_loss"], "fixed": fixed.history["valid_loss"]},
-                      "validation loss")
+                      Plot("curves", "validation loss of the returned best model", "epoch",
+                           held))
 
 
 def schedule(seed):
@@ -78,11 +83,14 @@ def schedule(seed):
     lines += epochs_table(runs, "train_loss", "train loss")
     used = [len(set(r.history["lr"])) for r in runs]
     lines.append(f"distinct rates used: buggy {used[0]}, fixed {used[1]} of {len(steps) + 1}")
+    lines.append("on this smooth problem the larger rate the buggy schedule keeps happens to "
+                 "fit faster: the bug is not a worse fit but a schedule that cannot do what it "
+                 "says (three of its four branches never run)")
     return DemoResult("unreachable-schedule", "sin(x), 1-10-1 tanh, SGD with the coursework's "
                       "loss-threshold schedule", "distinct learning rates used", used[0],
                       used[1], False, lines,
-                      {"buggy": buggy.history["lr"], "fixed": fixed.history["lr"]},
-                      "learning rate")
+                      Plot("curves", "learning rate", "epoch",
+                           {"buggy": buggy.history["lr"], "fixed": fixed.history["lr"]}))
 
 
 def backprop_on_test(seed):
@@ -94,9 +102,13 @@ def backprop_on_test(seed):
         run_training(model, train_data, None, seed, epochs=5, batch_size=10, optimizer="momentum",
                lr=0.1)
         before = model.parameters()
-        reports = [evaluate(model, test_data, batch_size=10) for _ in range(5)]
-        drift = max(float(np.max(np.abs(a - b))) for a, b in zip(before, model.parameters()))
-        runs.append(([r.loss for r in reports], [r.accuracy for r in reports], drift))
+        reports, drifts = [], []
+        for _ in range(5):
+            reports.append(evaluate(model, test_data, batch_size=10))
+            drifts.append(max(float(np.max(np.abs(a - b)))
+                              for a, b in zip(before, model.parameters())))
+        runs.append(([r.loss for r in reports], [r.accuracy for r in reports], drifts[-1],
+                     drifts))
     lines = [f"{'evaluation':>10} {'buggy test loss':>16} {'fixed test loss':>16} "
              f"{'buggy acc %':>12} {'fixed acc %':>12}"]
     for k in range(5):
@@ -107,7 +119,8 @@ def backprop_on_test(seed):
     return DemoResult("backprop-on-test", "a 2-10-3 tanh classifier trained 5 epochs, then its "
                       "test set evaluated 5 times", "largest parameter change made by "
                       "evaluating", runs[0][2], runs[1][2], True, lines,
-                      {"buggy": runs[0][0], "fixed": runs[1][0]}, "test loss per evaluation")
+                      Plot("curves", "largest parameter change", "evaluations of the test set",
+                           {"buggy": runs[0][3], "fixed": runs[1][3]}))
 
 
 def biased_init(seed):
@@ -129,13 +142,16 @@ def summed_loss(seed):
     X, Y = valid_data.batch(slice(None))
     p = get("summed-loss")
     sizes, acts = [2, 16, 3], ["tanh", "identity"]
-    runs, mean_losses = [], []
+    runs, mean_losses, per_epoch = [], [], []
     for factory in (p.factory, REAL):
         model = make_net(factory, sizes, acts, "cross_entropy", seed)
-        runs.append(run_training(model, train_data, valid_data, seed, epochs=20, batch_size=64,
-                           optimizer="sgd", lr=0.5))
         # Judged by the real (mean) cross-entropy: the buggy model's own loss is a sum.
+        judged = []
+        runs.append(run_training(model, train_data, valid_data, seed, epochs=20, batch_size=64,
+                                 optimizer="sgd", lr=0.5, on_epoch=lambda row, m=model: judged.append(
+                                     CrossEntropy().value(m.forward(X), Y))))
         mean_losses.append(CrossEntropy().value(model.forward(X), Y))
+        per_epoch.append(judged)
     lines = epochs_table(runs, "valid_accuracy", "valid acc")
     lines.append(f"mean validation cross-entropy after 20 epochs: buggy {mean_losses[0]:.4g}, "
                  f"fixed {mean_losses[1]:.4g} (the summed loss steps 64 times too far)")
@@ -143,8 +159,8 @@ def summed_loss(seed):
                       "of 64 (the summed gradient is 64 times the mean)",
                       "mean validation cross-entropy after 20 epochs", mean_losses[0],
                       mean_losses[1], True, lines,
-                      {"buggy": runs[0].history["valid_accuracy"],
-                       "fixed": runs[1].history["valid_accuracy"]}, "validation accuracy")
+                      Plot("curves", "mean validation cross-entropy", "epoch",
+                           {"buggy": per_epoch[0], "fixed": per_epoch[1]}))
 
 
 def sampled(seed):
@@ -158,10 +174,12 @@ def sampled(seed):
                            lr=0.05))
     lines = ["the same 30 epochs: sampled with k = 20 backpropagates 10 of the 200 samples per "
              "epoch, online all 200"] + epochs_table(runs, "valid_loss", "valid loss")
+    labels = ("sampled, k = 20 (the coursework's)", "online (every sample)")
     return DemoResult("sampled-backprop", "sin(x), 1-10-1 tanh, SGD lr 0.05, 30 epochs",
-                      "validation half-MSE after 30 epochs", final_value(runs[0]), final_value(runs[1]),
-                      True, lines, {"buggy": runs[0].history["train_loss"],
-                                    "fixed": runs[1].history["train_loss"]})
+                      "validation half-MSE after 30 epochs", final_value(runs[0]),
+                      final_value(runs[1]), True, lines,
+                      Plot("curves", "validation half-MSE", "epoch",
+                           dict(zip(labels, (r.history["valid_loss"] for r in runs)))), labels)
 
 
 def test_copy(seed):
@@ -187,4 +205,6 @@ def test_copy(seed):
     return DemoResult("test-is-training-copy", "90 points in 3 classes, 2 informative features "
                       "and 8 of noise, 10-40-3 tanh trained 100 epochs (it memorises)",
                       "reported test accuracy minus accuracy on unseen rows", gaps[0], gaps[1],
-                      True, lines)
+                      True, lines, Plot("bars", "reported test accuracy minus accuracy on "
+                                        "unseen rows", series={"buggy": gaps[0],
+                                                               "fixed": gaps[1]}))
