@@ -52,6 +52,15 @@ DRAWINGS = {
 }
 
 
+def saving(draw, *args, **kwargs):
+    """Draw and return the path it was saved to (a plot function returns its Figure)."""
+    figure = draw(*args, **kwargs)
+    assert type(figure).__name__ == "Figure", figure
+    path = next(a for a in list(args) + list(kwargs.values())
+                if isinstance(a, (str, pathlib.Path)) and str(a).endswith(".png"))
+    return path
+
+
 def read_png(path):
     with open(path, "rb") as file:
         assert file.read(8) == b"\x89PNG\r\n\x1a\n"
@@ -64,7 +73,7 @@ def read_png(path):
 @pytest.mark.parametrize("name", sorted(DRAWINGS))
 def test_each_figure_is_a_real_png(tmp_path, name):
     path = tmp_path / f"{name}.png"
-    assert DRAWINGS[name](path) == os.fspath(path)
+    assert type(DRAWINGS[name](path)).__name__ == "Figure"   # returned, for a notebook
     image = read_png(path)
     height, width = image.shape[:2]
     assert 250 <= height <= 3000 and 250 <= width <= 3000, image.shape
@@ -75,16 +84,16 @@ def test_each_figure_is_a_real_png(tmp_path, name):
 
 
 def test_accuracy_adds_a_panel(tmp_path):
-    with_acc = read_png(plots.learning_curves(history(), tmp_path / "a.png"))
-    without = read_png(plots.learning_curves(history(accuracy=False), tmp_path / "b.png"))
+    with_acc = read_png(saving(plots.learning_curves, history(), tmp_path / "a.png"))
+    without = read_png(saving(plots.learning_curves, history(accuracy=False), tmp_path / "b.png"))
     assert with_acc.shape[1] > 1.6 * without.shape[1]  # two panels side by side
 
 
 def test_a_none_accuracy_means_regression(tmp_path):
     h = history(accuracy=False)
     h["train_accuracy"] = h["valid_accuracy"] = None
-    one = read_png(plots.learning_curves(h, tmp_path / "a.png"))
-    two = read_png(plots.learning_curves(history(), tmp_path / "b.png"))
+    one = read_png(saving(plots.learning_curves, h, tmp_path / "a.png"))
+    two = read_png(saving(plots.learning_curves, history(), tmp_path / "b.png"))
     assert one.shape[1] < two.shape[1]
 
 
@@ -102,7 +111,7 @@ def test_the_loss_axis_is_logarithmic_only_over_decades(train, valid, logarithmi
 def test_a_loss_of_zero_is_still_drawn(tmp_path):
     h = history(accuracy=False)
     h["train_loss"][-1] = 0.0
-    read_png(plots.learning_curves(h, tmp_path / "zero.png"))
+    read_png(saving(plots.learning_curves, h, tmp_path / "zero.png"))
 
 
 def test_weight_images_are_symmetric_about_zero(tmp_path):
@@ -111,27 +120,35 @@ def test_weight_images_are_symmetric_about_zero(tmp_path):
     # scale would instead paint -0.25 the deepest blue and 0 a pale red: the sign would lie.
     column = np.arange(28 * 28) % 28
     W = np.select([column < 10, column < 19], [1.0, 0.0], -0.25).reshape(1, -1)
-    image = read_png(plots.weight_images(W, tmp_path / "w.png"))[..., :3].astype(int)
-    r, b = image[..., 0], image[..., 2]
-    deep_red = ((r > b + 50) & (b < 60)).sum()
-    deep_blue = ((b > r + 50) & (r < 60)).sum()
-    neutral = (np.abs(image - 247) <= 3).all(axis=-1).sum()  # RdBu's middle is #f7f7f7
-    light_blue = ((b > r + 30) & (r > 120)).sum()
-    assert deep_red > 1000 and neutral > 1000 and light_blue > 1000, \
-        (deep_red, neutral, light_blue)
-    assert deep_blue < 50, deep_blue
+    figure = plots.weight_images(W, tmp_path / "w.png")
+    image = figure.axes[0].images[0]
+    assert image.norm.vmin == -image.norm.vmax > -np.inf
+    red, white, blue = (np.array(image.to_rgba(np.array([[v]]))[0, 0, :3], dtype=float)
+                        for v in (1.0, 0.0, -0.25))
+    assert red[0] > 0.35 and red[2] < 0.2                       # deep red
+    assert np.allclose(white, 247 / 255, atol=0.02)              # RdBu's middle, #f7f7f7
+    assert blue[2] > blue[0] + 0.1 and blue[0] > 0.45            # a light blue, not deep
+
+
+def test_weight_tiles_share_one_scale_and_name_their_neurons(tmp_path):
+    W = weights(6)
+    W[3] *= 50   # one loud neuron: a shared scale keeps the others comparable with it
+    figure = plots.weight_images(W, tmp_path / "w.png")
+    ax = figure.axes[0]
+    assert len(ax.images) == 1    # one mosaic, one colour scale
+    assert [t.get_text() for t in ax.texts] == [str(j) for j in range(6)]
 
 
 def test_weight_images_stop_at_max_images(tmp_path):
-    few = read_png(plots.weight_images(weights(4), tmp_path / "a.png", max_images=4))
-    capped = read_png(plots.weight_images(weights(200), tmp_path / "b.png", max_images=4))
+    few = read_png(saving(plots.weight_images, weights(4), tmp_path / "a.png", max_images=4))
+    capped = read_png(saving(plots.weight_images, weights(200), tmp_path / "b.png", max_images=4))
     assert few.shape == capped.shape
 
 
 def test_weight_images_of_other_shapes_and_all_zero_rows(tmp_path):
     W = np.zeros((3, 8 * 5))
     W[1] = np.linspace(-1, 1, 40)
-    read_png(plots.weight_images(W, tmp_path / "w.png", image_shape=(8, 5)))
+    read_png(saving(plots.weight_images, W, tmp_path / "w.png", image_shape=(8, 5)))
 
 
 @pytest.mark.parametrize("call, name, fragments", [
@@ -207,7 +224,7 @@ def test_missing_matplotlib_names_the_extra(tmp_path, monkeypatch, name):
 
 
 def test_a_failed_drawing_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
-    path = plots.sin_fit(*sin_inputs(), tmp_path / "sin.png")
+    path = saving(plots.sin_fit, *sin_inputs(), tmp_path / "sin.png")
     before = pathlib.Path(path).read_bytes()
     from matplotlib.figure import Figure
 
@@ -231,3 +248,44 @@ def test_drawing_leaves_pyplot_alone(tmp_path):
         draw(tmp_path / f"{name}.png")
     assert matplotlib.get_backend() == backend
     assert ("matplotlib.pyplot" in sys.modules) == pyplot_loaded
+
+
+def test_each_figure_draws_on_a_given_axes_and_returns_its_figure():
+    from matplotlib.figure import Figure
+    for name, draw in {
+        "learning_curves": lambda ax: plots.learning_curves(history(accuracy=False), ax=ax),
+        "sin_fit": lambda ax: plots.sin_fit(*sin_inputs(), ax=ax),
+        "weight_images": lambda ax: plots.weight_images(weights(4), ax=ax),
+        "confusion_matrix_plot": lambda ax: plots.confusion_matrix_plot(
+            small_cm(), ["a", "b", "c"], ax=ax),
+    }.items():
+        figure = Figure()
+        ax = figure.add_subplot()
+        assert draw(ax) is figure, name
+        assert ax.has_data() or ax.images, name
+
+
+def test_the_learning_curves_mark_the_best_epoch():
+    figure = plots.learning_curves(history(), best_epoch=7)
+    for ax in figure.axes[:2]:
+        marks = [line for line in ax.get_lines() if line.get_label().startswith("best epoch")]
+        assert len(marks) == 1 and list(marks[0].get_xdata()) == [7, 7]
+
+
+def test_the_truth_stays_visible_under_the_fit():
+    ax = plots.sin_fit(*sin_inputs()).axes[0]
+    truth, fit = (next(line for line in ax.get_lines() if line.get_label().startswith(name))
+                  for name in ("truth", "network"))
+    # Drawn first and wider: where the fit is right, the truth shows on both sides of it.
+    assert truth.get_zorder() < fit.get_zorder() and truth.get_linewidth() > 2 * fit.get_linewidth()
+
+
+def test_the_confusion_matrix_colours_errors_on_a_log_scale():
+    cm = np.array([[500, 2], [0, 480]])
+    ax = plots.confusion_matrix_plot(cm, ["a", "b"]).axes[0]
+    image = ax.images[0]
+    assert type(image.norm).__name__ == "LogNorm"
+    # Two errors among 500: visibly coloured (not the page's white), the empty cell blank.
+    two = image.to_rgba(np.ma.masked_equal(np.array([[2]]), 0))[0, 0]
+    assert np.asarray(two)[:3].min() < 0.9
+    assert [t.get_text() for t in ax.texts] == ["500", "2", "0", "480"]

@@ -49,9 +49,10 @@ def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, 
         if plot is not None:
             from . import plots
             Path(plot).mkdir(parents=True, exist_ok=True)
-            out("plot: " + str(plots.confusion_matrix_plot(
-                cm, splits.classes, Path(plot) / f"{name}-confusion.png",
-                title=f"{name}: test confusion matrix")))
+            path = Path(plot) / f"{name}-confusion.png"
+            plots.confusion_matrix_plot(cm, splits.classes, path,
+                                        title=f"{name}: test confusion matrix")
+            out(f"plot: {path}")
     return dict(test=test, confusion=cm, metadata=meta)
 
 

@@ -182,37 +182,39 @@ def _plots(directory, recipe, splits, result, test, recorder=None):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     history = _finite_epochs(result.history)  # a diverged run: the epochs before it
-    paths = [plots.learning_curves(history, directory / f"{recipe.name}-curves.png",
-                                   title=f"{recipe.name}: learning curves")] if history["epoch"] \
-        else []
+    paths = []
+
+    def draw(function, *args, name, **kwargs):
+        path = directory / f"{recipe.name}-{name}.png"
+        function(*args, path, **kwargs)
+        paths.append(path)
+
+    if history["epoch"]:
+        draw(plots.learning_curves, history, name="curves", best_epoch=result.best_epoch,
+             title=f"{recipe.name}: learning curves")
     if recipe.data == "sin":
         x_grid = np.linspace(-np.pi, np.pi, 400)[:, None]
         fit = result.best_model.forward(x_grid)
         x_train, y_train = splits.train.batch(slice(None))
-        paths.append(plots.sin_fit(x_train[:, 0], y_train[:, 0], x_grid[:, 0], np.sin(x_grid[:, 0]),
-                                   fit[:, 0], directory / f"{recipe.name}-fit.png",
-                                   title=f"{recipe.name}: the fit against sin(x)"))
+        draw(plots.sin_fit, x_train[:, 0], y_train[:, 0], x_grid[:, 0], np.sin(x_grid[:, 0]),
+             fit[:, 0], name="fit", title=f"{recipe.name}: the fit against sin(x)")
     if splits.train.is_classification:
         cm = confusion_matrix(splits.test.labels, test.predictions, splits.test.n_classes)
-        paths.append(plots.confusion_matrix_plot(cm, splits.classes,
-                                                 directory / f"{recipe.name}-confusion.png",
-                                                 title=f"{recipe.name}: test confusion matrix"))
+        draw(plots.confusion_matrix_plot, cm, splits.classes, name="confusion",
+             title=f"{recipe.name}: test confusion matrix")
         if splits.train.n_features == 28 * 28:
-            W = result.best_model.parameters()[0]
-            paths.append(plots.weight_images(W, directory / f"{recipe.name}-weights.png",
-                                             title=recipe.name))
+            draw(plots.weight_images, result.best_model.parameters()[0], name="weights",
+                 title=recipe.name)
     if recorder is not None and recorder.frames:
         from . import planar_plots as planar
         best = recorder.for_model(result.best_model)
-        name = recipe.name
-        planar.boundary_plot(best, splits.train, splits.test, path := directory / f"{name}-boundary.png",
-                             title=f"{name}: the best model's decision boundary")
-        paths.append(path)
-        planar.hidden_plot(best, splits.train, path := directory / f"{name}-hidden.png",
-                           title=f"{name}: the best model's hidden neurons")
-        paths.append(path)
-        paths.append(planar.epochs_gif(recorder, splits.train, directory / f"{name}-epochs.gif",
-                                       title=name))
+        draw(planar.boundary_plot, best, splits.train, splits.test, name="boundary",
+             title=f"{recipe.name}: the best model's decision boundary")
+        draw(planar.hidden_plot, best, splits.train, name="hidden",
+             title=f"{recipe.name}: the best model's hidden neurons")
+        paths.append(planar.epochs_gif(recorder, splits.train,
+                                       directory / f"{recipe.name}-epochs.gif",
+                                       title=recipe.name))
     return paths
 
 
