@@ -1,0 +1,155 @@
+"""The trace of one step (neuronnet/trace.py, ``neuronnet trace``): every number it shows is
+the network's own, it changes nothing, its marks are honest (they agree on a correct network,
+say DIFFERS on a buggy one, and say "not comparable" at a ReLU kink), and the 2-D recipes it is
+meant for learn their problems."""
+import json
+
+import numpy as np
+import pytest
+
+from neuronnet import Network
+from neuronnet.app.cli import main
+from neuronnet.app.trace_command import mark
+from neuronnet.pitfalls import get
+from neuronnet.training import PLANAR
+
+
+def small_net(activations=("tanh", "identity"), loss="cross_entropy", seed=0):
+    return Network([2, 3, 2], list(activations), loss, rng=np.random.default_rng(seed))
+
+
+def test_a_trace_holds_the_networks_own_numbers_and_changes_nothing():
+    net = small_net()
+    x, t = np.array([0.4, -1.3]), np.array([0.0, 1.0])
+    before = net.parameters()
+    record = net.trace(x, t, optimizer="momentum", lr=0.1, momentum=0.9)
+    assert all((a == b).all() for a, b in zip(before, net.parameters()))
+    grads = net.gradient(x[None], t[None])
+    for l, steps in enumerate(record.neurons):
+        for step in steps:
+            assert np.array_equal(step.dW, grads[2 * l][step.index])
+            assert step.db == grads[2 * l + 1][step.index]
+            # z = w . x + b and delta = f'(z) * dL/da, as printed
+            assert np.allclose(step.z, step.x @ step.w + step.b, rtol=0, atol=1e-15)
+            assert np.allclose(step.delta, step.slope * step.dL_da, rtol=0, atol=1e-15)
+    assert record.loss_after < record.loss_value   # one small step downhill on that sample
+
+
+def test_the_marks_agree_on_a_correct_network():
+    net = small_net()
+    record = net.trace([0.4, -1.3], [0.0, 1.0])
+    counts = mark(record, net)
+    assert counts["reference DIFFERS"] == counts["numeric DIFFERS"] == counts["kink"] == 0
+    assert counts["reference ok"] == 7 * 5 and counts["numeric ok"] == 5 + 2 * 3 + 3 * 2
+
+
+def test_the_marks_catch_a_buggy_network():
+    net = get("derivative-of-output").factory.build([2, 3, 2], ["sigmoid", "identity"],
+                                                     "cross_entropy")
+    net.set_parameters(small_net().parameters())
+    record = net.trace([0.4, -1.3], [0.0, 1.0])
+    counts = mark(record, net)
+    assert counts["reference DIFFERS"] > 0 and counts["numeric DIFFERS"] > 0
+    layer0 = record.neurons[0][0].checks
+    assert layer0["delta"][0] == "reference DIFFERS" and layer0["numeric db"][0] == \
+        "numeric DIFFERS"
+
+
+def test_a_relu_kink_is_not_comparable_rather_than_failed():
+    net = small_net(("relu", "identity"))
+    W, b = net.parameters()[0:2]
+    x = np.array([0.4, -1.3])
+    b[0] = -float(W[0] @ x)          # neuron 0's z is exactly 0 on this sample: the kink
+    params = net.parameters()
+    params[1] = b
+    net.set_parameters(params)
+    record = net.trace(x, [0.0, 1.0])
+    counts = mark(record, net)
+    assert record.neurons[0][0].numeric["db"] is None
+    assert record.neurons[0][0].checks["numeric db"][0] == "kink"
+    assert counts["kink"] >= 1 and counts["numeric DIFFERS"] == 0
+
+
+def test_neuronnet_trace_prints_every_neuron_and_exits_0(capsys):
+    assert main(["trace"]) == 0
+    out = capsys.readouterr().out
+    for words in ("forward", "backward", "update", "z = w . x + b", "delta = f'(z) * dL/da",
+                  "ref ok", "num ok", "0 differ"):
+        assert words in out, words
+    assert out.count("  n0  z = ") == 2 and "n2  z = " in out     # 2-3-2: every neuron
+
+
+def test_neuronnet_trace_json_is_the_record(capsys):
+    assert main(["trace", "--json", "--sample", "3"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["sizes"] == [2, 3, 2] and len(record["neurons"][0]) == 3
+    assert record["counts"]["reference DIFFERS"] == 0
+
+
+def test_neuronnet_trace_refuses_a_sample_out_of_range(capsys):
+    assert main(["trace", "--sample", "400"]) == 2
+    assert "--sample: got 400" in capsys.readouterr().err
+
+
+def test_the_network_picture_is_drawn(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    assert main(["trace", "--plot", str(tmp_path), "--gradients"]) == 0
+    assert (tmp_path / "xor-trace.png").stat().st_size > 10000
+
+
+def test_a_neurons_repr_shows_its_numbers():
+    net = small_net()
+    neuron = net.layers[0].neurons[0]
+    assert repr(neuron).startswith("TanhNeuron(fan_in=2, w=[") and "a=" not in repr(neuron)
+    net.gradient(np.array([[0.4, -1.3]]), np.array([[0.0, 1.0]]))
+    assert f"a={neuron.output[0]:.3g}" in repr(neuron) and "delta=" in repr(neuron)
+
+
+# --- the 2-D problems -------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(PLANAR))
+def test_a_planar_problem_is_seeded_and_balanced(name):
+    X, y = PLANAR[name](101, np.random.default_rng(5))
+    again, _ = PLANAR[name](101, np.random.default_rng(5))
+    assert X.shape == (101, 2) and np.array_equal(X, again)
+    assert sorted(np.bincount(y)) == [50, 51]
+
+
+@pytest.mark.parametrize("name", sorted(PLANAR))
+def test_a_planar_recipe_learns_its_problem(name, capsys):
+    from neuronnet.app.train_command import train_recipe
+    run = train_recipe(name, quiet=True, out=lambda line: None)
+    assert run["test"].accuracy >= 0.98, (name, run["test"].accuracy)
+
+
+def test_a_2d_recipe_draws_its_boundary_hidden_neurons_and_epochs(tmp_path):
+    pytest.importorskip("matplotlib")
+    import imageio.v3 as iio
+
+    from neuronnet.app.train_command import train_recipe
+    lines = []
+    train_recipe("xor", quiet=True, plot=str(tmp_path), out=lines.append)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["xor-boundary.png", "xor-confusion.png", "xor-curves.png",
+                     "xor-epochs.gif", "xor-hidden.png"], names
+    frames = iio.imread(tmp_path / "xor-epochs.gif", index=None)
+    assert frames.shape[0] == 30 and frames.shape[-1] == 3      # one frame per epoch of 30
+    assert not np.array_equal(frames[0], frames[-1])            # the boundary moved
+
+
+def test_the_plane_recorder_is_an_on_epoch_hook_of_any_loop():
+    from neuronnet.app.planar_plots import PlaneRecorder, hidden_plot
+    from neuronnet.training import Dataset, train
+    X, y = PLANAR["circles"](60, np.random.default_rng(1))
+    data = Dataset(X, labels=y, n_classes=2)
+    net = Network([2, 4, 2], ["tanh", "identity"], "cross_entropy", rng=np.random.default_rng(1))
+    recorder = PlaneRecorder(net, X, epochs=6)
+    train(net, data, rng=np.random.default_rng(1), epochs=6, on_epoch=recorder)
+    assert [epoch for epoch, _, _ in recorder.frames] == [1, 2, 3, 4, 5, 6]
+    probability, hidden = recorder.frames[-1][1:]
+    assert probability.shape == hidden[0].shape[:2] and hidden[0].shape[2] == 4
+    assert ((probability >= 0) & (probability <= 1)).all()
+    if pytest.importorskip("matplotlib"):
+        axes = hidden_plot(recorder, data).axes
+        titles = [ax.get_title() for ax in axes]
+        assert sum("neuron" in t and ": a" in t for t in titles) == 4
+        assert sum("delta" in t for t in titles) == 4
