@@ -11,7 +11,8 @@ for an output neuron and sum_k w_kj delta_k over the neurons k of the layer abov
 then dW = delta . x and db = sum(delta).
 Update: the optimizer's step, w_new and b_new (computed on copies: tracing changes nothing).
 
-``numeric`` holds, for every dW and db entry traced, the central difference of the loss, or
+``numeric`` holds, for the first MAX_NUMERIC dW entries and db of every neuron shown (all of a
+narrow layer; see :func:`shown`), the central difference of the loss, or
 None where a ReLU input crossed its kink during the difference (there the loss has no
 derivative to compare with: "kink: not comparable"). The app adds the comparison with the
 reference (neuronnet/app/trace_command.py): the book imports nothing of it.
@@ -23,7 +24,16 @@ import numpy as np
 from .gradcheck import step_size
 from .optimizers import get_optimizer
 
-MAX_NUMERIC = 64   # numeric differences for at most this many weights per neuron (the first ones)
+MAX_NUMERIC = 16   # numeric differences for at most this many weights per neuron (the first ones)
+SHOWN_NEURONS = 4  # of a wider layer, the first three neurons and the last are shown and checked
+
+
+def shown(steps):
+    """The neurons of a layer that are shown (and checked numerically): all of a narrow layer,
+    else the first SHOWN_NEURONS - 1 and the last, with None where the others are left out."""
+    if len(steps) <= SHOWN_NEURONS:
+        return list(steps)
+    return list(steps[:SHOWN_NEURONS - 1]) + [None] + list(steps[-1:])
 
 
 @dataclass
@@ -94,8 +104,9 @@ def trace(network, X, T, optimizer="sgd", lr=0.1, momentum=0.9):
                 neuron.grad_weights.copy(), neuron.grad_bias, w_new, float(b_new)))
         record.append(steps)
     for steps in record:
-        for step in steps:
-            step.numeric = numeric_derivatives(network, X, T, step)
+        for step in shown(steps):
+            if step is not None:
+                step.numeric = numeric_derivatives(network, X, T, step)
     before = network.parameters()
     network.set_parameters(_stepped(before, record))
     loss_after = network.loss(X, T)

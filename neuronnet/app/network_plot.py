@@ -12,6 +12,7 @@ from ..io import check_output_path
 from .figures import PNG, new_figure, save
 
 MAX_DRAWN = 12   # neurons drawn per layer (the first ones)
+MAX_LABELLED = 24   # edges labelled with their numbers; a bigger net shows colour and width
 
 
 def network_plot(record, path=None, *, gradients=False, title="", sample=0, ax=None):
@@ -28,6 +29,8 @@ def network_plot(record, path=None, *, gradients=False, title="", sample=0, ax=N
     positions = [[(float(c), (n - 1) / 2.0 - i) for i in range(n)] for c, n in enumerate(sizes)]
     steps = record.neurons
     largest = max(float(np.max(np.abs(s.w))) for layer in steps for s in layer) or 1.0
+    edges = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    labelled = edges <= MAX_LABELLED   # more labels than that pile up: colour and width only
     for l, layer in enumerate(steps):
         for step in layer[:sizes[l + 1]]:
             x1, y1 = positions[l + 1][step.index]
@@ -35,6 +38,8 @@ def network_plot(record, path=None, *, gradients=False, title="", sample=0, ax=N
                 x0, y0 = positions[l][i]
                 ax.plot([x0, x1], [y0, y1], color="tab:red" if w > 0 else "tab:blue",
                         linewidth=0.4 + 3.6 * abs(w) / largest, alpha=0.75, zorder=1)
+                if not labelled:
+                    continue
                 label = f"{w:.2g}" + (f"\ndW {step.dW[i]:.2g}" if gradients else "")
                 t = 0.2 + 0.15 * (step.index % 3)   # staggered, so crossing edges' labels part
                 ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), label, fontsize=6.5,
@@ -60,8 +65,10 @@ def network_plot(record, path=None, *, gradients=False, title="", sample=0, ax=N
     ax.set_title(title or f"one step: loss {record.loss_value:.4g} -> {record.loss_after:.4g}"
                  f" ({record.loss})", fontsize=10)
     ax.text(0.0, -0.02, "edges: weight w (red > 0, blue < 0, width ~ |w|)"
-            + ("; dW below w" if gradients else "") + ".  Nodes: z, a = f(z), delta = dL/dz; "
-            "fill = a", transform=ax.transAxes, fontsize=7.5, va="top")
+            + (("; labelled w" + (", dW below" if gradients else "")) if labelled else
+               f"; {edges} edges: too many to label, see neuronnet trace")
+            + ".  Nodes: z, a = f(z), delta = dL/dz; fill = a (blue < 0 < red)",
+            transform=ax.transAxes, fontsize=7.5, va="top")
     if path is not None:
         save(figure, path)
     return figure

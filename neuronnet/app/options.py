@@ -63,7 +63,8 @@ def add_common_options(parser, defaults):
     group = parser.add_argument_group("options of every command")
     group.add_argument("--seed", type=seed, default=default(None),
                        help="one seed for the split, the initial weights and the sample order "
-                            "(default 0; evaluate takes the seed saved in the model file)")
+                            "(default 0; evaluate takes the seed saved in the model file; "
+                            "check seeds its search for examples with it)")
     group.add_argument("--data-dir", metavar="DIR", default=default(None),
                        help="the data folder (default: $NEURONNET_DATA, else the copy "
                             "installed with the package)")

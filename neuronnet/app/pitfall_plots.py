@@ -35,7 +35,7 @@ def pitfall_figure(result, ax=None):
     ax.set_ylabel(plot.y_label)
     ax.set_xlabel(plot.x_label)
     better = {True: "lower is better", False: "higher is better"}.get(result.lower_is_better, "")
-    ax.legend(title=f"run: its measure ({better})" if better else "run: its measure",
+    ax.legend(title=f"run: {plot.legend}" + (f" ({better})" if better else ""),
               fontsize=8, title_fontsize=8, loc="best")
     ax.set_title(result.id + "\n" + "\n".join(textwrap.wrap(result.measure, 70)), fontsize=9)
     return figure
@@ -64,19 +64,21 @@ def _curves(ax, plot, values):
     for (label, series), colour in zip(plot.series.items(), COLOURS):
         x, y = _xy(series)
         integer_x = integer_x and not isinstance(series, tuple)
+        first = label == next(iter(plot.series))   # the buggy run: drawn on top, wider
         ax.plot(x, y, color=colour, marker="." if len(y) < 30 else None,
+                linewidth=2.4 if first else 1.4, zorder=3 if first else 2,
                 label=f"{label}: {values[label]:.4g}")
         if label in plot.stops:
             stop, why = plot.stops[label]
             finite = np.flatnonzero(np.isfinite(y))
-            if finite.size:   # the last finite value: where the run stopped
-                at_x, at_y = x[finite[-1]], y[finite[-1]]
+            if finite.size:   # the last epoch it completed, at the last finite value
+                at_x, at_y = stop, y[finite[-1]]
             else:
                 at_x, at_y = 1.0, np.nanmax([np.nanmax(_xy(s)[1]) for s in plot.series.values()])
             ax.plot([at_x], [at_y], marker="x", markersize=11, markeredgewidth=2.5,
                     color=colour, linestyle="none")
-            ax.annotate(f"stopped after epoch {stop}: non-finite loss", (at_x, at_y),
-                        textcoords="offset points", xytext=(8, 8), fontsize=8, color=colour)
+            ax.annotate(f"stopped in epoch {stop + 1}: non-finite loss", (at_x, at_y),
+                        textcoords="offset points", xytext=(8, -14), fontsize=8, color=colour)
     if integer_x:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 

@@ -84,7 +84,8 @@ def boundary_plot(recorder, train, test, path=None, title="", ax=None):
     figure.colorbar(image, ax=ax, label="P(class 1)")
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
-    ax.set_title(title or "decision boundary (black: P = 0.5); dots train, crosses test")
+    ax.set_title((f"{title}\n" if title else "") + "black line: P = 0.5, the decision "
+                 "boundary; dots: training points, crosses: test points", fontsize=9)
     return _done(figure, path)
 
 
@@ -121,8 +122,9 @@ def hidden_plot(recorder, train, path=None, title=""):
                 ax.set_yticks([])
         figure.colorbar(image, ax=axes[2 * l].tolist(), label="a", shrink=0.9)
         figure.colorbar(spots, ax=axes[2 * l + 1].tolist(), label="delta", shrink=0.9)
-    figure.suptitle(title or "hidden neurons: output a over the plane, delta at the training "
-                    "points")
+    figure.suptitle((f"{title}\n" if title else "") + "each hidden neuron: its output a over "
+                    "the plane (above), and its delta = dL/dz of each training point's own loss "
+                    "(below)")
     return _done(figure, path)
 
 
@@ -130,14 +132,18 @@ def epochs_gif(recorder, train, path, title=""):
     """An animated GIF: per recorded epoch, the boundary and the first hidden layer's maps."""
     path = check_output_path(path, ".gif")
     import imageio.v3 as iio
-    frames = [_frame(recorder, train, epoch, probability, hidden, title)
+    # One colour scale for every frame, so that a colour means the same at every epoch.
+    first = [h[0] for _, _, h in recorder.frames if h]
+    scale = (min(-1.0 if m.min() < 0 else 0.0 for m in first),
+             max(1.0, max(float(m.max()) for m in first))) if first else (0.0, 1.0)
+    frames = [_frame(recorder, train, epoch, probability, hidden, title, scale)
               for epoch, probability, hidden in recorder.frames]
     write_atomically(path, lambda file: iio.imwrite(file, frames, extension=".gif",
                                                     duration=150, loop=0))
     return path
 
 
-def _frame(recorder, train, epoch, probability, hidden, title):
+def _frame(recorder, train, epoch, probability, hidden, title, scale):
     maps = hidden[0] if hidden else np.zeros((GRID, GRID, 0))
     panels = 1 + min(maps.shape[2], 4)
     figure = new_figure(figsize=(2.6 * panels, 2.8), layout="constrained")
@@ -147,9 +153,9 @@ def _frame(recorder, train, epoch, probability, hidden, title):
     _points(axes[0], _features(train), train.labels)
     axes[0].set_title(f"{title} epoch {epoch}".strip(), fontsize=9)
     for j, ax in enumerate(axes[1:]):
-        _field(ax, recorder, maps[:, :, j], "viridis", -1.0 if maps.min() < 0 else 0.0,
-               max(1.0, float(maps.max())))
-        ax.set_title(f"hidden neuron {j}: a", fontsize=9)
+        _field(ax, recorder, maps[:, :, j], "viridis", *scale)
+        more = f" (of {maps.shape[2]})" if maps.shape[2] > 4 and j == 3 else ""
+        ax.set_title(f"layer 0 neuron {j}: a{more}", fontsize=9)
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])

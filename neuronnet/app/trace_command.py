@@ -12,7 +12,6 @@ import numpy as np
 from . import recipe_data, recipes
 from .models import build_model, load_model
 
-SHOWN_NEURONS = 4    # per layer: the first ones, then "..."
 SHOWN_TERMS = 4      # per sum: the first terms, then "..."
 
 

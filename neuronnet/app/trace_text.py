@@ -5,7 +5,9 @@ Marks: ``[ref ok]`` agrees with the reference; ``[num ok]`` agrees with a centra
 of the loss; ``[kink: not comparable]`` a ReLU input crossed 0 within the difference's step, so
 the loss has no derivative there to compare with; ``DIFFERS`` names a disagreement.
 """
-from .trace_command import SHOWN_NEURONS, SHOWN_TERMS
+from ..trace import SHOWN_NEURONS
+from ..trace import shown as _shown_or_gap
+from .trace_command import SHOWN_TERMS
 
 MARKS = {"reference ok": "ref ok", "reference DIFFERS": "ref DIFFERS", "numeric ok": "num ok",
          "numeric DIFFERS": "num DIFFERS", "kink": "kink: not comparable"}
@@ -29,7 +31,7 @@ def _vector(values):
 def _sum(terms):
     """'a*b + c*d + ...' with at most SHOWN_TERMS products written out."""
     text = " + ".join(f"{_signed(u)}*{_signed(v)}" for u, v in terms[:SHOWN_TERMS])
-    return text + (f" + ... ({len(terms)} terms)" if len(terms) > SHOWN_TERMS else "")
+    return text + (f" + ... ({len(terms)} terms in all)" if len(terms) > SHOWN_TERMS else "")
 
 
 def _mark(step, *names, extra=()):
@@ -47,29 +49,26 @@ def _numeric_marks(step):
     return [MARKS[worst] + (f" ({len(verdicts)} checked)" if len(verdicts) > 1 else "")]
 
 
-def _shown(steps):
-    if len(steps) <= SHOWN_NEURONS:
-        return steps, 0
-    return steps[:SHOWN_NEURONS - 1] + steps[-1:], len(steps) - SHOWN_NEURONS
-
-
 def lines(record, recipe, counts, sample):
     """The whole trace, line by line (sample 0 of the batch when it has more than one)."""
     k = 0
     out = [f"trace: one {record.optimizer} step (lr {record.lr:g}"
            + (f", momentum {record.momentum:g}" if record.optimizer != "sgd" else "")
            + f") of the {recipe.name} network {record.sizes} on training sample {sample}",
-           f"  x = {_vector(record.X[k])}, t = {_vector(record.T[k])}", "", "forward"]
+           f"  x = {_vector(record.X[k])}, t = {_vector(record.T[k])}"
+           + (f" (class {int(record.T[k].argmax())})" if record.loss == "cross_entropy" else ""),
+           "  (in each neuron's lines x is its own inputs, the a of the layer below; n is the "
+           f"batch size, {len(record.X)} here; a velocity v starts at 0)", "", "forward"]
     for l, steps in enumerate(record.neurons):
         out.append(f"  layer {l} ({record.activations[l]}, {len(steps)} neurons)")
-        shown, hidden = _shown(steps)
-        for step in shown:
+        for step in _shown_or_gap(steps):
+            if step is None:
+                out.append(f"    ... {len(steps) - SHOWN_NEURONS} more neurons")
+                continue
             terms = list(zip(step.w, step.x[k]))
             out.append(f"    n{step.index}  z = w . x + b = {_sum(terms)} + {_signed(step.b)}"
                        f" = {_v(step.z[k])}{_mark(step, 'z')}")
             out.append(f"         a = {step.activation}(z) = {_v(step.a[k])}{_mark(step, 'a')}")
-        if hidden:
-            out.append(f"    ... {hidden} more neurons")
     out += [f"  loss ({record.loss}) = {_v(record.loss_value)}", "", "backward"]
     grad = ("(softmax(a) - t) / n" if record.loss == "cross_entropy" else "(a - t) / n")
     for l in range(len(record.neurons) - 1, -1, -1):
@@ -78,8 +77,10 @@ def lines(record, recipe, counts, sample):
         out.append(f"  layer {l}" + (f": dL/da = {grad} = {_vector(record.loss_gradient[k])}"
                                      if last else ": dL/da = sum_k w_kj delta_k over layer "
                                      f"{l + 1}"))
-        shown, hidden = _shown(steps)
-        for step in shown:
+        for step in _shown_or_gap(steps):
+            if step is None:
+                out.append(f"    ... {len(steps) - SHOWN_NEURONS} more neurons")
+                continue
             if last:
                 arriving = _signed(step.dL_da[k])
             else:
@@ -90,19 +91,17 @@ def lines(record, recipe, counts, sample):
             out.append(f"         dW = delta * x = {_vector(step.dW)}"
                        f"{_mark(step, 'dW', extra=_numeric_marks(step))}")
             out.append(f"         db = delta = {_v(step.db)}{_mark(step, 'db', 'numeric db')}")
-        if hidden:
-            out.append(f"    ... {hidden} more neurons")
     rule = ("w <- w - lr * dW" if record.optimizer == "sgd" else
             "v <- mu * v - lr * dW; w <- w + v" if record.optimizer == "momentum" else
             "Nesterov: v <- mu * v - lr * dW; w <- w + mu * v - lr * dW")
     out += ["", f"update ({rule}, and the same for b)"]
     for l, steps in enumerate(record.neurons):
-        shown, hidden = _shown(steps)
-        for step in shown:
+        for step in _shown_or_gap(steps):
+            if step is None:
+                out.append(f"  layer {l}: ... {len(steps) - SHOWN_NEURONS} more neurons")
+                continue
             out.append(f"  layer {l} n{step.index}  w = {_vector(step.w_new)}, b = "
                        f"{_v(step.b_new)}{_mark(step, 'w_new', 'b_new')}")
-        if hidden:
-            out.append(f"  layer {l}: ... {hidden} more neurons")
     out += [f"  loss on the same sample after the step: {_v(record.loss_value)} -> "
             f"{_v(record.loss_after)}", "",
             f"checks: {counts['reference ok']} quantities agree with the reference, "

@@ -32,6 +32,7 @@ class Plot:
     stops: dict = field(default_factory=dict)
     line: tuple = None
     log: bool = False
+    legend: str = "its measure"   # what the legend's numbers are (the measure, by default)
 
 
 @dataclass
@@ -152,16 +153,16 @@ def compare_training(pid, problem, make_buggy, make_fixed, train_data, valid_dat
     lines += [f"stopped: buggy: {buggy.stop_reason}; fixed: {fixed.stop_reason}"]
     plot = Plot("curves", y_label or HISTORY_LABELS[key], "epoch",
                 {name: r.history[key] for name, r in zip(labels, results)},
-                {name: (finite_epochs(r.history[key]), r.stop_reason)
+                {name: (epochs_trained(r), r.stop_reason)
                  for name, r in zip(labels, results) if r.diverged})
     return DemoResult(pid, problem, measure, final_value(buggy, key), final_value(fixed, key),
                       lower_is_better, lines, plot, labels)
 
 
-def finite_epochs(values):
-    """How many epochs ran before the first non-finite value."""
-    finite = [v is not None and math.isfinite(v) for v in values]
-    return finite.index(False) if False in finite else len(finite)
+def epochs_trained(result):
+    """The epochs a run completed (the history has a row for each; a diverged epoch has
+    none), the loop's own count, as its stop reason says."""
+    return len(result.history["epoch"])
 
 
 HISTORY_LABELS = {"valid_loss": "validation loss", "train_loss": "training loss",

@@ -14,7 +14,6 @@ from .demo_kit import (
     blobs,
     compare_training,
     curve,
-    finite_epochs,
     gradcheck_error,
     iris,
     make_net,
@@ -84,7 +83,7 @@ def shared_bias(seed):
         return net
     return compare_training(
         "shared-layer-bias", "a staircase of three equal tanh steps at -2, 0 and 2; three tanh "
-        "units, one per step, each needing its own offset (-3, 0, 3)", shared,
+        "units, one per step, each needing its own offset (3, 0, -3)", shared,
         lambda: make_net(REAL, sizes, acts, "half_mse", seed), train_data, valid_data, seed,
         "validation half-MSE after 200 epochs", "valid_loss", epochs=200, batch_size=10,
         optimizer="momentum", lr=0.05, y_label="validation half-MSE",
@@ -107,10 +106,14 @@ def with_outlier(pid, factory, hidden, seed, errstate=None):
         "softmax cross-entropy, momentum lr 0.1, 30 epochs",
         lambda: make_net(factory, sizes, acts, "cross_entropy", seed),
         lambda: make_net(REAL, sizes, acts, "cross_entropy", seed), train_data, valid_data, seed,
-        "training loss per epoch, until a non-finite loss stops training (epochs trained)",
+        "training loss per epoch, and the epochs trained before a non-finite loss stopped "
+        "training",
         "train_loss", label="train loss", epochs=30, batch_size=16, optimizer="momentum",
         lr=0.1, errstate=errstate)
-    result.buggy, result.fixed = (finite_epochs(v) for v in result.plot.series.values())
+    result.buggy, result.fixed = (stop[0] if stop else len(result.plot.series[label])
+                                  for label, stop in ((k, result.plot.stops.get(k))
+                                                      for k in result.labels))
+    result.plot.legend = "epochs trained"
     result.lower_is_better = False
     return result
 
