@@ -1,0 +1,13 @@
+"""estimators: scikit-learn estimators over the neuron model (or, with ``model="reference"``,
+the reference), for classes that compare models with scikit-learn.
+
+    from neuronnet.estimators import NeuronNetClassifier
+    clf = NeuronNetClassifier(hidden_layer_sizes=(16,), max_iter=200, random_state=0)
+    clf.fit(X, y).score(X_test, y_test)
+    clf.network_          # the fitted Network, to look inside
+
+scikit-learn is the optional extra ``[sklearn]``; the rest of neuronnet never imports this.
+"""
+from .mlp import NeuronNetClassifier, NeuronNetRegressor
+
+__all__ = ["NeuronNetClassifier", "NeuronNetRegressor"]
