@@ -59,3 +59,33 @@ def test_partial_fit_needs_the_classes_first():
         clf.partial_fit(X, y)
     clf.partial_fit(X, y, classes=[0, 1, 2]).partial_fit(X, y)
     assert clf.n_iter_ == 2
+
+
+def test_it_trains_as_scikit_learns_mlpclassifier_does():
+    # The same start, batch order and settings (SGD with heavy-ball momentum, alpha 0, constant
+    # rate, no shuffling): an implementation outside the project, trained side by side.
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    X, y = blobs(90, seed=2)
+    settings = dict(hidden_layer_sizes=(5,), learning_rate_init=0.05, momentum=0.9,
+                    nesterovs_momentum=False, batch_size=20, shuffle=False)
+    ours = NeuronNetClassifier(max_iter=8, n_iter_no_change=100, random_state=4,
+                               **settings).fit(X, y)
+    # Our estimator draws its initial weights first from default_rng(random_state).
+    start = Network([2, 5, 3], ["relu", "identity"], "cross_entropy",
+                    rng=np.random.default_rng(4)).parameters()
+    theirs = MLPClassifier(solver="sgd", alpha=0.0, learning_rate="constant", max_iter=1,
+                           random_state=0, warm_start=True, n_iter_no_change=100, tol=0.0,
+                           **settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs.fit(X, y)                                  # to make its attributes
+        theirs.coefs_ = [W.T.copy() for W in start[0::2]]
+        theirs.intercepts_ = [b.copy() for b in start[1::2]]
+        theirs.set_params(max_iter=8).fit(X, y)           # a fresh optimizer: velocity 0
+    difference = max(float(np.abs(a - b).max()) for a, b in
+                     zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_))
+    assert difference < 1e-12, difference
+    assert np.array_equal(ours.predict(X), theirs.predict(X))
