@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from . import checks
 from .checks import FORWARD_TOL, GRADIENT_TOL, assert_close, assert_equal, assert_params
+from .checks.mutation import read_only
 from .properties import REF, _arrays, _model, prop
 from .strategies import seeds
 
@@ -54,19 +55,13 @@ def softmax_and_loss_facts(make, example):
                  *GRADIENT_TOL, context=ctx)
 
 
-def _read_only(a):
-    a = np.array(a, dtype=np.float64)
-    a.setflags(write=False)
-    return a
-
-
 @prop("no call writes into what it was handed: X, Y and the parameter arrays stay as they were "
       "(they are handed over read-only)")
 def nothing_handed_in_is_changed(make, example):
     case = example["case"]
     ctx = case.describe()
-    X, Y = _read_only(case.X), _read_only(case.Y)
-    params = [_read_only(p) for p in case.params()]
+    X, Y = read_only(case.X), read_only(case.Y)
+    params = [read_only(p) for p in case.params()]
     model = _model(make, case)
     model.set_parameters(params, copy=False)
     model.forward(X)
@@ -74,7 +69,7 @@ def nothing_handed_in_is_changed(make, example):
     model.gradient(X, Y)
     if hasattr(model, "backward"):
         model.forward(X)
-        model.backward(_read_only(np.ones((X.shape[0], case.sizes[-1])) / X.shape[0]))
+        model.backward(read_only(np.ones((X.shape[0], case.sizes[-1])) / X.shape[0]))
     if hasattr(model, "train_step"):
         model.train_step(X, Y, lr=0.01)
     assert_equal("X after the calls", X, case.X, ctx)

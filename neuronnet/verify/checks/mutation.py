@@ -6,7 +6,8 @@ from .compare import assert_close, assert_equal, assert_params, call_or_fail
 from .tolerances import FORWARD_TOL
 
 
-def _read_only(a):
+def read_only(a):
+    """A float64 copy that cannot be written: a write into it raises."""
     a = np.array(a, dtype=np.float64)
     a.setflags(write=False)
     return a
@@ -18,9 +19,9 @@ def check_no_mutation(make_model, case, fit_kwargs, seed=0):
     step are bitwise identical and leave the parameters bitwise unchanged; ``parameters()``
     returns copies."""
     ctx = case.describe()
-    X, Y = _read_only(case.X), _read_only(case.Y)
-    W = [_read_only(w) for w in case.weights]
-    b = [_read_only(v) for v in case.biases]
+    X, Y = read_only(case.X), read_only(case.Y)
+    W = [read_only(w) for w in case.weights]
+    b = [read_only(v) for v in case.biases]
     W_copy, b_copy = [w.copy() for w in W], [v.copy() for v in b]
     model = call_or_fail("building the model from read-only arrays", make_model, W, b,
                   list(case.activations), case.loss, context=ctx)
