@@ -9,6 +9,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 from neuronnet import Network  # noqa: E402
 from neuronnet.estimators import NeuronNetClassifier, NeuronNetRegressor  # noqa: E402
 
+# Short fits stop at max_iter on purpose; the warning itself is tested where it is the point.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 # Settings that learn scikit-learn's small check problems within the checks' budget; the
 # regressor's targets are unscaled there, so its steps are clipped (clip_norm) to stay stable.
 CHECKED = [NeuronNetClassifier(hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=100,
@@ -61,31 +64,93 @@ def test_partial_fit_needs_the_classes_first():
     assert clf.n_iter_ == 2
 
 
-def test_it_trains_as_scikit_learns_mlpclassifier_does():
+def test_it_trains_and_stops_as_scikit_learns_mlpclassifier_does(monkeypatch):
     # The same start, batch order and settings (SGD with heavy-ball momentum, alpha 0, constant
-    # rate, no shuffling): an implementation outside the project, trained side by side.
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
+    # rate, no shuffling): an implementation outside the project, trained side by side until
+    # its own stopping rule ends both runs.
     from sklearn.neural_network import MLPClassifier
     X, y = blobs(90, seed=2)
     settings = dict(hidden_layer_sizes=(5,), learning_rate_init=0.05, momentum=0.9,
-                    nesterovs_momentum=False, batch_size=20, shuffle=False)
-    ours = NeuronNetClassifier(max_iter=8, n_iter_no_change=100, random_state=4,
-                               **settings).fit(X, y)
-    # Our estimator draws its initial weights first from default_rng(random_state).
+                    nesterovs_momentum=False, batch_size=20, shuffle=False, max_iter=300,
+                    tol=1e-3, n_iter_no_change=3)
+    ours = NeuronNetClassifier(random_state=4, **settings).fit(X, y)
+    # Our estimator draws its initial weights first from default_rng(random_state); theirs
+    # are handed the same ones, layer by layer, through its weight initialiser.
     start = Network([2, 5, 3], ["relu", "identity"], "cross_entropy",
                     rng=np.random.default_rng(4)).parameters()
-    theirs = MLPClassifier(solver="sgd", alpha=0.0, learning_rate="constant", max_iter=1,
-                           random_state=0, warm_start=True, n_iter_no_change=100, tol=0.0,
-                           **settings)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        theirs.fit(X, y)                                  # to make its attributes
-        theirs.coefs_ = [W.T.copy() for W in start[0::2]]
-        theirs.intercepts_ = [b.copy() for b in start[1::2]]
-        theirs.set_params(max_iter=8).fit(X, y)           # a fresh optimizer: velocity 0
+    layers = iter(zip([W.T.copy() for W in start[0::2]], start[1::2]))
+    monkeypatch.setattr(MLPClassifier, "_init_coef", lambda self, *shape: next(layers))
+    theirs = MLPClassifier(solver="sgd", alpha=0.0, learning_rate="constant", random_state=0,
+                           **settings).fit(X, y)
+    assert 3 < ours.n_iter_ < 300 and ours.n_iter_ == theirs.n_iter_   # stopped, on one epoch
+    assert ours.loss_curve_ == pytest.approx(theirs.loss_curve_, rel=1e-12)
+    assert ours.best_loss_ == pytest.approx(theirs.best_loss_, rel=1e-12)
     difference = max(float(np.abs(a - b).max()) for a, b in
                      zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_))
     assert difference < 1e-12, difference
     assert np.array_equal(ours.predict(X), theirs.predict(X))
+
+
+def epochs_the_rule_allows(curve, tol, n_iter_no_change, higher_is_better):
+    """The stopping rule of the module docstring, written out: the epoch at which it stops."""
+    best, count = -np.inf if higher_is_better else np.inf, 0
+    for epoch, value in enumerate(curve, start=1):
+        improved = value >= best + tol if higher_is_better else value <= best - tol
+        count = 0 if improved else count + 1
+        best = max(best, value) if higher_is_better else min(best, value)
+        if count > n_iter_no_change:
+            return epoch
+    return None
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_training_stops_where_the_rule_says_and_warns_only_at_max_iter(early_stopping):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    X, y = blobs(150, seed=5)
+    for max_iter in (6, 400):
+        clf = NeuronNetClassifier(hidden_layer_sizes=(6,), learning_rate_init=0.05,
+                                  max_iter=max_iter, tol=1e-3, n_iter_no_change=4,
+                                  early_stopping=early_stopping, random_state=1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            clf.fit(X, y)
+        curve = clf.validation_scores_ if early_stopping else clf.loss_curve_
+        stop = epochs_the_rule_allows(curve, 1e-3, 4, higher_is_better=early_stopping)
+        assert clf.n_iter_ == len(clf.loss_curve_) == (stop or max_iter)
+        warned = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+        assert len(warned) == (stop is None), [str(w.message) for w in caught]
+        if early_stopping:
+            assert len(clf.validation_scores_) == clf.n_iter_
+            assert clf.best_validation_score_ == max(clf.validation_scores_)
+            assert clf.best_loss_ is None
+        else:
+            assert clf.best_loss_ == min(clf.loss_curve_) and clf.validation_scores_ is None
+    assert stop is not None     # the long run stopped by the rule, so both branches were seen
+
+
+def test_scikit_learns_names_and_wrong_keywords_name_the_class():
+    X, y = blobs()
+    logistic = NeuronNetClassifier(hidden_layer_sizes=(4,), activation="logistic", max_iter=3,
+                                   random_state=0)
+    assert logistic.fit(X, y).network_.activation_names[0] == "sigmoid"
+    with pytest.raises(ValueError, match="activation: got 'softplus'; expected one of"):
+        NeuronNetClassifier(activation="softplus").fit(X, y)
+    for cls in (NeuronNetClassifier, NeuronNetRegressor):
+        with pytest.raises(TypeError, match=rf"^{cls.__name__}\.__init__\(\) got an unexpected "
+                                            "keyword argument 'alpha'"):
+            cls(alpha=1e-4)
+
+
+def test_verbose_prints_each_epochs_loss(capsys):
+    X, y = blobs()
+    clf = NeuronNetClassifier(hidden_layer_sizes=(4,), max_iter=3, verbose=True,
+                              n_iter_no_change=50, random_state=0)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"Iteration {k}, loss = {loss:.8f}"
+                     for k, loss in enumerate(clf.loss_curve_, start=1)]

@@ -129,7 +129,7 @@ def run(args, out=print):
     if args.plot is not None:
         from pathlib import Path
 
-        from .network_plot import network_plot
+        from .network_figure import network_plot
         path = Path(args.plot) / f"{recipe.name}-trace.png"
         Path(args.plot).mkdir(parents=True, exist_ok=True)
         network_plot(record, path, gradients=args.gradients,

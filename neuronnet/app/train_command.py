@@ -19,9 +19,11 @@ from .tables import printable
 
 
 def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=None,
-                 quiet=False, progress=False, data_dir=None, out=print):
+                 plane=False, quiet=False, progress=False, data_dir=None, out=print):
     """Run recipe ``name`` (with ``options`` overriding its settings) on one model. Returns a
-    dict with the TrainingResult, the test Evaluation, the splits and the wall time."""
+    dict with the TrainingResult, the test Evaluation, the splits and the wall time. With
+    ``plane`` (a 2-D recipe), also "plane": the PlaneRecorder that kept the network's view of
+    the plane every epoch, for boundary_plot and hidden_plot."""
     start = time.perf_counter()
     recipe = recipes.get(name).with_options(**(options or {}))
     # Everything that could fail after training is checked before it starts: no hour of
@@ -33,6 +35,9 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
             io.probe_writable(_diverged_name(save), name="--save")
     if plot is not None:
         check_plot_dir(plot)
+    if plane and recipe.data not in PLANAR:
+        raise ValueError(f"plane: recipe {name!r} has {recipe.data!r} data; expected a recipe "
+                         f"of points in the plane ({', '.join(sorted(PLANAR))})")
     split_rng, init_rng, order_rng = recipes.seeds(seed)
     splits = recipe_data.load(recipe.data, split_rng, data_dir)
     check_fits(recipe, splits)
@@ -46,7 +51,7 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
         out(tables.table_head(classify))
     every, epochs = tables.print_every(recipe.settings.epochs), recipe.settings.epochs
 
-    recorder = _plane_recorder(plot, recipe, splits, net)
+    recorder = _plane_recorder(plot is not None or plane, recipe, splits, net)
 
     def show(row):
         if not quiet and (row["epoch"] % every == 0 or row["epoch"] in (1, epochs)):
@@ -77,7 +82,7 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
         for path in _plots(plot, recipe, splits, result, test, recorder):
             out(f"plot: {path}")
     return dict(result=result, test=test, splits=splits, recipe=recipe, wall=wall,
-                interrupted=interrupted, saved=saved)
+                interrupted=interrupted, saved=saved, plane=recorder)
 
 
 def _save(save, result, recipe, splits, model, seed, test, out):
@@ -167,10 +172,10 @@ def check_plot_dir(directory):
     io.probe_writable(path / "plot.png", name="--plot")
 
 
-def _plane_recorder(plot, recipe, splits, net):
-    """For a 2-D recipe with --plot: the on_epoch hook that keeps the network's view of the
+def _plane_recorder(wanted, recipe, splits, net):
+    """For a 2-D recipe, when ``wanted``: the on_epoch hook that keeps the network's view of the
     plane (planar_plots.PlaneRecorder); None otherwise."""
-    if plot is None or recipe.data not in PLANAR:
+    if not wanted or recipe.data not in PLANAR:
         return None
     from .planar_plots import PlaneRecorder
     X = splits.train.batch(np.arange(len(splits.train)))[0]

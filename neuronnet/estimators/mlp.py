@@ -4,25 +4,47 @@ API. Parameters take MLPClassifier's names where the meaning is the same; ``batc
 
 Training, per epoch: the order is ``rng.permutation(n)`` (``rng`` seeded by ``random_state``)
 or 0..n-1 without ``shuffle``; one ``train_step`` per batch of ``batch_size`` rows (online:
-1, full: n). Without early stopping, training stops when the training loss has not fallen by
-``tol`` for ``n_iter_no_change`` epochs; with it, a ``validation_fraction`` of the data is held
-out, the same rule watches its loss, and the parameters of its lowest loss are kept.
+1, full: n). Stopping follows MLPClassifier's rule: an epoch whose training loss is not below
+``best_loss_ - tol`` (with ``early_stopping``: whose validation score is not above
+``best_validation_score_ + tol``) counts as no improvement, one that is resets the count, and
+training stops when the count exceeds ``n_iter_no_change``. With ``early_stopping`` a
+``validation_fraction`` of the data is held out and the parameters of its best score are kept.
+Reaching ``max_iter`` before that raises a ConvergenceWarning, as scikit-learn does.
+
+What MLPClassifier has and these do not: ``solver`` (always SGD, plain or with momentum),
+``alpha`` (no L2 penalty: compare with ``MLPClassifier(solver="sgd", alpha=0)``) and the
+adaptive ``learning_rate`` schedules. A binary problem gets two softmax outputs (the softmax of
+two logits is the logistic of their difference), so its last ``coefs_`` has two columns where
+MLPClassifier's has one.
 """
+import types
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import batching
+from ..activations import ACTIVATIONS
 from ..network import Network
+
+# scikit-learn's activation names, where they differ from the book's.
+SCIKIT_LEARN_NAMES = {"logistic": "sigmoid"}
+
+# The default rate. MLPClassifier's 0.001 is meant for adam; with SGD and momentum 0.9 it leaves
+# small problems unfitted after 200 epochs, and 0.1 diverges on unscaled digits. 0.01 matches or
+# beats MLPClassifier's defaults on the four problems of benchmarks/estimator_defaults.py.
+LEARNING_RATE_INIT = 0.01
 
 
 class _NeuronNetBase(BaseEstimator):
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", learning_rate_init=0.001,
-                 momentum=0.9, nesterovs_momentum=True, batch_size="auto", max_iter=200,
-                 shuffle=True, random_state=None, early_stopping=False,
-                 validation_fraction=0.1, n_iter_no_change=10, tol=1e-4,
-                 batch_mode="minibatch", init="glorot_uniform", clip_norm=None,
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu",
+                 learning_rate_init=LEARNING_RATE_INIT, momentum=0.9, nesterovs_momentum=True,
+                 batch_size="auto", max_iter=200, shuffle=True, random_state=None,
+                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=10, tol=1e-4,
+                 verbose=False, batch_mode="minibatch", init="glorot_uniform", clip_norm=None,
                  model="neuron"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -37,6 +59,7 @@ class _NeuronNetBase(BaseEstimator):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.verbose = verbose
         self.batch_mode = batch_mode
         self.init = init
         self.clip_norm = clip_norm
@@ -44,9 +67,6 @@ class _NeuronNetBase(BaseEstimator):
 
     # --- what the subclasses say --------------------------------------------------------------
     loss_name = None
-
-    def _targets(self, y):
-        raise NotImplementedError
 
     # --- fitting ------------------------------------------------------------------------------
     def _rng(self):
@@ -58,8 +78,12 @@ class _NeuronNetBase(BaseEstimator):
     def _build(self, n_in, n_out, rng):
         hidden = [self.hidden_layer_sizes] if np.isscalar(self.hidden_layer_sizes) \
             else list(self.hidden_layer_sizes)
+        activation = SCIKIT_LEARN_NAMES.get(self.activation, self.activation)
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"activation: got {self.activation!r}; expected one of "
+                             f"{sorted(set(ACTIVATIONS) | set(SCIKIT_LEARN_NAMES))}")
         sizes = [n_in, *map(int, hidden), n_out]
-        acts = [self.activation] * len(hidden) + ["identity"]
+        acts = [activation] * len(hidden) + ["identity"]
         if self.model == "neuron":
             return Network(sizes, acts, self.loss_name, init=self.init, rng=rng)
         if self.model == "reference":
@@ -72,52 +96,78 @@ class _NeuronNetBase(BaseEstimator):
             return "sgd"
         return "nesterov" if self.nesterovs_momentum else "momentum"
 
-    def _fit(self, X, Y, incremental=False):
+    def _start(self, X, Y, rng):
+        self.network_ = self._build(X.shape[1], Y.shape[1], rng)
+        self.loss_curve_, self.n_iter_, self._no_improvement = [], 0, 0
+        self.best_loss_ = None if self.early_stopping else np.inf
+        self.validation_scores_ = [] if self.early_stopping else None
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
+
+    def _fit(self, X, Y, y=None, incremental=False):
+        """Y: the network's targets (one-hot or real); y: what ``score`` takes (the labels)."""
         rng = getattr(self, "_order_rng", None) if incremental else None
         if rng is None:
-            rng = self._rng()
-            self._order_rng = rng
+            rng = self._order_rng = self._rng()
         if not incremental or not hasattr(self, "network_"):
-            self.network_ = self._build(X.shape[1], Y.shape[1], rng)
-            self.loss_curve_, self.n_iter_ = [], 0
-        net = self.network_
+            self._start(X, Y, rng)
         valid = None
-        if self.early_stopping and not incremental and len(X) >= 4:
+        if self.early_stopping and not incremental:
             order = rng.permutation(len(X))
             n_valid = max(1, int(round(self.validation_fraction * len(X))))
+            if n_valid >= len(X):
+                raise ValueError(f"validation_fraction: got {self.validation_fraction} of "
+                                 f"{len(X)} samples, which leaves none to train on; expected "
+                                 "a smaller fraction or more samples")
             valid, train = order[:n_valid], order[n_valid:]
-            (X, Y), (X_valid, Y_valid) = (X[train], Y[train]), (X[valid], Y[valid])
+            X, Y, X_valid, y_valid = X[train], Y[train], X[valid], y[valid]
         # "auto" as MLPClassifier: 200, or all the rows when there are fewer.
         batch = min(200 if self.batch_size == "auto" else int(self.batch_size), len(X))
-        best, best_params, stale = np.inf, None, 0
+        best_params = None
         for _ in range(1 if incremental else self.max_iter):
-            order = rng.permutation(len(X)) if self.shuffle else np.arange(len(X))
-            total = 0.0
-            for rows, learn in batching.plan(order, self.batch_mode, batch):
-                if learn:
-                    total += len(rows) * net.train_step(
-                        X[rows], Y[rows], optimizer=self._optimizer(),
-                        lr=self.learning_rate_init, momentum=self.momentum,
-                        clip_norm=self.clip_norm)
-            self.loss_curve_.append(total / len(X))
-            self.n_iter_ += 1
-            watched = net.loss(X_valid, Y_valid) if valid is not None else self.loss_curve_[-1]
-            if not np.isfinite(watched):
-                raise ValueError(f"training diverged: the loss became {watched} at epoch "
-                                 f"{self.n_iter_}; expected a smaller learning_rate_init")
-            if watched < best - self.tol:
-                best, stale = watched, 0
-                best_params = net.parameters() if valid is not None else None
+            self._epoch(X, Y, batch, rng)
+            if valid is not None:
+                self.validation_scores_.append(self.score(X_valid, y_valid))
+                if self.verbose:
+                    print(f"Validation score: {self.validation_scores_[-1]:f}")
+                improved = self.validation_scores_[-1] >= self.best_validation_score_ + self.tol
+                if self.validation_scores_[-1] > self.best_validation_score_:
+                    self.best_validation_score_ = self.validation_scores_[-1]
+                    best_params = self.network_.parameters()
             else:
-                stale += 1
-                if stale >= self.n_iter_no_change:
-                    break
+                improved = self.loss_curve_[-1] <= self.best_loss_ - self.tol
+                self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
+            self._no_improvement = 0 if improved else self._no_improvement + 1
+            if self._no_improvement > self.n_iter_no_change:
+                break
+            if not incremental and self.n_iter_ == self.max_iter:
+                warnings.warn(f"{type(self).__name__}: max_iter={self.max_iter} epochs reached "
+                              "and the loss is still falling by more than tol; expected more "
+                              "epochs (max_iter) or a larger learning_rate_init",
+                              ConvergenceWarning)
         if best_params is not None:
-            net.set_parameters(best_params)
-        params = net.parameters()
+            self.network_.set_parameters(best_params)
+        params = self.network_.parameters()
         self.coefs_ = [W.T.copy() for W in params[0::2]]      # scikit-learn's (fan_in, fan_out)
         self.intercepts_ = [b.copy() for b in params[1::2]]
         return self
+
+    def _epoch(self, X, Y, batch, rng):
+        """One pass over (X, Y); appends its loss (row-weighted mean of the losses measured
+        before each step) to ``loss_curve_``."""
+        order = rng.permutation(len(X)) if self.shuffle else np.arange(len(X))
+        total = 0.0
+        for rows, learn in batching.plan(order, self.batch_mode, batch):
+            if learn:
+                total += len(rows) * self.network_.train_step(
+                    X[rows], Y[rows], optimizer=self._optimizer(), lr=self.learning_rate_init,
+                    momentum=self.momentum, clip_norm=self.clip_norm)
+        self.loss_curve_.append(total / len(X))
+        self.n_iter_ += 1
+        if self.verbose:
+            print(f"Iteration {self.n_iter_}, loss = {self.loss_curve_[-1]:.8f}")
+        if not np.isfinite(self.loss_curve_[-1]):
+            raise ValueError(f"training diverged: the loss became {self.loss_curve_[-1]} at "
+                             f"epoch {self.n_iter_}; expected a smaller learning_rate_init")
 
     def _output(self, X):
         check_is_fitted(self, "network_")
@@ -125,6 +175,18 @@ class _NeuronNetBase(BaseEstimator):
         return self.network_.forward(X)
 
 
+def _own_init(cls):
+    """Give ``cls`` the base's ``__init__`` under its own name, so that a keyword it does not
+    take (``alpha=...``) is reported against the class the user called, not a private base."""
+    base = _NeuronNetBase.__init__
+    init = types.FunctionType(base.__code__, base.__globals__, "__init__", base.__defaults__)
+    init.__qualname__ = f"{cls.__name__}.__init__"
+    init.__kwdefaults__ = base.__kwdefaults__
+    cls.__init__ = init
+    return cls
+
+
+@_own_init
 class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
     """A softmax cross-entropy network; labels of any type through ``classes_``."""
     loss_name = "cross_entropy"
@@ -133,7 +195,7 @@ class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, labels = np.unique(y, return_inverse=True)
-        return self._fit(X, np.eye(max(len(self.classes_), 2))[labels])
+        return self._fit(X, np.eye(max(len(self.classes_), 2))[labels], y)
 
     def partial_fit(self, X, y, classes=None):
         first = not hasattr(self, "classes_")
@@ -161,6 +223,7 @@ class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
         return self.classes_[probabilities.argmax(axis=1)]
 
 
+@_own_init
 class NeuronNetRegressor(RegressorMixin, _NeuronNetBase):
     """A half-MSE network with a linear output."""
     loss_name = "half_mse"
@@ -173,7 +236,7 @@ class NeuronNetRegressor(RegressorMixin, _NeuronNetBase):
     def fit(self, X, y):
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
         self._y_1d = y.ndim == 1
-        return self._fit(X, y.reshape(len(y), -1))
+        return self._fit(X, y.reshape(len(y), -1), y)
 
     def partial_fit(self, X, y):
         first = not hasattr(self, "network_")
