@@ -114,3 +114,17 @@ def test_nothing_points_outside_the_repository():
                     if outside.search(line):
                         hits.append(f"{path.relative_to(ROOT)}:{number}")
     assert not hits, hits
+
+
+@pytest.mark.parametrize("package", ["neuronnet.app", "neuronnet.verify"])
+def test_every_public_name_of_a_lazy_package_is_what_it_says(package):
+    # A name that is also a submodule's name would hand out the module once it is imported.
+    import importlib
+    import types
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        for _ in range(2):          # before and after its module is imported
+            value = getattr(module, name)
+            assert not isinstance(value, types.ModuleType), f"{package}.{name} is a module"
+            assert getattr(value, "__name__", name) == name, \
+                f"{package}.{name} is {value!r}"

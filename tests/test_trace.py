@@ -153,3 +153,12 @@ def test_the_plane_recorder_is_an_on_epoch_hook_of_any_loop():
         titles = [ax.get_title() for ax in axes]
         assert sum("neuron" in t and ": a" in t for t in titles) == 4
         assert sum("delta" in t for t in titles) == 4
+
+
+def test_train_recipe_keeps_the_plane_only_for_a_planar_recipe():
+    from neuronnet.app import train_recipe
+    run = train_recipe("xor", plane=True, quiet=True, options={"epochs": 3}, out=lambda _: None)
+    assert [epoch for epoch, _, _ in run["plane"].frames] == [1, 2, 3]
+    with pytest.raises(ValueError, match="plane: recipe 'iris' has 'iris' data; expected a "
+                                         "recipe of points in the plane"):
+        train_recipe("iris", plane=True, quiet=True, out=lambda _: None)

@@ -6,7 +6,7 @@ use, so ``import neuronnet.app`` needs no matplotlib):
 
     train_recipe(name, seed=0, options=None, plane=False, quiet=False)  # `neuronnet train`
     trace_recipe(name, sample=0)        # `neuronnet trace`: (record, recipe, counts)
-    trace_lines(record, recipe, counts, sample)   # its text, as lines
+    trace_lines(record, recipe, counts)   # its text, as lines
     network_plot(record, gradients=False)         # the picture of a trace
     boundary_plot(plane, train, test), hidden_plot(plane, train)   # a 2-D recipe's plane
     learning_curves(history)            # loss and accuracy per epoch
@@ -14,7 +14,7 @@ use, so ``import neuronnet.app`` needs no matplotlib):
 import importlib
 
 _PUBLIC = {"train_recipe": "train_command", "trace_recipe": "trace_command",
-           "trace_lines": ("trace_text", "lines"), "network_plot": "network_figure",
+           "trace_lines": "trace_text", "network_plot": "network_figure",
            "boundary_plot": "planar_plots", "hidden_plot": "planar_plots",
            "learning_curves": "plots"}
 
@@ -24,6 +24,4 @@ __all__ = sorted(_PUBLIC)
 def __getattr__(name):
     if name not in _PUBLIC:
         raise AttributeError(f"module 'neuronnet.app' has no attribute {name!r}")
-    module, attribute = _PUBLIC[name] if isinstance(_PUBLIC[name], tuple) else (_PUBLIC[name],
-                                                                                  name)
-    return getattr(importlib.import_module(f".{module}", __name__), attribute)
+    return getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)

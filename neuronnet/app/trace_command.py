@@ -123,8 +123,8 @@ def run(args, out=print):
     if args.json:
         out(json.dumps(to_dict(record, counts), indent=1))
     else:
-        from .trace_text import lines
-        for line in lines(record, recipe, counts, args.sample):
+        from .trace_text import trace_lines
+        for line in trace_lines(record, recipe, counts, args.sample):
             out(line)
     if args.plot is not None:
         from pathlib import Path

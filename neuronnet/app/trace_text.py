@@ -49,7 +49,7 @@ def _numeric_marks(step):
     return [MARKS[worst] + (f" ({len(verdicts)} checked)" if len(verdicts) > 1 else "")]
 
 
-def lines(record, recipe, counts, sample):
+def trace_lines(record, recipe, counts, sample=0):
     """The whole trace, line by line (sample 0 of the batch when it has more than one)."""
     k = 0
     out = [f"trace: one {record.optimizer} step (lr {record.lr:g}"
