@@ -40,23 +40,27 @@ class Identity(Activation):
 
 
 class Sigmoid(Activation):
-    """f(z) = 1 / (1 + e^-z); f'(z) = f(z) (1 - f(z))."""
+    """f(z) = 1 / (1 + e^-z); f'(z) = f(z) (1 - f(z)) = f(z) f(-z)."""
 
     name = "sigmoid"
 
     def forward(self, z):
-        # Hazard: 1 / (1 + np.exp(-z)) overflows exp for z < -709 (a RuntimeWarning and an inf).
-        # The identity sigmoid(z) = (1 + tanh(z/2)) / 2 is exact in real arithmetic and never
-        # overflows, because tanh saturates instead.
-        return 0.5 * (1.0 + np.tanh(0.5 * z))
+        # Hazards: 1 / (1 + np.exp(-z)) overflows exp for z < -709 (a RuntimeWarning and an inf),
+        # and 0.5 * (1 + tanh(z / 2)) returns 0 from z = -38 on, where f(z) is still ~3e-17.
+        # With e = e^-|z| in (0, 1], 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0 are the
+        # sigmoid rewritten: no overflow, and every digit kept on both tails.
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
     def derivative_from_z(self, z):
-        s = self.forward(z)
-        return s * (1.0 - s)
+        # Hazard: s * (1 - s) subtracts two numbers near 1 for large z (at z = 30 it keeps three
+        # digits; from z = 37 it is 0). f(z) f(-z) = e / (1 + e)^2 keeps them all.
+        e = np.exp(-np.abs(z))
+        return e / ((1.0 + e) * (1.0 + e))
 
 
 class Tanh(Activation):
-    """f(z) = tanh(z); f'(z) = 1 - tanh(z)^2."""
+    """f(z) = tanh(z); f'(z) = 1 - tanh(z)^2 = 4 e / (1 + e)^2 with e = e^(-2|z|)."""
 
     name = "tanh"
 
@@ -66,8 +70,11 @@ class Tanh(Activation):
         return np.tanh(z)
 
     def derivative_from_z(self, z):
-        t = np.tanh(z)
-        return 1.0 - t * t
+        # Hazard: 1 - tanh(z)^2 subtracts two numbers near 1 for large |z| (it is 0 from
+        # |z| = 19, where f'(z) is ~1e-16). 1 / cosh(z)^2, rewritten with e = e^(-2|z|) in
+        # (0, 1] so that it cannot overflow, keeps every digit.
+        e = np.exp(-2.0 * np.abs(z))
+        return 4.0 * e / ((1.0 + e) * (1.0 + e))
 
 
 class ReLU(Activation):

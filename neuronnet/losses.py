@@ -18,6 +18,11 @@ class Loss:
         """dL/da, shape (n, k): already divided by n, so a neuron's delta is per-batch-mean."""
         raise NotImplementedError
 
+    def check_targets(self, t):
+        """``t`` if ``gradient`` is the gradient of ``value`` for it; else a ValueError naming Y.
+        Any finite targets do, unless a loss says otherwise."""
+        return t
+
     def __repr__(self):
         return f"{type(self).__name__}()"
 
@@ -72,6 +77,21 @@ class CrossEntropy(Loss):
 
     def gradient(self, a, t):
         return (self.softmax(a) - t) / a.shape[0]
+
+    # How far a target row's sum may be from 1: rounding, as in a row of k softened labels.
+    ROW_SUM_TOL = 1e-9
+
+    def check_targets(self, t):
+        # d/da of -sum_k t_k log p_k is p sum_k t_k - t: it is p - t only where the row sums to
+        # 1. Other rows would train on a gradient of no loss at all, so they are refused.
+        sums = t.sum(axis=1)
+        bad = np.flatnonzero((np.abs(sums - 1.0) > self.ROW_SUM_TOL) | (t < 0).any(axis=1))
+        if bad.size:
+            row = np.array2string(t[bad[0]], threshold=8, precision=6)
+            raise ValueError(f"Y: row {bad[0]} is {row} (sum {sums[bad[0]]:.12g}); expected, for "
+                             "cross_entropy, every row a probability distribution: entries >= 0 "
+                             "summing to 1 (a one-hot row for a class label)")
+        return t
 
 
 LOSSES = {cls.name: cls for cls in (HalfMSE, CrossEntropy)}

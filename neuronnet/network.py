@@ -281,12 +281,11 @@ class Network:
 
     # --- checks and display -------------------------------------------------------------------
     def _check_data(self, X, Y):
-        X = check_matrix("X", X, self.n_inputs)
-        Y = check_matrix("Y", Y, self.n_outputs)
+        X, Y = check_matrix("X", X, self.n_inputs), check_matrix("Y", Y, self.n_outputs)
         if Y.shape[0] != X.shape[0]:
             raise ValueError(f"Y: got {Y.shape[0]} rows for the {X.shape[0]} rows of X; "
                              "expected one target row per sample")
-        return X, Y
+        return X, self.loss_function.check_targets(Y)
 
     def __repr__(self):
         layers = ",\n  ".join(repr(layer) for layer in self.layers)

@@ -22,30 +22,37 @@ class Identity:
 
 
 class Sigmoid:
-    """f(z) = 1 / (1 + exp(-z)); f'(z) = f(z) (1 - f(z)), from the cached a = f(z)."""
+    """f(z) = 1 / (1 + exp(-z)); f'(z) = f(z) (1 - f(z)), from the cached a and 1 - a."""
 
     def forward(self, z):
         # Hazard, overflow: exp(-z) is inf for z < -709. exp(-|z|) lies in (0, 1] for every z,
         # and 1/(1+e) for z >= 0, e/(1+e) for z < 0 are both the sigmoid, rewritten.
+        # Hazard, cancellation: 1 - a for a near 1 keeps few digits (none from z = 37), so the
+        # complement is cached too, as the other branch: 1 - f(z) = f(-z).
         e = np.exp(-np.abs(z))
         self.a = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+        self.a_complement = np.where(z >= 0, e / (1.0 + e), 1.0 / (1.0 + e))
         return self.a
 
     def backward(self, da):
-        return da * (self.a * (1.0 - self.a))
+        return da * (self.a * self.a_complement)
 
 
 class Tanh:
-    """f(z) = tanh(z); f'(z) = 1 - tanh(z)^2, from the cached a = tanh(z)."""
+    """f(z) = tanh(z); f'(z) = 1 - tanh(z)^2 = (1 - |a|)(1 + |a|), from the cached a and 1 - |a|."""
 
     def forward(self, z):
         # Hazard, overflow: (e^z - e^-z)/(e^z + e^-z) is inf/inf = nan for |z| > 710
         # (pitfall tanh-overflow). numpy's tanh saturates to +-1 instead.
+        # Hazard, cancellation: 1 - a^2 is 0 from |z| = 19 on; 1 - |tanh z| = 2e / (1 + e) with
+        # e = exp(-2|z|) in (0, 1] keeps every digit, so it is cached beside a.
         self.a = np.tanh(z)
+        e = np.exp(-2.0 * np.abs(z))
+        self.a_gap = 2.0 * e / (1.0 + e)
         return self.a
 
     def backward(self, da):
-        return da * (1.0 - self.a ** 2)
+        return da * (self.a_gap * (1.0 + np.abs(self.a)))
 
 
 class ReLU:

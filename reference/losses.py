@@ -6,6 +6,8 @@ makes the learning rate silently depend on the batch size).
 """
 import numpy as np
 
+from . import validation as check
+
 
 class HalfMSE:
     """L = sum((a - T)^2) / (2n); dL/da = (a - T) / n. The 1/2 cancels the square's 2."""
@@ -44,6 +46,8 @@ class SoftmaxCrossEntropy:
     """
 
     def forward(self, a, T):
+        # Rows that are not distributions: the gradient of -sum(T log p) is p sum(T) - T there.
+        check.distribution_rows("Y", T)
         self.p, self.T, self.n = softmax(a), T, a.shape[0]
         return float(-np.sum(T * log_softmax(a)) / self.n)
 

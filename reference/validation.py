@@ -78,3 +78,16 @@ def fits_in_memory(name, got, n_bytes):
     if n_bytes > total:
         fail(name, f"{got}, needing about {n_bytes / 2**30:,.1f} GiB",
              f"at most the machine's {total / 2**30:,.1f} GiB")
+
+
+def distribution_rows(name, T, tol=1e-9):
+    """T, if every row is a probability distribution (>= 0, summing to 1 within ``tol``, room
+    for rounding): the rows cross-entropy's gradient p - T is the gradient of."""
+    sums = T.sum(axis=1)
+    bad = np.flatnonzero((np.abs(sums - 1.0) > tol) | (T < 0).any(axis=1))
+    if bad.size:
+        fail(name, f"row {bad[0]} summing to {sums[bad[0]]:.12g}" +
+             (" with a negative entry" if (T[bad[0]] < 0).any() else ""),
+             "every row a probability distribution for cross_entropy: entries >= 0 summing "
+             "to 1")
+    return T

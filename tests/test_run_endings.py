@@ -29,8 +29,8 @@ def test_a_diverged_run_leaves_a_good_model_file_as_it_was(tmp_path, capsys):
     code, _, err = run(["train", "sin", "--epochs", "3", "--quiet", "--save", str(good)], capsys)
     assert code == 0, err
     before = good.read_bytes()
-    # lr 1e4: epoch 1 finishes with a huge but finite loss, then the loss overflows.
-    code, out, err = run(["train", "sin", "--epochs", "5", "--lr", "1e4", "--quiet", "--save",
+    # lr 1e8: epoch 1 finishes with a huge but finite loss, then the loss overflows in epoch 2.
+    code, out, err = run(["train", "sin", "--epochs", "5", "--lr", "1e8", "--quiet", "--save",
                           str(good)], capsys)
     assert code == 1, err
     assert good.read_bytes() == before
@@ -176,13 +176,13 @@ def test_a_demo_stops_on_ctrl_c_without_a_verdict():
 
 # --- divergence is reported the same way everywhere ---------------------------------------------
 def test_compare_shows_divergence_like_train(capsys):
-    code, out, err = run(["compare", "sin", "--lr", "1e4", "--epochs", "3"], capsys)
+    code, out, err = run(["compare", "sin", "--lr", "1e8", "--epochs", "3"], capsys)
     assert code == 1, err
     assert "neuron model stopped: diverged" in out and "reference model stopped: diverged" in out
 
 
 def test_divergence_with_plots_still_exits_1(tmp_path, capsys):
-    code, out, err = run(["train", "sin", "--lr", "1e4", "--epochs", "3", "--quiet", "--plot",
+    code, out, err = run(["train", "sin", "--lr", "1e8", "--epochs", "3", "--quiet", "--plot",
                           str(tmp_path)], capsys)
     assert code == 1, err
     assert (tmp_path / "sin-curves.png").exists()  # the epochs before the divergence
