@@ -1,5 +1,7 @@
 """The scikit-learn estimators (neuronnet.estimators): scikit-learn's own estimator checks pass,
 labels of any type work through classes_, and the fitted network is there to look inside."""
+import re
+
 import numpy as np
 import pytest
 
@@ -154,3 +156,111 @@ def test_verbose_prints_each_epochs_loss(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines == [f"Iteration {k}, loss = {loss:.8f}"
                      for k, loss in enumerate(clf.loss_curve_, start=1)]
+
+
+@pytest.mark.parametrize("cls", [NeuronNetClassifier, NeuronNetRegressor])
+@pytest.mark.parametrize("parameter, value, error", [
+    ("hidden_layer_sizes", None, TypeError), ("hidden_layer_sizes", 0, ValueError),
+    ("hidden_layer_sizes", (10, 0), ValueError), ("hidden_layer_sizes", (10.7,), TypeError),
+    ("learning_rate_init", 0.0, ValueError), ("learning_rate_init", -0.1, ValueError),
+    ("momentum", 1.0, ValueError), ("batch_size", "big", TypeError), ("batch_size", 0, ValueError),
+    ("max_iter", 0, ValueError), ("max_iter", 2.5, TypeError), ("n_iter_no_change", 0, ValueError),
+    ("tol", -1.0, ValueError), ("validation_fraction", 1.0, ValueError),
+    ("nesterovs_momentum", "no", TypeError), ("shuffle", "yes", TypeError),
+    ("early_stopping", 1, TypeError), ("verbose", None, TypeError),
+    ("random_state", "abc", TypeError), ("random_state", -1, ValueError),
+    ("batch_mode", "mini", ValueError), ("init", "xavier", ValueError),
+    ("clip_norm", 0.0, ValueError), ("model", "torch", ValueError),
+    ("activation", "softplus", ValueError)])
+def test_a_bad_parameter_is_named_before_any_work_and_changes_nothing(cls, parameter, value,
+                                                                      error):
+    from sklearn.exceptions import NotFittedError
+    X, y = blobs()
+    index = "[1]" if value == (10, 0) else "[0]" if value == (10.7,) else ""
+    settings = dict(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
+    fresh = cls(**{**settings, parameter: value})
+    with pytest.raises(error, match=rf"^{parameter}{re.escape(index)}: got "):
+        fresh.fit(X, y)
+    with pytest.raises(NotFittedError):
+        fresh.predict(X)
+    fitted = cls(**settings).fit(X, y)
+    before = fitted.predict(X)
+    with pytest.raises(error):
+        fitted.set_params(**{parameter: value}).fit(X[:50], y[:50])
+    assert np.array_equal(fitted.predict(X), before)       # the fitted model is kept whole
+    assert fitted.n_iter_ == len(fitted.loss_curve_)
+
+
+def test_early_stopping_with_a_zero_fraction_is_refused():
+    with pytest.raises(ValueError, match="^validation_fraction: got 0.0 with early_stopping"):
+        NeuronNetClassifier(early_stopping=True, validation_fraction=0.0).fit(*blobs())
+
+
+@pytest.mark.parametrize("cls", [NeuronNetClassifier, NeuronNetRegressor])
+def test_partial_fit_refuses_early_stopping_before_any_work(cls):
+    X, y = blobs()
+    estimator = cls(early_stopping=True)
+    extra = {"classes": [0, 1, 2]} if cls is NeuronNetClassifier else {}
+    with pytest.raises(ValueError, match="^early_stopping: got True with partial_fit"):
+        estimator.partial_fit(X, y, **extra)
+    assert not hasattr(estimator, "network_")
+
+
+def test_a_run_blowing_up_is_an_error_not_a_fitted_model():
+    from sklearn.datasets import make_regression
+    from sklearn.exceptions import NotFittedError
+    X, y = make_regression(200, 5, noise=10, random_state=0)        # y in the hundreds
+    reg = NeuronNetRegressor(learning_rate_init=0.05, random_state=0)
+    with pytest.raises(ValueError, match=r"^training diverged: the loss became .* at epoch \d+ "
+                                         r"\(the first epoch's was .*scaled data"):
+        reg.fit(X, y)
+    with pytest.raises(NotFittedError):
+        reg.predict(X)
+    good = reg.set_params(learning_rate_init=0.001, max_iter=3).partial_fit(X, y)
+    state = (good.predict(X), list(good.loss_curve_), good.n_iter_)
+    with pytest.raises(ValueError, match="^training diverged"):
+        good.set_params(learning_rate_init=0.5, batch_size=10).partial_fit(X, y)
+    assert np.array_equal(good.predict(X), state[0])    # the diverged epoch is undone
+    assert (good.loss_curve_, good.n_iter_) == (state[1], state[2])
+
+
+def test_the_regressors_defaults_fit_unscaled_targets():
+    # Its default rate is the regressor's own (0.001): 0.01 diverges on this (see the README).
+    from sklearn.datasets import make_regression
+    X, y = make_regression(300, 5, noise=10, random_state=0)
+    reg = NeuronNetRegressor(random_state=0)
+    assert reg.learning_rate_init == 0.001 and NeuronNetClassifier().learning_rate_init == 0.01
+    assert reg.fit(X[:200], y[:200]).score(X[200:], y[200:]) > 0.95
+
+
+def test_log_probabilities_and_the_fitted_shapes():
+    X, y = blobs()
+    clf = NeuronNetClassifier(hidden_layer_sizes=(6, 5), max_iter=20, random_state=0).fit(X, y)
+    assert np.allclose(np.exp(clf.predict_log_proba(X)), clf.predict_proba(X), rtol=1e-12)
+    assert (clf.n_layers_, clf.n_outputs_, clf.out_activation_) == (4, 3, "softmax")
+    one = NeuronNetClassifier(hidden_layer_sizes=(3,), max_iter=2).fit(X, np.zeros(len(X)))
+    assert np.array_equal(one.predict_log_proba(X), np.zeros((len(X), 1)))
+
+
+def test_verbose_says_why_training_stopped(capsys):
+    X, y = blobs()
+    NeuronNetClassifier(hidden_layer_sizes=(4,), tol=10.0, n_iter_no_change=2, verbose=True,
+                        random_state=0).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    # Epoch 1 improves on inf; 2, 3 and 4 do not improve by 10, and 3 > n_iter_no_change.
+    assert len(lines) == 5 and lines[-1] == ("Training loss did not improve more than "
+                                             "tol=10.000000 for 2 consecutive epochs. Stopping.")
+
+
+def test_the_sampled_modes_loss_counts_every_row_as_train_does():
+    from neuronnet.training import Dataset, train
+    X, y = blobs(30)
+    clf = NeuronNetClassifier(hidden_layer_sizes=(4,), batch_mode="sampled", batch_size=3,
+                              max_iter=2, n_iter_no_change=5, random_state=0).fit(X, y)
+    # The same start and order through train(): its step_loss is the contract's epoch loss.
+    rng = np.random.default_rng(0)
+    net = Network([2, 4, 3], ["relu", "identity"], "cross_entropy", rng=rng)
+    history = train(net, Dataset(X, labels=y, n_classes=3), rng=rng, epochs=2,
+                    batch_mode="sampled", batch_size=3, optimizer="nesterov", lr=0.01,
+                    momentum=0.9).history
+    assert clf.loss_curve_ == pytest.approx(history["step_loss"], rel=1e-12)

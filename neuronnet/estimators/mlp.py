@@ -12,12 +12,14 @@ training stops when the count exceeds ``n_iter_no_change``. With ``early_stoppin
 Reaching ``max_iter`` before that raises a ConvergenceWarning, as scikit-learn does.
 
 What MLPClassifier has and these do not: ``solver`` (always SGD, plain or with momentum),
-``alpha`` (no L2 penalty: compare with ``MLPClassifier(solver="sgd", alpha=0)``) and the
-adaptive ``learning_rate`` schedules. A binary problem gets two softmax outputs (the softmax of
-two logits is the logistic of their difference), so its last ``coefs_`` has two columns where
-MLPClassifier's has one.
+``alpha`` (no L2 penalty: compare with ``MLPClassifier(solver="sgd", alpha=0)``), the
+adaptive ``learning_rate`` schedules, ``sample_weight`` and sparse X. A binary problem gets two
+softmax outputs (the softmax of two logits is the logistic of their difference), so its last
+``coefs_`` has two columns where MLPClassifier's has one. The regressor's loss is the book's
+half-MSE, summed over outputs and averaged over samples; MLPRegressor averages over outputs too,
+so with k outputs the same rate takes k times our step there. The early-stopping split is a
+plain random one (scikit-learn's is stratified for a classifier).
 """
-import types
 import warnings
 
 import numpy as np
@@ -27,21 +29,25 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import batching
-from ..activations import ACTIVATIONS
 from ..network import Network
+from .conventions import all_or_nothing, own_init
+from .params import check_parameters
 
-# scikit-learn's activation names, where they differ from the book's.
-SCIKIT_LEARN_NAMES = {"logistic": "sigmoid"}
+# The default rates (benchmarks/estimator_defaults.py measures them beside scikit-learn's).
+# MLPClassifier's 0.001 is meant for adam; with SGD and momentum 0.9 it leaves small
+# classification problems unfitted after 200 epochs, and 0.1 diverges on unscaled digits:
+# 0.01 matches or beats MLPClassifier's defaults on four problems. A regressor's targets are
+# often unscaled (hundreds), where 0.01 diverges and 0.001 fits.
+CLASSIFIER_RATE, REGRESSOR_RATE = 0.01, 0.001
 
-# The default rate. MLPClassifier's 0.001 is meant for adam; with SGD and momentum 0.9 it leaves
-# small problems unfitted after 200 epochs, and 0.1 diverges on unscaled digits. 0.01 matches or
-# beats MLPClassifier's defaults on the four problems of benchmarks/estimator_defaults.py.
-LEARNING_RATE_INIT = 0.01
+# An epoch whose loss is this many times the first epoch's is a run blowing up, even while its
+# numbers are still finite: it is stopped as diverged, never returned as a fitted model.
+BLOW_UP = 1e3
 
 
 class _NeuronNetBase(BaseEstimator):
     def __init__(self, hidden_layer_sizes=(100,), activation="relu",
-                 learning_rate_init=LEARNING_RATE_INIT, momentum=0.9, nesterovs_momentum=True,
+                 learning_rate_init=CLASSIFIER_RATE, momentum=0.9, nesterovs_momentum=True,
                  batch_size="auto", max_iter=200, shuffle=True, random_state=None,
                  early_stopping=False, validation_fraction=0.1, n_iter_no_change=10, tol=1e-4,
                  verbose=False, batch_mode="minibatch", init="glorot_uniform", clip_norm=None,
@@ -75,21 +81,24 @@ class _NeuronNetBase(BaseEstimator):
             seed = int(seed.randint(2 ** 31))
         return np.random.default_rng(seed)
 
+    def _check(self, incremental):
+        """Every parameter, before any work: (hidden widths, the book's activation name)."""
+        checked = check_parameters(self)
+        if incremental and self.early_stopping:
+            raise ValueError("early_stopping: got True with partial_fit; expected False "
+                             "(partial_fit trains one epoch on what it is given and holds "
+                             "nothing out), as in scikit-learn")
+        return checked
+
     def _build(self, n_in, n_out, rng):
-        hidden = [self.hidden_layer_sizes] if np.isscalar(self.hidden_layer_sizes) \
-            else list(self.hidden_layer_sizes)
-        activation = SCIKIT_LEARN_NAMES.get(self.activation, self.activation)
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation: got {self.activation!r}; expected one of "
-                             f"{sorted(set(ACTIVATIONS) | set(SCIKIT_LEARN_NAMES))}")
-        sizes = [n_in, *map(int, hidden), n_out]
+        hidden, activation = self._checked
+        sizes = [n_in, *hidden, n_out]
         acts = [activation] * len(hidden) + ["identity"]
+        self.n_layers_, self.n_outputs_ = len(sizes), n_out
         if self.model == "neuron":
             return Network(sizes, acts, self.loss_name, init=self.init, rng=rng)
-        if self.model == "reference":
-            from reference import MLP  # the oracle, by name, for side-by-side runs
-            return MLP(sizes, acts, self.loss_name, init=self.init, rng=rng)
-        raise ValueError(f"model: got {self.model!r}; expected 'neuron' or 'reference'")
+        from reference import MLP  # the oracle, by name, for side-by-side runs
+        return MLP(sizes, acts, self.loss_name, init=self.init, rng=rng)
 
     def _optimizer(self):
         if self.momentum == 0:
@@ -138,11 +147,15 @@ class _NeuronNetBase(BaseEstimator):
                 self.best_loss_ = min(self.best_loss_, self.loss_curve_[-1])
             self._no_improvement = 0 if improved else self._no_improvement + 1
             if self._no_improvement > self.n_iter_no_change:
+                if self.verbose:
+                    watched = "Validation score" if valid is not None else "Training loss"
+                    print(f"{watched} did not improve more than tol={self.tol:f} for "
+                          f"{self.n_iter_no_change} consecutive epochs. Stopping.")
                 break
             if not incremental and self.n_iter_ == self.max_iter:
                 warnings.warn(f"{type(self).__name__}: max_iter={self.max_iter} epochs reached "
-                              "and the loss is still falling by more than tol; expected more "
-                              "epochs (max_iter) or a larger learning_rate_init",
+                              "before the stopping rule ended training (an epoch still improved "
+                              "by more than tol); raise max_iter to train longer",
                               ConvergenceWarning)
         if best_params is not None:
             self.network_.set_parameters(best_params)
@@ -155,19 +168,33 @@ class _NeuronNetBase(BaseEstimator):
         """One pass over (X, Y); appends its loss (row-weighted mean of the losses measured
         before each step) to ``loss_curve_``."""
         order = rng.permutation(len(X)) if self.shuffle else np.arange(len(X))
+        # A run that blows up is reported below, once, with its epoch: numpy's overflow
+        # warnings from inside it would say the same many times without saying where.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            total = self._steps(X, Y, order, batch)
+        self.loss_curve_.append(total / len(X))
+        self.n_iter_ += 1
+        if self.verbose:
+            print(f"Iteration {self.n_iter_}, loss = {self.loss_curve_[-1]:.8f}")
+        loss, first = self.loss_curve_[-1], self.loss_curve_[0]
+        if not np.isfinite(loss) or loss > BLOW_UP * first:
+            raise ValueError(f"training diverged: the loss became {loss:.4g} at epoch "
+                             f"{self.n_iter_} (the first epoch's was {first:.4g}); expected a "
+                             "smaller learning_rate_init, or scaled data (StandardScaler for X; "
+                             "for a regressor's y, TransformedTargetRegressor)")
+
+    def _steps(self, X, Y, order, batch):
+        """The steps of one epoch; returns the sum of the losses measured before each step (and
+        of every forward-only row), each weighted by its rows."""
         total = 0.0
         for rows, learn in batching.plan(order, self.batch_mode, batch):
             if learn:
                 total += len(rows) * self.network_.train_step(
                     X[rows], Y[rows], optimizer=self._optimizer(), lr=self.learning_rate_init,
                     momentum=self.momentum, clip_norm=self.clip_norm)
-        self.loss_curve_.append(total / len(X))
-        self.n_iter_ += 1
-        if self.verbose:
-            print(f"Iteration {self.n_iter_}, loss = {self.loss_curve_[-1]:.8f}")
-        if not np.isfinite(self.loss_curve_[-1]):
-            raise ValueError(f"training diverged: the loss became {self.loss_curve_[-1]} at "
-                             f"epoch {self.n_iter_}; expected a smaller learning_rate_init")
+            else:   # sampled mode: the rows between steps only go forward, as in train()
+                total += len(rows) * self.network_.loss(X[rows], Y[rows])
+        return total
 
     def _output(self, X):
         check_is_fitted(self, "network_")
@@ -175,29 +202,25 @@ class _NeuronNetBase(BaseEstimator):
         return self.network_.forward(X)
 
 
-def _own_init(cls):
-    """Give ``cls`` the base's ``__init__`` under its own name, so that a keyword it does not
-    take (``alpha=...``) is reported against the class the user called, not a private base."""
-    base = _NeuronNetBase.__init__
-    init = types.FunctionType(base.__code__, base.__globals__, "__init__", base.__defaults__)
-    init.__qualname__ = f"{cls.__name__}.__init__"
-    init.__kwdefaults__ = base.__kwdefaults__
-    cls.__init__ = init
-    return cls
-
-
-@_own_init
+@own_init(_NeuronNetBase, learning_rate_init=CLASSIFIER_RATE)
 class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
-    """A softmax cross-entropy network; labels of any type through ``classes_``."""
+    """A classifier: the neuron model (or the reference) with softmax cross-entropy, trained by
+    SGD with momentum, behind scikit-learn's API. Labels of any type, through ``classes_``.
+    """
     loss_name = "cross_entropy"
+    out_activation_ = "softmax"
 
+    @all_or_nothing
     def fit(self, X, y):
+        self._checked = self._check(incremental=False)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, labels = np.unique(y, return_inverse=True)
         return self._fit(X, np.eye(max(len(self.classes_), 2))[labels], y)
 
+    @all_or_nothing
     def partial_fit(self, X, y, classes=None):
+        self._checked = self._check(incremental=True)
         first = not hasattr(self, "classes_")
         X, y = validate_data(self, X, y, dtype=np.float64, reset=first)
         check_classification_targets(y)
@@ -212,33 +235,44 @@ class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
                              f"{self.classes_.tolist()}")
         return self._fit(X, np.eye(max(len(self.classes_), 2))[labels], incremental=True)
 
+    def predict_log_proba(self, X):
+        """log p, by log-softmax of the logits (a single class's second output is dropped)."""
+        z = self._output(X)[:, :len(self.classes_)]
+        shifted = z - z.max(axis=1, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
     def predict_proba(self, X):
-        logits = self._output(X)
-        e = np.exp(logits - logits.max(axis=1, keepdims=True))
-        p = e / e.sum(axis=1, keepdims=True)
-        return p[:, :len(self.classes_)] / p[:, :len(self.classes_)].sum(axis=1, keepdims=True)
+        return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
         probabilities = self.predict_proba(X)   # first: it says NotFittedError before fit
         return self.classes_[probabilities.argmax(axis=1)]
 
 
-@_own_init
+@own_init(_NeuronNetBase, learning_rate_init=REGRESSOR_RATE)
 class NeuronNetRegressor(RegressorMixin, _NeuronNetBase):
-    """A half-MSE network with a linear output."""
+    """A regressor: the neuron model (or the reference) with a linear output and half-MSE,
+    trained by SGD with momentum, behind scikit-learn's API. Scale y (TransformedTargetRegressor
+    with StandardScaler) when its values are large.
+    """
     loss_name = "half_mse"
+    out_activation_ = "identity"
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True      # y may have several columns
         return tags
 
+    @all_or_nothing
     def fit(self, X, y):
+        self._checked = self._check(incremental=False)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
         self._y_1d = y.ndim == 1
         return self._fit(X, y.reshape(len(y), -1), y)
 
+    @all_or_nothing
     def partial_fit(self, X, y):
+        self._checked = self._check(incremental=True)
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True,
                              reset=first)
