@@ -39,8 +39,8 @@ def check_real(name, value, *, low=None, high=None, high_open=False):
 
 def check_positive_real(name, value):
     """A finite real number > 0 (a step size, a clipping norm: zero would freeze training)."""
-    value = check_real(name, value, low=0.0)
-    if value == 0.0:
+    value = check_real(name, value)
+    if value <= 0.0:
         raise ValueError(f"{name}: got {value!r}; expected a number > 0")
     return value
 

@@ -66,15 +66,16 @@ def test_partial_fit_needs_the_classes_first():
     assert clf.n_iter_ == 2
 
 
-def test_it_trains_and_stops_as_scikit_learns_mlpclassifier_does(monkeypatch):
+@pytest.mark.parametrize("batch_size", [20, "auto"])
+def test_it_trains_and_stops_as_scikit_learns_mlpclassifier_does(monkeypatch, batch_size):
     # The same start, batch order and settings (SGD with heavy-ball momentum, alpha 0, constant
     # rate, no shuffling): an implementation outside the project, trained side by side until
     # its own stopping rule ends both runs.
     from sklearn.neural_network import MLPClassifier
     X, y = blobs(90, seed=2)
     settings = dict(hidden_layer_sizes=(5,), learning_rate_init=0.05, momentum=0.9,
-                    nesterovs_momentum=False, batch_size=20, shuffle=False, max_iter=300,
-                    tol=1e-3, n_iter_no_change=3)
+                    nesterovs_momentum=False, batch_size=batch_size, shuffle=False,
+                    max_iter=300, tol=1e-3, n_iter_no_change=3)
     ours = NeuronNetClassifier(random_state=4, **settings).fit(X, y)
     # Our estimator draws its initial weights first from default_rng(random_state); theirs
     # are handed the same ones, layer by layer, through its weight initialiser.
@@ -264,3 +265,46 @@ def test_the_sampled_modes_loss_counts_every_row_as_train_does():
                     batch_mode="sampled", batch_size=3, optimizer="nesterov", lr=0.01,
                     momentum=0.9).history
     assert clf.loss_curve_ == pytest.approx(history["step_loss"], rel=1e-12)
+
+
+def test_a_tie_with_the_best_loss_counts_as_an_improvement():
+    # A network whose loss is exactly 0 with a zero gradient (zero inputs, zero targets, ReLU
+    # at z = 0): every epoch ties with the best, and MLPClassifier's rule (a loss not above
+    # best - tol improves) never stops it.
+    X, y = np.zeros((20, 3)), np.zeros(20)
+    reg = NeuronNetRegressor(hidden_layer_sizes=(4,), tol=0.0, n_iter_no_change=1, max_iter=6,
+                             random_state=0).fit(X, y)
+    assert reg.loss_curve_ == [0.0] * 6 and reg.n_iter_ == 6
+    assert epochs_the_rule_allows(reg.loss_curve_, 0.0, 1, higher_is_better=False) is None
+
+
+def test_early_stopping_keeps_the_parameters_of_the_best_validation_score():
+    # The run is deterministic, so the same estimator stopped by max_iter at the best epoch
+    # ends with that epoch's parameters: the ones a run that went on must have gone back to.
+    X, y = blobs(200, seed=7)
+    settings = dict(hidden_layer_sizes=(6,), learning_rate_init=0.3, early_stopping=True,
+                    validation_fraction=0.3, tol=0.0, random_state=3)
+    went_on = NeuronNetClassifier(n_iter_no_change=3, max_iter=100, **settings).fit(X, y)
+    best = int(np.argmax(went_on.validation_scores_)) + 1      # the first epoch of the best
+    assert best < went_on.n_iter_, "the run must go on past its best epoch to test this"
+    stopped = NeuronNetClassifier(n_iter_no_change=1000, max_iter=best, **settings).fit(X, y)
+    for a, b in zip(went_on.coefs_ + went_on.intercepts_, stopped.coefs_ + stopped.intercepts_):
+        assert np.array_equal(a, b)
+
+
+def test_scikit_learns_usual_spellings_are_accepted():
+    X, y = blobs()
+    clf = NeuronNetClassifier(hidden_layer_sizes=np.array([5, 3]), verbose=0, max_iter=3,
+                              random_state=0).fit(X, y)
+    assert clf.n_layers_ == 4
+    reg = NeuronNetRegressor(hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    assert reg.fit(X, y.reshape(-1, 1).astype(float)).predict(X[:2]).shape == (2,)
+    assert reg.fit(X, np.column_stack([y, y]).astype(float)).predict(X[:2]).shape == (2, 2)
+
+
+@pytest.mark.parametrize("cls", [NeuronNetClassifier, NeuronNetRegressor])
+def test_help_states_each_classs_own_defaults(cls):
+    rate = cls().learning_rate_init
+    assert f"learning_rate_init : float > 0, default {rate}\n" in cls.__doc__
+    assert ("softmax" in cls.__doc__.split("learning_rate_init")[0]) == (cls is
+                                                                        NeuronNetClassifier)

@@ -32,7 +32,7 @@ def add_arguments(parser):
 
 
 def trace_recipe(recipe_name="xor", *, sample=0, model_file=None, seed=0, data_dir=None):
-    """(record, recipe, checks): the trace of one step of a recipe's network on a training
+    """(record, recipe, counts): the trace of one step of a recipe's network on a training
     sample, marked against the reference and central differences."""
     if model_file is not None:
         from ..io import read_metadata

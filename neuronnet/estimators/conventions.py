@@ -9,11 +9,11 @@ import types
 from .params import PARAMETERS_DOC
 
 
-def own_init(base, **defaults):
+def own_init(base, doc, **defaults):
     """A class decorator: give the class ``base.__init__`` under its own name, with its own
-    ``defaults`` and the parameters documented, so that a keyword it does not take
-    (``alpha=...``) is reported against the class the user called, and ``get_params`` and
-    ``help`` show the class's own defaults."""
+    ``defaults`` and its parameters documented (``doc`` fills in the class's own words), so
+    that a keyword it does not take (``alpha=...``) is reported against the class the user
+    called, and ``get_params`` and ``help`` show the class's own defaults."""
     def give(cls):
         init = base.__init__
         names = list(inspect.signature(init).parameters)[1:]
@@ -23,7 +23,10 @@ def own_init(base, **defaults):
         own = types.FunctionType(init.__code__, init.__globals__, "__init__", values)
         own.__qualname__ = f"{cls.__name__}.__init__"
         cls.__init__ = own
-        cls.__doc__ += PARAMETERS_DOC
+        text = PARAMETERS_DOC
+        for key, value in doc.items():      # not str.format: the text has braces of its own
+            text = text.replace("{" + key + "}", str(value))
+        cls.__doc__ += text
         return cls
     return give
 

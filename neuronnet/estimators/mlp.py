@@ -202,7 +202,10 @@ class _NeuronNetBase(BaseEstimator):
         return self.network_.forward(X)
 
 
-@own_init(_NeuronNetBase, learning_rate_init=CLASSIFIER_RATE)
+@own_init(_NeuronNetBase, dict(output="linear (the softmax lives in the loss)",
+                               rate=CLASSIFIER_RATE,
+                               why_rate="(MLPClassifier's 0.001 is adam's; see the README.)"),
+          learning_rate_init=CLASSIFIER_RATE)
 class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
     """A classifier: the neuron model (or the reference) with softmax cross-entropy, trained by
     SGD with momentum, behind scikit-learn's API. Labels of any type, through ``classes_``.
@@ -249,7 +252,9 @@ class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
         return self.classes_[probabilities.argmax(axis=1)]
 
 
-@own_init(_NeuronNetBase, learning_rate_init=REGRESSOR_RATE)
+@own_init(_NeuronNetBase, dict(output="linear", rate=REGRESSOR_RATE,
+                               why_rate="(Small, for unscaled targets; scale y to go faster.)"),
+          learning_rate_init=REGRESSOR_RATE)
 class NeuronNetRegressor(RegressorMixin, _NeuronNetBase):
     """A regressor: the neuron model (or the reference) with a linear output and half-MSE,
     trained by SGD with momentum, behind scikit-learn's API. Scale y (TransformedTargetRegressor
@@ -267,7 +272,6 @@ class NeuronNetRegressor(RegressorMixin, _NeuronNetBase):
     def fit(self, X, y):
         self._checked = self._check(incremental=False)
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
-        self._y_1d = y.ndim == 1
         return self._fit(X, y.reshape(len(y), -1), y)
 
     @all_or_nothing
@@ -276,11 +280,9 @@ class NeuronNetRegressor(RegressorMixin, _NeuronNetBase):
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True,
                              reset=first)
-        if first:
-            self._y_1d = y.ndim == 1
         return self._fit(X, y.reshape(len(y), -1), incremental=True)
 
     def predict(self, X):
         out = self._output(X)
-        return out[:, 0] if self._y_1d else out
+        return out[:, 0] if out.shape[1] == 1 else out     # one output: (n,), as scikit-learn
 

@@ -16,12 +16,12 @@ MODELS = ("neuron", "reference")
 PARAMETERS_DOC = """
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default (100,)
+    hidden_layer_sizes : int or sequence of int, default (100,)
         The width of each hidden layer.
     activation : {"relu", "tanh", "sigmoid" (or scikit-learn's "logistic"), "identity"}
-        The hidden layers' activation; the output layer is linear (softmax lives in the loss).
-    learning_rate_init : float > 0, default 0.01
-        The SGD rate, constant. (MLPClassifier's 0.001 is adam's; see the README.)
+        The hidden layers' activation; the output layer is {output}.
+    learning_rate_init : float > 0, default {rate}
+        The SGD rate, constant. {why_rate}
     momentum : float in [0, 1), default 0.9
         mu of the heavy-ball or Nesterov update; 0 is plain SGD.
     nesterovs_momentum : bool, default True
@@ -38,7 +38,7 @@ PARAMETERS_DOC = """
     n_iter_no_change : int >= 1, default 10
     tol : float >= 0, default 1e-4
         An epoch improves by more than tol, or counts towards n_iter_no_change.
-    verbose : bool, default False
+    verbose : bool or int, default False
         Print each epoch's loss (and validation score), and why training stopped.
     batch_mode : {"minibatch", "online", "full", "sampled"}, default "minibatch"
         neuronnet's: "sampled" is the coursework's mode, every batch_size-th sample stepped on.
@@ -74,10 +74,10 @@ def check_parameters(estimator):
     sizes = e.hidden_layer_sizes
     if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
         hidden = [check_positive_int("hidden_layer_sizes", sizes)]
-    elif isinstance(sizes, (tuple, list)):
+    elif isinstance(sizes, (tuple, list, np.ndarray)) and np.ndim(sizes) == 1:
         hidden = [check_positive_int(f"hidden_layer_sizes[{i}]", w) for i, w in enumerate(sizes)]
     else:
-        fail("hidden_layer_sizes", repr(sizes), "an int or a tuple of ints", TypeError)
+        fail("hidden_layer_sizes", repr(sizes), "an int or a sequence of ints", TypeError)
     activation = SCIKIT_LEARN_NAMES.get(e.activation, e.activation)
     if activation not in ACTIVATIONS:
         fail("activation", repr(e.activation),
@@ -92,14 +92,18 @@ def check_parameters(estimator):
         fail("validation_fraction", "0.0 with early_stopping=True", "a fraction in (0, 1)")
     check_positive_int("n_iter_no_change", e.n_iter_no_change)
     check_real("tol", e.tol, low=0.0)
-    for name in ("nesterovs_momentum", "shuffle", "early_stopping", "verbose"):
+    for name in ("nesterovs_momentum", "shuffle", "early_stopping"):
         _check_bool(name, getattr(e, name))
+    if not (isinstance(e.verbose, (bool, np.bool_, numbers.Integral)) and e.verbose >= 0):
+        fail("verbose", repr(e.verbose), "True, False or an int >= 0 (as scikit-learn's)",
+             TypeError)
     seed = e.random_state
     if not (seed is None or isinstance(seed, np.random.RandomState)):
-        check_real("random_state", seed, low=0)
-        if not isinstance(seed, numbers.Integral):
-            fail("random_state", repr(seed), "None, an int >= 0 or a numpy RandomState",
-                 TypeError)
+        expected = "None, an int >= 0 or a numpy RandomState"
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+            fail("random_state", repr(seed), expected, TypeError)
+        if seed < 0:
+            fail("random_state", repr(seed), expected)
     check_choice("batch_mode", e.batch_mode, BATCH_MODES)
     check_choice("init", e.init, INITIALIZERS)
     if e.clip_norm is not None:
