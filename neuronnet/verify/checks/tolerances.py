@@ -18,11 +18,17 @@ TRAJECTORY_TOL = (1e-8, 1e-10)    # parameters after up to 50 training steps (lr
 # worst: 5.4e-16 (benchmarks/activation_tails.py).
 TAIL_RTOL = 1e-15
 
+# The rounding error of one loss evaluation, relative to max(1, |L|): a few float64 epsilons
+# for the sums inside it. A central difference carries about ROUNDING * max(1, |L|) / h; a
+# gradient below that over NUMERIC_REL_BOUND cannot be measured to the relative bound at all,
+# so it is held to the absolute bound alone (the measurability guard of the numeric checks).
+ROUNDING = 10 * 2.220446049250313e-16
+
 # How many standard errors a mean of initial weights may stray from 0 (a false alarm: ~6e-7).
 SYMMETRY_SIGMAS = 5.0
 
 PARAM_ORDER_DOC = "[W_0, b_0, W_1, b_1, ...]"
 
 __all__ = ["FORWARD_TOL", "GRADIENT_TOL", "NUMERIC_ABS", "NUMERIC_ELEMENT_RTOL",
-           "NUMERIC_REL_BOUND", "PARAM_ORDER_DOC", "SYMMETRY_SIGMAS", "TAIL_RTOL",
+           "NUMERIC_REL_BOUND", "PARAM_ORDER_DOC", "ROUNDING", "SYMMETRY_SIGMAS", "TAIL_RTOL",
            "TRAJECTORY_TOL"]
