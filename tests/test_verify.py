@@ -178,11 +178,15 @@ def test_a_build_that_hangs_is_uncheckable(tmp_path, capsys):
 def test_not_applicable_is_never_passed(tmp_path, capsys):
     # Sigmoid and half-MSE only, no train_step: the identity, cross-entropy-free and step
     # properties cannot be checked, and say so.
+    # (A subclass without train_step: patching MLP itself would change the oracle and every
+    # later test in this process.)
     path = write(tmp_path, CORRECT_NET.replace(
         "def build(layer_sizes, activations, loss):\n",
+        "class NoStep(MLP):\n"
+        "    train_step = None\n\n"
         "def build(layer_sizes, activations, loss):\n"
         "    if set(activations) != {'sigmoid'} or loss != 'half_mse':\n"
-        "        raise NotImplementedError\n") + "\nMLP.train_step = None\n")
+        "        raise NotImplementedError\n").replace("return MLP(", "return NoStep("))
     status, report = run_json(capsys, path, "--property", "identity_nets_are_linear_maps",
                               "--property", "sgd_step_follows_the_gradient", "--property",
                               "duplicating_the_batch_changes_nothing")

@@ -144,13 +144,24 @@ def _metadata(recipe, seed, model, splits, best_epoch=0, stop_reason=""):
 
 
 def peak_memory_mb():
-    """The process's peak resident memory so far, as text ("136 MB"). ``resource`` is POSIX
-    only, so it is imported here, not at the top: the CLI runs on Windows too."""
+    """The process's peak resident memory so far, as text ("136 MB").
+
+    Linux's ``VmHWM`` (/proc/self/status) first: the high-water mark of this program's own
+    memory. ``ru_maxrss`` also counts the process it was started from, up to the exec (a run
+    started by a large parent reported the parent's 1.6 GB), so it is only the fallback, and
+    ``resource`` is POSIX only: imported here, not at the top, as the CLI runs on Windows too."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return f"{int(line.split()[1]) / 1024:.0f} MB"     # reported in kB
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:
         return "unknown (no resource module here)"
-    # Linux reports ru_maxrss in KiB.
+    # Linux reports ru_maxrss in KiB (macOS in bytes, where this is only an upper bound).
     return f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
 
 

@@ -178,9 +178,13 @@ def _check_entry(path, key, info, file_size):
     """The zip entry's own claims: not encrypted, a known method, sizes the file can hold."""
     where = f"{path}: member {key!r}"
     # Hazard: zipfile raises RuntimeError for an encrypted member and NotImplementedError for
-    # an unknown method, only when the member is opened; refuse both here, by name.
+    # an unknown method or patched data, only when the member is opened; refuse them here.
     if info.flag_bits & 0x1:
         raise ModelFileError(f"{where} is encrypted; a model file never is")
+    # Flag bit 5 (compressed patched data): zipfile raises NotImplementedError on opening it.
+    if info.flag_bits & 0x20:
+        raise ModelFileError(f"{where} claims compressed patched data (zip flag bit 5); a model "
+                             "file never does")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise ModelFileError(f"{where} uses compression method {info.compress_type}; expected "
                              "stored (0) or deflated (8), what np.savez and np.savez_compressed "
