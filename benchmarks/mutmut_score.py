@@ -1,0 +1,140 @@
+"""The mutmut score, with the equivalent mutants of benchmarks/mutmut_equivalents.toml set aside.
+
+    HYPOTHESIS_PROFILE=mutmut mutmut run --max-children 2     # fills mutants/ (about 40 min)
+    python benchmarks/mutmut_score.py [--survivors] [--file PATH]
+
+mutmut numbers its mutants per function, so a name like ``...x_fit__mutmut_12`` moves whenever
+the function changes. An equivalent mutant is therefore marked by what it does, not by its
+number: the file, the function, the source line before and the line after (as mutmut's own
+diff of the two shows them), and a reason why no correct test could tell the two apart. A
+marking that matches no mutant any more is stale, and one that matches a killed mutant was
+wrong; both stop the script (exit status 2), so the list cannot rot.
+
+Prints the counts per file, the raw score (killed / all) and the score the issue asks for:
+killed / (all - equivalent). ``--survivors`` lists every unmarked survivor as its change.
+Reads mutmut's result files through mutmut's own modules (no report text is parsed); run it
+from the repository's root, where ``mutants/`` is.
+"""
+import argparse
+import sys
+import tomllib
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from mutmut.mutation.data import SourceFileMutationData
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+from mutmut.stats import status_by_exit_code
+from mutmut.utils.format_utils import orig_function_and_class_names_from_key
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKS = ROOT / "benchmarks" / "mutmut_equivalents.toml"
+DETECTED = {"killed", "timeout", "segfault"}     # the tests did not pass with the mutant in place
+
+
+def results():
+    """{(source path, mutant name): status} for every mutant mutmut generated."""
+    found = {}
+    for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
+        path = meta.relative_to(ROOT / "mutants").with_suffix("")      # drop .meta
+        data = SourceFileMutationData(path=path)
+        data.load()
+        for name, code in data.exit_code_by_key.items():
+            found[str(path), name] = status_by_exit_code[code]
+    return found
+
+
+def change(path, name):
+    """(function, before, after): the mutant as the lines its diff removes and adds."""
+    function, cls = orig_function_and_class_names_from_key(name)
+    diff = get_diff_for_mutant(name, path=path).splitlines()[2:]     # drop the ---/+++ header
+    before = " / ".join(line[1:].strip() for line in diff if line.startswith("-"))
+    after = " / ".join(line[1:].strip() for line in diff if line.startswith("+"))
+    return (f"{cls}.{function}" if cls else function), before, after
+
+
+def load_marks():
+    marks = tomllib.loads(MARKS.read_text()).get("equivalent", [])
+    for i, mark in enumerate(marks):
+        missing = {"file", "function", "before", "after", "reason"} - set(mark)
+        if missing or not mark.get("reason", "").strip():
+            raise SystemExit(f"{MARKS}: entry {i}: needs file, function, before, after and a "
+                             f"reason; missing {sorted(missing) or ['reason text']}")
+    return marks
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--survivors", action="store_true", help="list every unmarked survivor")
+    parser.add_argument("--file", help="only this source file (e.g. neuronnet/training/loop.py)")
+    args = parser.parse_args(argv)
+
+    import os
+    os.chdir(ROOT)
+    status = results()
+    if args.file:
+        status = {key: s for key, s in status.items() if key[0] == args.file}
+    if not status:
+        raise SystemExit("no mutmut results under mutants/: run mutmut first (see the docstring)")
+    marks = load_marks()
+    marked_functions = {(m["file"], m["function"]) for m in marks}
+
+    # Diff every survivor, and every mutant of a function that has a marking (so that a marking
+    # which matches a killed mutant is seen).
+    changes = {}
+    for (path, name), s in status.items():
+        function, _ = orig_function_and_class_names_from_key(name)
+        if s not in DETECTED or any(f == path and function in (g, g.split(".")[-1])
+                                    for f, g in marked_functions):
+            changes[path, name] = change(path, name)
+
+    uses = Counter()
+    equivalent, wrong = set(), []
+    for key, (function, before, after) in changes.items():
+        for i, m in enumerate(marks):
+            if (m["file"], m["function"], m["before"], m["after"]) == (key[0], function, before,
+                                                                       after):
+                uses[i] += 1
+                if status[key] in DETECTED:
+                    wrong.append((m, key[1]))
+                else:
+                    equivalent.add(key)
+
+    per_file = defaultdict(Counter)
+    for (path, name), s in status.items():
+        kind = "equivalent" if (path, name) in equivalent else (
+            "detected" if s in DETECTED else "not checked" if s == "not checked" else "survived")
+        per_file[path][kind] += 1
+    print(f"{'file':52} {'mutants':>7} {'detected':>8} {'survived':>8} {'equivalent':>10}")
+    for path in sorted(per_file):
+        c = per_file[path]
+        print(f"{path:52} {sum(c.values()):7} {c['detected']:8} {c['survived']:8} "
+              f"{c['equivalent']:10}" + (f"  ({c['not checked']} not checked)"
+                                          if c["not checked"] else ""))
+    total = Counter()
+    for c in per_file.values():
+        total.update(c)
+    n, detected, eq = sum(total.values()), total["detected"], total["equivalent"]
+    print(f"\n{n} mutants: {detected} detected, {total['survived']} survived, {eq} marked "
+          f"equivalent, {total['not checked']} not checked")
+    print(f"raw score {detected / n:.1%}; non-equivalent killed {detected}/{n - eq} = "
+          f"{detected / (n - eq):.1%}")
+
+    if args.survivors:
+        print("\nunmarked survivors:")
+        for (path, name), (function, before, after) in sorted(changes.items()):
+            if status[path, name] not in DETECTED and (path, name) not in equivalent:
+                print(f"{name}  [{status[path, name]}]\n    - {before}\n    + {after}")
+
+    stale = [m for i, m in enumerate(marks) if not uses[i]
+             and (args.file is None or m["file"] == args.file)]
+    for m in stale:
+        print(f"stale marking (matches no mutant): {m['file']} {m['function']}: "
+              f"{m['before']!r} -> {m['after']!r}", file=sys.stderr)
+    for m, name in wrong:
+        print(f"marked equivalent but killed: {name}: {m['before']!r} -> {m['after']!r}",
+              file=sys.stderr)
+    return 2 if stale or wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
