@@ -11,16 +11,19 @@ marking that matches no mutant any more is stale, and one that matches a killed 
 wrong; both stop the script (exit status 2), so the list cannot rot.
 
 Prints the counts per file, the raw score (killed / all) and the score the issue asks for:
-killed / (all - equivalent). ``--survivors`` lists every unmarked survivor as its change.
+killed / (all - equivalent). ``--survivors`` lists every unmarked survivor as its change. A
+run not finished (mutants "not checked") is scored over the checked mutants, says so, and
+exits 1.
 Reads mutmut's result files through mutmut's own modules (no report text is parsed); run it
 from the repository's root, where ``mutants/`` is.
 """
 import argparse
+import os
 import sys
-import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import tomllib
 from mutmut.mutation.data import SourceFileMutationData
 from mutmut.mutation.diff_apply import get_diff_for_mutant
 from mutmut.stats import status_by_exit_code
@@ -68,7 +71,6 @@ def main(argv=None):
     parser.add_argument("--file", help="only this source file (e.g. neuronnet/training/loop.py)")
     args = parser.parse_args(argv)
 
-    import os
     os.chdir(ROOT)
     status = results()
     if args.file:
@@ -113,11 +115,16 @@ def main(argv=None):
     total = Counter()
     for c in per_file.values():
         total.update(c)
-    n, detected, eq = sum(total.values()), total["detected"], total["equivalent"]
-    print(f"\n{n} mutants: {detected} detected, {total['survived']} survived, {eq} marked "
-          f"equivalent, {total['not checked']} not checked")
-    print(f"raw score {detected / n:.1%}; non-equivalent killed {detected}/{n - eq} = "
-          f"{detected / (n - eq):.1%}")
+    unchecked = total["not checked"]
+    n, detected, eq = sum(total.values()) - unchecked, total["detected"], total["equivalent"]
+    print(f"\n{n + unchecked} mutants: {detected} detected, {total['survived']} survived, {eq} "
+          f"marked equivalent, {unchecked} not checked")
+    if unchecked:
+        print(f"PARTIAL RUN: {unchecked} mutants not checked yet; the scores below count only "
+              "the checked ones")
+    if n:
+        print(f"raw score {detected / n:.1%}; non-equivalent killed {detected}/{n - eq} = "
+              f"{detected / max(n - eq, 1):.1%}")
 
     if args.survivors:
         print("\nunmarked survivors:")
@@ -133,6 +140,8 @@ def main(argv=None):
     for m, name in wrong:
         print(f"marked equivalent but killed: {name}: {m['before']!r} -> {m['after']!r}",
               file=sys.stderr)
+    if unchecked:
+        return 1
     return 2 if stale or wrong else 0
 
 

@@ -20,6 +20,8 @@ import zlib
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from neuronnet.io import (
     DataError,
@@ -739,6 +741,29 @@ def test_split_indices_stratified(fractions):
         m = np.sum(LABELS == label)
         for part, f in zip(parts, fractions):
             assert abs(np.sum(LABELS[part] == label) - f * m) <= 1
+
+
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=60),
+       st.lists(st.integers(1, 20), min_size=1, max_size=4))
+def test_every_class_is_cut_at_the_rounded_cumulative_fractions(labels, weights):
+    # The rule the docstring states, exactly: a class of m rows gives part i
+    # round(m * F_i) - round(m * F_(i-1)) of its rows, with F the cumulative fractions, F_0 = 0
+    # and the last boundary m itself. (Within 1 row of f_i * m, which the tests above check,
+    # also holds of truncating or of rounding each part on its own.)
+    labels = np.array(labels)
+    fractions = tuple(w / sum(weights) for w in weights)
+    cumulative = np.cumsum(fractions)
+    try:
+        parts = split_indices(labels, fractions, np.random.default_rng(0))
+    except ValueError as error:
+        assert "would be empty" in str(error)
+        return
+    check_partition(parts, len(labels))
+    for label in np.unique(labels):
+        m = int(np.sum(labels == label))
+        bounds = [0] + [round(m * c) for c in cumulative[:-1]] + [m]
+        assert [int(np.sum(labels[part] == label)) for part in parts] == \
+            np.diff(bounds).tolist(), (label, m, fractions)
 
 
 @pytest.mark.parametrize("n", [10, 97, 1000])

@@ -10,9 +10,12 @@ Both models read the data through the same code, so none of this can be seen by 
 """
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from neuronnet.app import recipe_data, recipes
 from neuronnet.training import split_indices
+from neuronnet.training.dataset import Dataset
 
 RECIPES = sorted(recipes.RECIPES)
 IMAGES = [name for name in RECIPES if recipes.get(name).data.startswith(("mnist", "digits"))]
@@ -40,6 +43,53 @@ def test_every_batch_of_every_split_is_the_same_map_of_its_rows(name, loaded):
             X_s, Y_s = part.subset(rows).batch(np.arange(len(rows)))
             assert np.array_equal(X_s, X_b) and np.array_equal(Y_s, Y_b), \
                 f"{name} {part.name}: a subset's batches differ from the split's"
+
+
+@st.composite
+def datasets_and_rows(draw):
+    """A Dataset of either kind (classes or real targets) with any divisor and feature dtype,
+    and some of its rows, in any order, repeats allowed."""
+    n, d = draw(st.integers(1, 12)), draw(st.integers(1, 4))
+    dtype = draw(st.sampled_from([np.uint8, np.int64, np.float32, np.float64]))
+    values = draw(st.lists(st.integers(0, 255), min_size=n * d, max_size=n * d))
+    X = np.array(values, dtype=dtype).reshape(n, d)
+    divisor = draw(st.sampled_from([1.0, 255.0, 0.5, -3.0, 7.25]))
+    if draw(st.booleans()):
+        k = draw(st.integers(1, 5))
+        labels = np.array(draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)))
+        data = Dataset(X, labels=labels, n_classes=k, divisor=divisor)
+    else:
+        k = draw(st.integers(1, 3))
+        targets = np.array(draw(st.lists(st.floats(-1e3, 1e3), min_size=n * k,
+                                         max_size=n * k))).reshape(n, k)
+        data = Dataset(X, targets=targets, divisor=divisor)
+    rows = np.array(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=2 * n)))
+    return data, rows
+
+
+def expected_batch(data, rows):
+    """What the docstring says a batch is: the rows' features over the divisor, in float64, and
+    their one-hot rows (classes) or their targets (regression)."""
+    X = data.X[rows].astype(np.float64) / data.divisor
+    if data.is_classification:
+        return X, np.eye(data.n_classes)[data.labels[rows]]
+    return X, data.targets[rows]
+
+
+@given(datasets_and_rows())
+def test_a_batch_and_a_subsets_batches_are_the_same_map_of_the_rows(case):
+    data, rows = case
+    X_b, Y_b = data.batch(rows)
+    X_e, Y_e = expected_batch(data, rows)
+    assert X_b.dtype == Y_b.dtype == np.float64
+    assert np.array_equal(X_b, X_e) and np.array_equal(Y_b, Y_e), (data, rows)
+    part = data.subset(rows)
+    assert (part.divisor, part.n_outputs, part.is_classification) == \
+        (data.divisor, data.n_outputs, data.is_classification), (data, part)
+    inner = np.arange(len(rows))[::-1]
+    X_s, Y_s = part.batch(inner)
+    assert np.array_equal(X_s, X_b[inner]) and np.array_equal(Y_s, Y_b[inner]), \
+        f"{data}: a subset's batch differs from the same rows of the whole"
 
 
 @pytest.mark.parametrize("name", IMAGES)
