@@ -18,6 +18,8 @@ Reads mutmut's result files through mutmut's own modules (no report text is pars
 from the repository's root, where ``mutants/`` is.
 """
 import argparse
+import ast
+import difflib
 import os
 import sys
 from collections import Counter, defaultdict
@@ -25,9 +27,8 @@ from pathlib import Path
 
 import tomllib
 from mutmut.mutation.data import SourceFileMutationData
-from mutmut.mutation.diff_apply import get_diff_for_mutant
 from mutmut.stats import status_by_exit_code
-from mutmut.utils.format_utils import orig_function_and_class_names_from_key
+from mutmut.utils.format_utils import mangled_name_from_mutant_name, orig_function_and_class_names_from_key
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKS = ROOT / "benchmarks" / "mutmut_equivalents.toml"
@@ -46,10 +47,29 @@ def results():
     return found
 
 
+def functions_of(path, cache={}):
+    """{generated function name: its source lines} of mutmut's copy of ``path`` (parsed once)."""
+    if path not in cache:
+        source = (ROOT / "mutants" / path).read_text()
+        lines = source.splitlines()
+        found = {}
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in node.name:
+                found[node.name] = [line.replace(node.name, "f", 1) if i == 0 else line
+                                    for i, line in enumerate(lines[node.lineno - 1:
+                                                                   node.end_lineno])]
+        cache[path] = found
+    return cache[path]
+
+
 def change(path, name):
-    """(function, before, after): the mutant as the lines its diff removes and adds."""
+    """(function, before, after): the mutant as the lines its diff removes and adds (the same
+    diff as ``mutmut show``: mutmut's copy of the original function against the mutant)."""
     function, cls = orig_function_and_class_names_from_key(name)
-    diff = get_diff_for_mutant(name, path=path).splitlines()[2:]     # drop the ---/+++ header
+    generated = name.rpartition(".")[2]
+    functions = functions_of(path)
+    original = functions[mangled_name_from_mutant_name(generated) + "__mutmut_orig"]
+    diff = list(difflib.unified_diff(original, functions[generated], lineterm="", n=0))[2:]
     before = " / ".join(line[1:].strip() for line in diff if line.startswith("-"))
     after = " / ".join(line[1:].strip() for line in diff if line.startswith("+"))
     return (f"{cls}.{function}" if cls else function), before, after
@@ -85,6 +105,8 @@ def main(argv=None):
     changes = {}
     for (path, name), s in status.items():
         function, _ = orig_function_and_class_names_from_key(name)
+        if s == "not checked":
+            continue
         if s not in DETECTED or any(f == path and function in (g, g.split(".")[-1])
                                     for f, g in marked_functions):
             changes[path, name] = change(path, name)
