@@ -807,14 +807,43 @@ def test_split_indices_accepts_a_sum_within_tolerance():
 
 
 @pytest.mark.parametrize("what,fragment", [
-    (5, "the data has 5 rows.*at least 16 rows"),
-    (np.array([0, 0, 1, 1, 1]), "the largest class has 3 rows.*at least 16 rows in one class"),
+    (5, "the data has 5 rows, but these fractions need at least 16 rows to"),
+    (np.array([0, 0, 1, 1, 1]), "the largest class has 3 rows.*at least 16 rows in one class to"),
 ])
 def test_split_indices_empty_part(what, fragment):
-    with pytest.raises(ValueError, match=f"^fractions: got.*part [12].*empty.*{fragment}"):
+    with pytest.raises(ValueError, match=f"^fractions: got.*part [12].*empty.*{fragment} give "
+                                         "every part a row$"):
         split_indices(what, (0.9, 0.05, 0.05), np.random.default_rng(0))
     # ... and the size the message names is enough.
     check_partition(split_indices(16, (0.9, 0.05, 0.05), np.random.default_rng(0)), 16)
+
+
+@given(st.lists(st.integers(1, 40), min_size=2, max_size=4))
+def test_the_rows_an_empty_part_needs_are_the_fewest_that_split(weights):
+    # The message's "at least N rows" is the smallest N for which the split succeeds: tried
+    # here from the outside, one size after another.
+    fractions = tuple(w / sum(weights) for w in weights)
+    fewest = next(m for m in range(1, 10**4)
+                  if _splits(m, fractions))
+    if fewest == 1:
+        return
+    with pytest.raises(ValueError, match=f"at least {fewest} rows to give every part a row$"):
+        split_indices(fewest - 1, fractions, np.random.default_rng(0))
+
+
+def test_fractions_too_small_to_search_name_the_bound():
+    # Below a fraction of 2e-6 the size is not searched (it would take millions of tries):
+    # the message names the bound ceil(2 / min f), which always suffices.
+    with pytest.raises(ValueError, match="at least 20000000 rows to give every part a row$"):
+        split_indices(5, (1 - 1e-7, 1e-7), np.random.default_rng(0))
+
+
+def _splits(m, fractions):
+    try:
+        split_indices(m, fractions, np.random.default_rng(0))
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.mark.parametrize("what,error", expecting([

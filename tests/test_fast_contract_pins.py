@@ -47,3 +47,20 @@ def test_the_reprs_that_teach():
                   rng=np.random.default_rng(0))
     assert repr(net) == ("Network([\n  Layer(3 x TanhNeuron(fan_in=4)),\n"
                          "  Layer(2 x IdentityNeuron(fan_in=3))\n], loss=CrossEntropy())")
+
+
+def test_a_neurons_repr_shows_what_it_holds_briefly():
+    # One value as a number, a few as a list, more than four as the first four and "...".
+    neuron = Neuron([0.314159, -1.2], 0.05, activation="sigmoid")
+    assert repr(neuron) == "SigmoidNeuron(fan_in=2, w=[0.314, -1.2], b=0.05)"
+    neuron.forward(np.array([[1.0, 0.0]]))
+    assert repr(neuron) == "SigmoidNeuron(fan_in=2, w=[0.314, -1.2], b=0.05, a=0.59)"
+    neuron.forward(np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0], [2.0, 2.0]]))
+    assert repr(neuron).endswith("a=[0.59, 0.512, 0.24, 0.152])")
+    neuron.forward(np.zeros((5, 2)))
+    assert repr(neuron).endswith("a=[0.512, 0.512, 0.512, 0.512, ...])")
+
+
+def test_an_activations_repr_is_its_class():
+    from neuronnet.activations import get_activation
+    assert [repr(get_activation(name)) for name in ("sigmoid", "relu")] == ["Sigmoid()", "ReLU()"]

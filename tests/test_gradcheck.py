@@ -147,3 +147,76 @@ def test_checker_fails_on_a_derivative_of_output_network():
     bad = MINE(case.weights, case.biases, [SigmoidOfOutput(), "identity"], case.loss)
     report = gradcheck.check_gradient(bad, case.X, case.Y)
     assert not report.passed, str(report)
+
+
+class Quadratic(Analytic):
+    """L = sum(W^2)/2 + sum(b^2)/2 around a large offset: the central difference of a quadratic
+    is exact for any step, so only rounding separates it from the gradient (W, b)."""
+
+    def __init__(self, rng, offset=1e4):
+        super().__init__(rng)
+        self.W, self.b = self.W + offset, self.b - offset
+
+    def loss(self, X, Y):
+        return float(np.sum(self.W ** 2) / 2 + np.sum(self.b ** 2) / 2)
+
+    def gradient(self, X, Y):
+        return [self.W.copy(), self.b.copy()]
+
+
+class Claims(Quadratic):
+    """A model whose gradient is whatever it is told, whatever its loss."""
+
+    def __init__(self, rng, loss, gradient):
+        super().__init__(rng, offset=0.0)
+        self._loss, self._gradient = loss, gradient
+
+    def loss(self, X, Y):
+        return self._loss(self)
+
+    def gradient(self, X, Y):
+        return self._gradient(self)
+
+
+def test_directional_check_is_along_one_unit_direction_drawn_from_the_generator():
+    # The docstring's u: one standard normal draw per parameter array, in order, then scaled to
+    # unit length over all of them. On a quadratic both sides are then <g, u> (to rounding).
+    model = Quadratic(np.random.default_rng(7))
+    g = model.gradient(None, None)
+    draw = np.random.default_rng(8)
+    u = [draw.standard_normal(p.shape) for p in model.parameters()]
+    norm = np.sqrt(sum(float(np.sum(d * d)) for d in u))
+    expected = sum(float(np.sum(a * d / norm)) for a, d in zip(g, u))
+    numeric, analytic, rel = gradcheck.directional_check(model, None, None,
+                                                         np.random.default_rng(8))
+    assert abs(analytic - expected) <= 1e-12 * abs(expected), (analytic, expected)
+    # The step grows with the parameters (h = 1e-5 max(1, max|p|)): at |p| ~ 1e4 a fixed or
+    # shrinking step would leave rounding of the 1e8-sized loss far above the bound.
+    assert abs(numeric - expected) <= 1e-9 * abs(expected), (numeric, expected)
+    assert rel <= 1e-9, rel
+
+
+@pytest.mark.parametrize("says, loss, gradient, expected", [
+    ("a slope the gradient misses", lambda m: float(np.sum(m.W)), lambda m: [0 * m.W, 0 * m.b],
+     1.0),
+    ("a gradient on a flat loss", lambda m: 3.0, lambda m: [1 + 0 * m.W, 0 * m.b], 1.0),
+    ("flat and zero", lambda m: 3.0, lambda m: [0 * m.W, 0 * m.b], 0.0),
+])
+def test_directional_relative_error_is_relative_to_the_larger_side(says, loss, gradient,
+                                                                   expected):
+    # |numeric - analytic| / max(|numeric|, |analytic|, 1e-8): 1 when exactly one side is 0,
+    # whichever it is, and 0 (not 0/0) when both are.
+    _, _, rel = gradcheck.directional_check(Claims(np.random.default_rng(9), loss, gradient),
+                                            None, None, np.random.default_rng(10))
+    assert abs(rel - expected) <= 1e-6, (says, rel)
+
+
+def test_the_report_says_passed_or_failed_then_one_line_per_array():
+    model = Analytic(np.random.default_rng(0))
+    for report, verdict in ((gradcheck.check_gradient(model, None, None), "passed"),
+                            (gradcheck.check_gradient(Perturbed(model, 1, (0,), 0.5), None,
+                                                      None), "FAILED")):
+        lines = str(report).split("\n")
+        assert lines[0] == (f"gradient check {verdict} (bound: relative error <= "
+                            f"{gradcheck.RELATIVE_BOUND:g})"), lines[0]
+        assert [line.split()[0] for line in lines[1:]] == report.names, lines
