@@ -2,6 +2,8 @@
 component (the pitfall catalogue's variants: classic backprop bugs of the source documents)
 and must raise AssertionError, while the
 correct component passes the same call. A check that cannot fail proves nothing."""
+import inspect
+
 import numpy as np
 import pytest
 
@@ -44,10 +46,37 @@ def _case(acts, loss="half_mse", sizes=(3, 4, 2), n=5, seed=0, margin=NUMERIC_KI
                        kink_margin=margin)
 
 
+# Every failure must carry the context it was given: the case (architecture, input) a caller
+# hands in is what a teacher reads first. A check that takes ``context`` gets this marker.
+CONTEXT = "  <the caller's context: architecture and input>"
+
+
 def fails(check, *args, **kwargs):
+    """The message of the AssertionError ``check`` must raise, checked for what every failure
+    shows: the caller's context, and for a comparison the quantity named in its first line and
+    both sides in full (:func:`checks.fmt`)."""
+    given = "context" in kwargs or len(args) >= _context_position(check)
+    if not given and _context_position(check) < 10**6:
+        kwargs["context"] = CONTEXT
     with pytest.raises(AssertionError) as info:
         check(*args, **kwargs)
-    return str(info.value)
+    message = str(info.value)
+    if not given and _context_position(check) < 10**6:
+        assert CONTEXT in message, f"{check.__name__}: the failure lost the context:\n{message}"
+    if isinstance(info.value, checks.Mismatch):
+        error = info.value
+        assert isinstance(error.name, str) and error.name and \
+            error.name.split()[0] in message.split("\n")[0], \
+            f"{check.__name__}: the failure's first line does not name the quantity:\n{message}"
+        assert checks.fmt(error.mine) in message and checks.fmt(error.ref) in message, \
+            f"{check.__name__}: the failure does not show both sides:\n{message}"
+    return message
+
+
+def _context_position(check):
+    """Where ``check`` takes ``context`` among its positional arguments (10**6: it has none)."""
+    names = list(inspect.signature(check).parameters)
+    return names.index("context") if "context" in names else 10**6
 
 
 # ------------------------------------------------------------------ assert_close itself

@@ -64,3 +64,34 @@ def test_a_neurons_repr_shows_what_it_holds_briefly():
 def test_an_activations_repr_is_its_class():
     from neuronnet.activations import get_activation
     assert [repr(get_activation(name)) for name in ("sigmoid", "relu")] == ["Sigmoid()", "ReLU()"]
+
+
+def test_an_optimizers_repr_shows_its_rate_and_momentum():
+    from neuronnet.optimizers import SGD, Momentum, Nesterov
+    assert [repr(SGD(0.1)), repr(Momentum(0.1, 0.9)), repr(Nesterov(0.2, 0.5))] == \
+        ["SGD(lr=0.1)", "Momentum(lr=0.1, mu=0.9)", "Nesterov(lr=0.2, mu=0.5)"]
+
+
+def test_the_settings_line_at_the_head_of_a_training_table():
+    from neuronnet.training.schedules import StepDecay
+    from neuronnet.training.settings import Settings
+    tail = ", clip_norm None, patience None"
+    assert Settings().describe() == ("10 epochs, minibatch (batch 32), sgd lr=0.1 momentum=0.9, "
+                                     "schedule constant" + tail)
+    assert Settings(schedule=("step", 0.5, 3), lr=0.2).describe().endswith(
+        "lr=0.2 momentum=0.9, schedule ('step', 0.5, 3)" + tail)
+    assert Settings(schedule=StepDecay(0.5, every=3)).describe().endswith(
+        "schedule StepDecay(lr=0.5, factor=0.5, every=3)" + tail)
+
+
+def test_errors_that_say_why_in_full():
+    # Whole messages, anchored at both ends: the name, what was got, what was expected and why.
+    from neuronnet.training import make_sin
+    from neuronnet.training.metrics import accuracy
+    with pytest.raises(ValueError, match=r"^y_true: got 0 samples; expected at least one \(the "
+                                         r"accuracy of no samples is 0/0\)$"):
+        accuracy([], [])
+    with pytest.raises(TypeError, match=r"^rng: got RandomState.*; expected a numpy.random."
+                                        r"Generator \(x and the noise are drawn from it\), e.g. "
+                                        r"numpy.random.default_rng\(0\)$"):
+        make_sin(3, np.random.RandomState(0))
