@@ -63,6 +63,9 @@ def fails(check, *args, **kwargs):
     message = str(info.value)
     if not given and _context_position(check) < 10**6:
         assert CONTEXT in message, f"{check.__name__}: the failure lost the context:\n{message}"
+    for case in (a for a in (*args, *kwargs.values()) if hasattr(a, "describe")):
+        assert case.describe() in message, \
+            f"{check.__name__}: the failure does not describe the case:\n{message}"
     if isinstance(info.value, checks.Mismatch):
         error = info.value
         assert isinstance(error.name, str) and error.name and \
@@ -287,6 +290,104 @@ def test_no_mutation_check_can_fail():
         return Broken(MINE(weights, biases, activations, loss), "stateful")
     fails(checks.check_no_mutation, drifting, case, dict(epochs=1, batch_mode="online"))
     checks.check_no_mutation(MINE, case, dict(epochs=1, batch_mode="online"))
+
+
+def _write(a):
+    """Write into ``a`` even if it was handed over read-only (it owns its data, so a devious
+    model can make it writable again)."""
+    a.setflags(write=True)
+    a.flat[0] += 1.0
+
+
+class Mutating(Broken):
+    """A model that breaks the no-mutation contract in one named way."""
+
+    def __init__(self, model, defect, weights=None):
+        super().__init__(model, defect)
+        self.weights = weights
+
+    def forward(self, X):
+        if self.defect == "forward refuses read-only X":
+            X[0, 0] = X[0, 0]
+        if self.defect == "forward drifts after gradients" and getattr(self, "calls", 0) >= 2:
+            return self.model.forward(X) + 1.0
+        return self.model.forward(X)
+
+    def loss(self, X, Y):
+        if self.defect == "loss refuses read-only Y":
+            Y[0, 0] = Y[0, 0]
+        return self.model.loss(X, Y)
+
+    def gradient(self, X, Y):
+        self.calls = getattr(self, "calls", 0) + 1
+        if self.defect == "gradient refuses read-only X":
+            X[0, 0] = X[0, 0]
+        if self.defect == "the second gradient raises" and self.calls == 2:
+            raise RuntimeError("stale cache")
+        grads = self.model.gradient(X, Y)
+        if self.defect == "the second gradient differs" and self.calls == 2:
+            grads = [g + 1.0 for g in grads]
+        if self.defect == "gradient steps the parameters" and self.calls == 2:
+            self.model.set_parameters([p - 0.1 * g for p, g in zip(self.model.parameters(),
+                                                                      grads)])
+        return grads
+
+    def deltas(self):
+        deltas = [np.array(d) for d in self.model.deltas()]
+        if self.defect == "the second deltas differ" and self.calls == 2:
+            deltas[0] = deltas[0] + 1.0
+        return deltas
+
+    def parameters(self):
+        if self.defect == "parameters() hands out its own arrays":
+            self._own = getattr(self, "_own", None) or self.model.parameters()
+            return self._own
+        return self.model.parameters()
+
+    def train_step(self, X, Y, **kw):
+        if self.defect == "train_step refuses read-only X":
+            X[0, 0] = X[0, 0]
+        return self.model.train_step(X, Y, **kw)
+
+    def fit(self, X, Y, **kw):
+        if self.defect == "fit writes into X":
+            _write(X)
+        if self.defect == "fit writes into Y":
+            _write(Y)
+        if self.defect == "fit writes into the caller's weights":
+            _write(self.weights[0])
+        return self.model.fit(X, Y, **kw)
+
+
+NO_MUTATION_BREAKS = {  # the defect: what the failure must name
+    "the model refuses read-only arrays": "building the model from read-only arrays raised",
+    "forward refuses read-only X": "forward(read-only X) raised",
+    "loss refuses read-only Y": "loss(read-only X, Y) raised",
+    "gradient refuses read-only X": "gradient(read-only X, Y) raised",
+    "the second gradient raises": "second gradient(X, Y) raised",
+    "the second gradient differs": "second gradient without a step vs the first W_0",
+    "the second deltas differ": "delta_0 of the second gradient vs the first",
+    "gradient steps the parameters": "parameters after forward, loss and two gradients W_0",
+    "forward drifts after gradients": "forward after two gradients vs before",
+    "parameters() hands out its own arrays":
+        "parameters after writing into the arrays parameters() returned W_0",
+    "train_step refuses read-only X": "train_step(read-only X, Y) raised",
+    "fit writes into X": "X after forward/gradient/train_step/fit",
+    "fit writes into Y": "Y after forward/gradient/train_step/fit",
+    "fit writes into the caller's weights": "caller's W_0 after training",
+}
+
+
+@pytest.mark.parametrize("defect", NO_MUTATION_BREAKS)
+def test_each_way_of_breaking_the_no_mutation_contract_is_named(defect):
+    case = _case(["relu", "identity"], seed=10)
+
+    def make(weights, biases, activations, loss):
+        if defect == "the model refuses read-only arrays":
+            weights[0][0, 0] = weights[0][0, 0]
+        return Mutating(MINE(weights, biases, activations, loss), defect, weights)
+    message = fails(checks.check_no_mutation, make, case, dict(epochs=1, batch_mode="online"))
+    assert message.startswith(NO_MUTATION_BREAKS[defect]), message
 
 
 def test_training_checks_can_fail():

@@ -25,7 +25,9 @@ def check_no_mutation(make_model, case, fit_kwargs, seed=0):
     W_copy, b_copy = [w.copy() for w in W], [v.copy() for v in b]
     model = call_or_fail("building the model from read-only arrays", make_model, W, b,
                   list(case.activations), case.loss, context=ctx)
-    p0 = model.parameters()
+    # Copies: a model whose parameters() hands out its own arrays would otherwise move p0 along
+    # with them, and the write below could never be seen.
+    p0 = [np.array(p, dtype=np.float64) for p in model.parameters()]
     out = np.array(call_or_fail("forward(read-only X)", model.forward, X, context=ctx))
     call_or_fail("loss(read-only X, Y)", model.loss, X, Y, context=ctx)
     g1 = call_or_fail("gradient(read-only X, Y)", model.gradient, X, Y, context=ctx)
