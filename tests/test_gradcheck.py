@@ -220,3 +220,28 @@ def test_the_report_says_passed_or_failed_then_one_line_per_array():
         assert lines[0] == (f"gradient check {verdict} (bound: relative error <= "
                             f"{gradcheck.RELATIVE_BOUND:g})"), lines[0]
         assert [line.split()[0] for line in lines[1:]] == report.names, lines
+
+
+def test_the_pass_rule_has_a_norm_bound_and_an_element_bound():
+    # within_bounds is the one home of the rule every numeric check applies. Each bound must
+    # catch what the other cannot, and neither may fire below its limit.
+    g_num = np.full(10_000, 0.2)                       # ||g_num|| = 20
+    element = gradcheck.ABSOLUTE_BOUND + gradcheck.ELEMENT_RTOL * 0.2
+    one_off = g_num.copy()
+    one_off[123] += 2 * element                        # normwise ~2e-7: only the element bound
+    assert gradcheck.relative_error(one_off, g_num) < gradcheck.RELATIVE_BOUND
+    assert not gradcheck.within_bounds(one_off, g_num)
+    one_off[123] = 0.2 + 0.5 * element
+    assert gradcheck.within_bounds(one_off, g_num)
+    spread = g_num * (1 + 2 * gradcheck.RELATIVE_BOUND)     # every element within its bound
+    assert (gradcheck.excess_over_bound(spread, g_num) < 0).all()
+    assert not gradcheck.within_bounds(spread, g_num)
+    assert gradcheck.within_bounds(spread, g_num, measurable=False)   # elements alone: pass
+    assert gradcheck.within_bounds(g_num * (1 + 0.5 * gradcheck.RELATIVE_BOUND), g_num)
+    # Scalars, and the floor of the relative error's denominator: 0 against 0 passes.
+    assert gradcheck.within_bounds(0.0, 0.0) and gradcheck.relative_error(0.0, 0.0) == 0.0
+    assert not gradcheck.within_bounds(1.0, 0.0) and not gradcheck.within_bounds(0.0, 1.0)
+    assert gradcheck.relative_error(3.0, 1.0) == 2.0 / 3.0 == gradcheck.relative_error(1.0, 3.0)
+    # The element bound is relative to the numeric side.
+    assert gradcheck.excess_over_bound(1.0, 2.0) == 1.0 - (gradcheck.ABSOLUTE_BOUND
+                                                          + gradcheck.ELEMENT_RTOL * 2.0)

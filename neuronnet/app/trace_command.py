@@ -61,7 +61,7 @@ def mark(record, net):
     NeuronStep's ``checks``: quantity -> (verdict, the other value). Returns the counts."""
     from reference import MLP
 
-    from ..gradcheck import ABSOLUTE_BOUND, ELEMENT_RTOL
+    from ..gradcheck import excess_over_bound
     from ..verify.checks.tolerances import FORWARD_TOL, GRADIENT_TOL
     params = net.parameters()
     ref = MLP.from_arrays(params[0::2], params[1::2], record.activations, record.loss)
@@ -99,7 +99,7 @@ def mark(record, net):
                 if numeric is None:
                     verdict = "kink"
                 else:
-                    ok = abs(mine - numeric) <= ABSOLUTE_BOUND + ELEMENT_RTOL * abs(numeric)
+                    ok = excess_over_bound(mine, numeric) <= 0
                     verdict = "numeric ok" if ok else "numeric DIFFERS"
                 step.checks["numeric " + name] = (verdict, numeric)
                 counts[verdict] += 1

@@ -5,10 +5,9 @@ import numpy as np
 from .compare import assert_close, assert_equal, assert_params
 from .tolerances import (
     GRADIENT_TOL,
-    NUMERIC_ABS,
-    NUMERIC_ELEMENT_RTOL,
-    NUMERIC_REL_BOUND,
     SYMMETRY_SIGMAS,
+    numeric_relative_error,
+    numeric_within_bounds,
 )
 
 
@@ -95,9 +94,8 @@ def check_shared_bias_is_tied(shared, tied, X, Y, layer, set_shared_bias, lr=0.1
     finally:
         set_shared_bias(shared, beta)
     numeric = (up - down) / ((beta + h) - (beta - h))
-    err = abs(got - numeric)
-    rel = err / max(abs(got), abs(numeric), 1e-8)
-    if rel > NUMERIC_REL_BOUND or err > NUMERIC_ABS + NUMERIC_ELEMENT_RTOL * abs(numeric):
+    if not numeric_within_bounds(got, numeric):
+        rel = numeric_relative_error(got, numeric)
         raise AssertionError(f"shared bias gradient vs central difference along the tie: "
                              f"analytic {got!r}, numeric {numeric!r}, relative error {rel:.3e}"
                              f"{ctx}")

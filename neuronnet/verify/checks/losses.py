@@ -6,10 +6,10 @@ from .compare import assert_close, assert_equal, call_or_fail, fmt
 from .tolerances import (
     FORWARD_TOL,
     GRADIENT_TOL,
-    NUMERIC_ABS,
-    NUMERIC_ELEMENT_RTOL,
     NUMERIC_REL_BOUND,
     ROUNDING,
+    numeric_relative_error,
+    numeric_within_bounds,
 )
 
 
@@ -114,15 +114,14 @@ def check_loss_generic(loss, a, T, context=""):
             down[index] -= h
             g_num[index] = (loss.value(up, T) - loss.value(down, T)) / (up[index] - down[index])
         size = max(np.linalg.norm(g), np.linalg.norm(g_num))
-        rel = float(np.linalg.norm(g - g_num) / max(size, 1e-8))
-        excess = np.abs(g - g_num) - (NUMERIC_ABS + NUMERIC_ELEMENT_RTOL * np.abs(g_num))
         # Measurable? Below the central differences' own noise over the relative bound, a
         # relative error measures rounding, not the gradient: the absolute bound alone holds.
         smallest_h = 1e-5 * max(1.0, float(np.min(np.abs(a))))
         measurable = size > ROUNDING * max(1.0, abs(v)) / smallest_h / NUMERIC_REL_BOUND
-        if (measurable and rel > NUMERIC_REL_BOUND) or (excess > 0).any():
+        if not numeric_within_bounds(g, g_num, measurable):
             raise AssertionError(f"loss.gradient vs central differences of loss.value: "
-                                 f"relative error {rel:.3e}{ctx}\n  gradient:\n    {fmt(g)}\n"
+                                 f"relative error {numeric_relative_error(g, g_num):.3e}{ctx}"
+                                 f"\n  gradient:\n    {fmt(g)}\n"
                                  f"  numeric:\n    {fmt(g_num)}")
         a2, T2 = np.vstack([a, a]), np.vstack([T, T])
         assert_close("loss value of the batch stacked on itself", loss.value(a2, T2), v,
@@ -153,9 +152,8 @@ def check_activation(activation, z, context=""):
                              f"{ctx}")
     h = 1e-5 * np.maximum(1.0, np.abs(z))
     num = (activation.forward(z + h) - activation.forward(z - h)) / ((z + h) - (z - h))
-    excess = np.abs(d - num) - (NUMERIC_ABS + NUMERIC_ELEMENT_RTOL * np.abs(num))
-    rel = float(np.linalg.norm(d - num) / max(np.linalg.norm(d), np.linalg.norm(num), 1e-8))
-    if rel > NUMERIC_REL_BOUND or (excess > 0).any():
+    if not numeric_within_bounds(d, num):
         raise AssertionError(f"derivative_from_z vs central differences of forward: relative "
-                             f"error {rel:.3e}{ctx}\n  derivative_from_z:\n    {fmt(d)}\n"
+                             f"error {numeric_relative_error(d, num):.3e}{ctx}"
+                             f"\n  derivative_from_z:\n    {fmt(d)}\n"
                              f"  numeric:\n    {fmt(num)}")

@@ -4,7 +4,7 @@ direction."""
 import numpy as np
 
 from .compare import Mismatch, assert_params, call_or_fail, fmt, param_names
-from .tolerances import NUMERIC_ABS, NUMERIC_ELEMENT_RTOL, NUMERIC_REL_BOUND
+from .tolerances import NUMERIC_REL_BOUND, numeric_excess, numeric_relative_error, numeric_within_bounds
 
 
 def numeric_gradient(model, X, Y):
@@ -47,11 +47,10 @@ def check_gradient_numeric(model, X, Y, context=""):
         if g.shape != g_num.shape:
             raise AssertionError(f"d{name}: analytic shape {g.shape}, numeric {g_num.shape}\n"
                                  f"{context}")
-        rel = float(np.linalg.norm(g - g_num)
-                    / max(np.linalg.norm(g), np.linalg.norm(g_num), 1e-8))
-        excess = np.abs(g - g_num) - (NUMERIC_ABS + NUMERIC_ELEMENT_RTOL * np.abs(g_num))
-        if rel > NUMERIC_REL_BOUND or (excess > 0).any():
-            worst = tuple(int(i) for i in np.unravel_index(np.argmax(excess), g.shape))
+        if not numeric_within_bounds(g, g_num):
+            rel = numeric_relative_error(g, g_num)
+            worst = tuple(int(i) for i in np.unravel_index(np.argmax(numeric_excess(g, g_num)),
+                                                           g.shape))
             raise Mismatch(
                 f"d{name}: analytic gradient vs central differences differ\n{context}\n"
                 f"  normwise relative error {rel:.3e} (bound {NUMERIC_REL_BOUND:g}); worst "
@@ -91,9 +90,8 @@ def check_gradient_directional(model, X, Y, u, context=""):
     rule applied to the scalar."""
     numeric, analytic = call_or_fail("directional derivative", directional_derivatives, model, X, Y, u,
                               context=context)
-    err = abs(numeric - analytic)
-    rel = err / max(abs(numeric), abs(analytic), 1e-8)
-    if rel > NUMERIC_REL_BOUND or err > NUMERIC_ABS + NUMERIC_ELEMENT_RTOL * abs(numeric):
+    if not numeric_within_bounds(analytic, numeric):
+        rel = numeric_relative_error(analytic, numeric)
         raise Mismatch(
             f"directional derivative: <gradient, u> vs central difference differ\n{context}\n"
             f"  analytic {analytic!r}, numeric {numeric!r}, relative error {rel:.3e} "

@@ -1,12 +1,16 @@
 """The tolerance policy (docs/design.md): every number the checks compare with, in one place.
 
 Every absolute tolerance is scaled by ``s = max(1, max|reference|)``. The numeric-gradient pass
-rule is the one the package's gradient checker applies (neuronnet.gradcheck); it is imported
-from there so that the rule has one home. Nothing else of neuronnet is imported by the checks.
+rule is the one the package's gradient checker applies (neuronnet.gradcheck): its bounds and
+the rule itself (``numeric_within_bounds``) are imported from there, so that the rule has one
+home. Nothing else of neuronnet is imported by the checks.
 """
 from neuronnet.gradcheck import ABSOLUTE_BOUND as NUMERIC_ABS
 from neuronnet.gradcheck import ELEMENT_RTOL as NUMERIC_ELEMENT_RTOL
 from neuronnet.gradcheck import RELATIVE_BOUND as NUMERIC_REL_BOUND
+from neuronnet.gradcheck import excess_over_bound as numeric_excess
+from neuronnet.gradcheck import relative_error as numeric_relative_error
+from neuronnet.gradcheck import within_bounds as numeric_within_bounds
 
 # (rtol, atol_scale) pairs.
 FORWARD_TOL = (1e-10, 1e-12)      # forward outputs and losses
@@ -31,4 +35,5 @@ PARAM_ORDER_DOC = "[W_0, b_0, W_1, b_1, ...]"
 
 __all__ = ["FORWARD_TOL", "GRADIENT_TOL", "NUMERIC_ABS", "NUMERIC_ELEMENT_RTOL",
            "NUMERIC_REL_BOUND", "PARAM_ORDER_DOC", "ROUNDING", "SYMMETRY_SIGMAS", "TAIL_RTOL",
-           "TRAJECTORY_TOL"]
+           "TRAJECTORY_TOL", "numeric_excess", "numeric_relative_error",
+           "numeric_within_bounds"]
