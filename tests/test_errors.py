@@ -144,3 +144,29 @@ def test_cli_rejects_non_positive_epochs(capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "--epochs: got 0; expected a positive integer" in err
+
+
+def test_whole_messages_for_a_bad_upstream_gradient_a_rate_and_schedule_steps():
+    # Anchored at both ends: which argument, what it got, what was expected.
+    from neuronnet.training.schedules import LossThreshold
+    from reference import MLP
+    net = make_net()
+    net.forward(np.ones((5, 3)))
+    with pytest.raises(ValueError, match=r"^grad_output: got shape \(4, 2\); expected \(5, 2\), "
+                                         r"the shape of the last forward's output$"):
+        net.backward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"^grad_output: got an array of shape \(5, 3\); "
+                                         r"expected 2 columns, shape \(n_samples, 2\)$"):
+        net.backward(np.ones((5, 3)))
+    ref = MLP([3, 4, 2], ["tanh", "identity"], rng=np.random.default_rng(0))
+    ref.forward(np.ones((5, 3)))
+    with pytest.raises(ValueError, match=r"^grad_output: got an array of shape \(4, 2\); "
+                                         r"expected shape \(5, 2\)$"):
+        ref.backward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"^lr: got -1.0; expected a number >= 0.0$"):
+        SGD(0.1).with_lr(-1.0)
+    for steps, inner in (([(-1.0, 0.1)], "steps threshold: got -1.0"),
+                         ([(1.0, -0.1)], "steps rate: got -0.1")):
+        with pytest.raises(ValueError, match=rf"^steps: got .*\({inner}; expected a number >= "
+                                             r"0.0\)$"):
+            LossThreshold(0.1, steps)

@@ -162,3 +162,64 @@ def test_train_recipe_keeps_the_plane_only_for_a_planar_recipe():
     with pytest.raises(ValueError, match="plane: recipe 'iris' has 'iris' data; expected a "
                                          "recipe of points in the plane"):
         train_recipe("iris", plane=True, quiet=True, out=lambda _: None)
+
+
+def test_circles_lie_on_their_two_radii_at_the_angles_drawn():
+    # The docstring's draws: n angles uniform on [0, 2 pi), class 0 on radius 1 and class 1 on
+    # ``inner``; without noise every point lies exactly there.
+    from neuronnet.training.planar import make_circles
+    X, y = make_circles(200, np.random.default_rng(3), noise=0.0, inner=0.3)
+    angle = np.random.default_rng(3).uniform(0.0, 2 * np.pi, 200)
+    radius = np.where(y == 0, 1.0, 0.3)
+    assert np.allclose(X, np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]),
+                       rtol=0, atol=1e-15)
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=r"^inner: got .*; expected a number >= 0.0 and "
+                                             r"<= 1.0$"):
+            make_circles(10, np.random.default_rng(0), inner=bad)
+
+
+def test_only_the_first_three_and_the_last_neurons_of_a_wide_layer_are_shown():
+    from neuronnet.trace import SHOWN_NEURONS, shown
+    assert SHOWN_NEURONS == 4
+    assert shown(list(range(4))) == [0, 1, 2, 3]
+    assert shown(list(range(5))) == [0, 1, 2, None, 4]
+    assert shown(list(range(9))) == [0, 1, 2, None, 8]
+
+
+def test_a_deep_trace_hands_each_layer_the_gradient_from_the_layer_above():
+    # dL/da of a hidden neuron j is sum_k w_kj delta_k over the layer above (not below: with
+    # three layers the two differ), and of an output neuron the loss gradient's column.
+    net = Network([2, 3, 3, 2], ["tanh", "sigmoid", "identity"], "half_mse",
+                  rng=np.random.default_rng(4))
+    record = net.trace([[1, -2], [0, 3]], [[0, 1], [1, 0]])          # integers: read as floats
+    assert (record.optimizer, record.lr, record.momentum) == ("sgd", 0.1, 0.0)  # sgd: no mu
+    assert record.X.dtype == record.T.dtype == np.float64
+    assert np.array_equal(record.output, net.forward(record.X))
+    assert [[s.activation for s in steps] for steps in record.neurons] == \
+        [["tanh"] * 3, ["sigmoid"] * 3, ["identity"] * 2]
+    for l, steps in enumerate(record.neurons):
+        for step in steps:
+            if l == len(record.neurons) - 1:
+                expected = record.loss_gradient[:, step.index]
+            else:
+                expected = sum(above.w[step.index] * above.delta
+                               for above in record.neurons[l + 1])
+            assert np.array_equal(step.dL_da, expected), (l, step.index)
+            assert step.dL_da.dtype == np.float64
+
+
+def test_a_trace_takes_the_rate_and_momentum_it_is_given():
+    net = small_net()
+    record = net.trace([0.4, -1.3], [0.0, 1.0], optimizer="momentum", lr=0.5, momentum=0.25)
+    assert (record.optimizer, record.lr, record.momentum) == ("momentum", 0.5, 0.25)
+    step = record.neurons[0][0]
+    assert np.allclose(step.w_new, step.w - 0.5 * step.dW, rtol=0, atol=1e-15)  # v_0 = 0
+
+
+def test_away_from_kinks_every_shown_numeric_derivative_is_a_number():
+    net = small_net(("relu", "identity"), seed=2)
+    record = net.trace([0.4, -1.3], [0.0, 1.0])
+    assert all(abs(z) > 1e-3 for steps in record.neurons for s in steps for z in s.z)
+    numbers = [v for steps in record.neurons for s in steps for v in s.numeric.values()]
+    assert numbers and all(v is not None for v in numbers)
