@@ -20,6 +20,7 @@ from the repository's root, where ``mutants/`` is.
 import argparse
 import ast
 import difflib
+import json
 import os
 import sys
 from collections import Counter, defaultdict
@@ -89,6 +90,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--survivors", action="store_true", help="list every unmarked survivor")
     parser.add_argument("--file", help="only this source file (e.g. neuronnet/training/loop.py)")
+    parser.add_argument("--stub", nargs="+", metavar="NAME",
+                        help="print a marking to fill in for each of these mutants, and stop")
     args = parser.parse_args(argv)
 
     os.chdir(ROOT)
@@ -97,6 +100,13 @@ def main(argv=None):
         status = {key: s for key, s in status.items() if key[0] == args.file}
     if not status:
         raise SystemExit("no mutmut results under mutants/: run mutmut first (see the docstring)")
+    if args.stub:
+        paths = {name: path for path, name in status}
+        for name in args.stub:
+            function, before, after = change(paths[name], name)
+            print(f'[[equivalent]]\nfile = "{paths[name]}"\nfunction = "{function}"\n'
+                  f"before = {json.dumps(before)}\nafter = {json.dumps(after)}\nreason = \"\"\n")
+        return 0
     marks = load_marks()
     marked_functions = {(m["file"], m["function"]) for m in marks}
 

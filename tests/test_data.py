@@ -931,3 +931,16 @@ def test_load_iris_reads_utf8_whatever_the_locale(tmp_path):
         capture_output=True, text=True, encoding="utf-8", env=env, timeout=60)
     assert child.returncode == 0, child.stderr
     assert child.stdout.split() == ["ANSI_X3.4-1968", "['s\u00e9tosa']"]
+
+
+def test_an_unreadable_image_says_what_the_decoder_and_its_cause_said():
+    # imageio wraps the decoder's error in an OSError of its own: both are named, in order.
+    from neuronnet.io.image_folder import _describe
+    try:
+        try:
+            raise ValueError("bad IHDR")
+        except ValueError as cause:
+            raise OSError("cannot identify image") from cause
+    except OSError as error:
+        assert _describe(error) == "OSError: cannot identify image; from ValueError: bad IHDR"
+    assert _describe(KeyError("x")) == "KeyError: 'x'"
