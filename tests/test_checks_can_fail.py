@@ -439,3 +439,28 @@ def test_first_order_descent_fails_for_a_scaled_gradient():
         def gradient(self, X, Y):
             return [1.5 * g for g in self.model.gradient(X, Y)]
     fails(checks.check_first_order_descent, Scaled(case.build(MINE), "none"), case.X, case.Y)
+
+
+class RisesBelowTheSmallest:
+    """A loss-threshold schedule whose every branch is reachable, and whose loss above all
+    thresholds gets the base rate, but whose rate jumps back to the base rate once the loss
+    falls below a third of the smallest threshold: it rises as the loss falls."""
+
+    def __init__(self, base_lr, steps):
+        from neuronnet.training.schedules import LossThreshold
+        self.inner, self.base_lr, self.low = LossThreshold(base_lr, steps), base_lr, \
+            min(t for t, _ in steps) / 3
+
+    def rate(self, epoch, loss):
+        return self.base_lr if loss < self.low else self.inner.rate(epoch, loss)
+
+
+def test_the_schedule_check_sees_a_rate_that_rises_as_the_loss_falls():
+    steps = [(1.0, 0.05), (0.1, 0.01)]
+    from neuronnet.training.schedules import LossThreshold
+    checks.check_schedule_reachable_and_monotone(LossThreshold(0.1, steps), steps, 0.1)
+    message = fails(checks.check_schedule_reachable_and_monotone,
+                    RisesBelowTheSmallest(0.1, steps), steps, 0.1)
+    assert message.startswith("schedule: the rate rises as the loss falls: at loss 0.0333"), \
+        message
+    assert "it is 0.01, just below it 0.1" in message, message
