@@ -20,6 +20,7 @@ from the repository's root, where ``mutants/`` is.
 import argparse
 import ast
 import difflib
+import fnmatch
 import json
 import os
 import sys
@@ -36,11 +37,20 @@ MARKS = ROOT / "benchmarks" / "mutmut_equivalents.toml"
 DETECTED = {"killed", "timeout", "segfault"}     # the tests did not pass with the mutant in place
 
 
+def left_out(path):
+    """Whether ``[tool.mutmut] do_not_mutate`` leaves this source file out of the run (a result
+    file of an earlier configuration may still lie under mutants/: it is not counted)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    return any(fnmatch.fnmatch(str(path), pattern) for pattern in config["do_not_mutate"])
+
+
 def results():
-    """{(source path, mutant name): status} for every mutant mutmut generated."""
+    """{(source path, mutant name): status} for every mutant of the configured run."""
     found = {}
     for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
         path = meta.relative_to(ROOT / "mutants").with_suffix("")      # drop .meta
+        if left_out(path):
+            continue
         data = SourceFileMutationData(path=path)
         data.load()
         for name, code in data.exit_code_by_key.items():
