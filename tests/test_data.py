@@ -325,7 +325,9 @@ def test_load_mnist_tiny(tmp_path, gz):
 
 
 @pytest.mark.parametrize("key,array,fragment", [
-    ("train_labels", np.array([0, 1, 2, 3, 10, 5], np.uint8), "label 10 at index 4"),
+    # a 9 first: the message points at the first label above 9, not at a 9
+    ("train_labels", np.array([0, 9, 2, 3, 10, 5], np.uint8), "label 10 at index 4; expected "
+                                                             "digits 0..9$"),
     ("train_labels", np.arange(5, dtype=np.uint8), "5 labels.*6 images"),
     ("test_images", np.zeros((4, 16), np.uint8), "shape \\(4, 16\\).*3-D"),
     ("test_labels", np.zeros((4, 1), np.uint8), "shape \\(4, 1\\).*1-D"),
@@ -337,6 +339,24 @@ def test_load_mnist_rejects_inconsistent_files(tmp_path, key, array, fragment):
     with pytest.raises(DataError, match=fragment) as error:
         load_mnist(tmp_path / "m")
     assert str(tmp_path / "m") in str(error.value)
+
+
+def test_load_mnist_takes_a_single_image(tmp_path):
+    arrays = write_mnist(tmp_path / "m", n_train=1, n_test=1)
+    X_train, y_train, X_test, y_test = load_mnist(tmp_path / "m")
+    assert X_train.shape == (1, 16) and y_train.tolist() == [0] and y_test.tolist() == [0]
+    np.testing.assert_array_equal(X_test, arrays["test_images"].reshape(1, 16))
+
+
+def test_a_constant_training_feature_is_scaled_by_one_not_zero():
+    # min_max_scale: a feature constant on the training rows has no range; it is shifted by
+    # its value and divided by 1 (not 0: no nan), in every split, while the others are scaled.
+    from neuronnet.training.splits import min_max_scale
+    X_train = np.array([[2.0, 0.0], [2.0, 4.0]])
+    X_other = np.array([[5.0, 2.0], [-1.0, 8.0]])
+    train, other = min_max_scale(X_train, X_other)
+    np.testing.assert_array_equal(train, [[0.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_array_equal(other, [[3.0, 0.5], [-3.0, 2.0]])
 
 
 def test_load_mnist_missing_file(tmp_path):

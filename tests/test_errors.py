@@ -170,3 +170,37 @@ def test_whole_messages_for_a_bad_upstream_gradient_a_rate_and_schedule_steps():
         with pytest.raises(ValueError, match=rf"^steps: got .*\({inner}; expected a number >= "
                                              r"0.0\)$"):
             LossThreshold(0.1, steps)
+
+
+@pytest.mark.parametrize("model", ["neuron", "reference"])
+@pytest.mark.parametrize("kwargs, message, error", [
+    (dict(shuffle=True, rng=None), r"rng: got None; expected a numpy.random.Generator "
+     r"\(shuffle=True draws each epoch's order from it\), e.g. numpy.random.default_rng\(0\)",
+     TypeError),
+    (dict(batch_mode="bogus"), r"batch_mode: got 'bogus'; expected one of \[('\w+'(, )?){4}\]",
+     ValueError),
+    (dict(batch_mode="minibatch", batch_size=9), r"batch_size: got 9 for 4 samples; expected "
+     r"at most the number of samples \(or batch_mode='full'\)", ValueError),
+])
+def test_fit_refuses_in_whole_sentences_in_both_models(model, kwargs, message, error):
+    net = make_model(model, sizes=(3, 4, 2))
+    with pytest.raises(error, match=f"^{message}$"):
+        net.fit(np.ones((4, 3)), np.eye(2)[[0, 1, 0, 1]], **kwargs)
+
+
+def test_schedule_and_reporting_sentences():
+    from neuronnet.io.idx import _describe_shape
+    from neuronnet.training.loop import _kept
+    from neuronnet.training.schedules import LossThreshold, StepDecay
+    with pytest.raises(ValueError, match=r"^steps: got no \(threshold, rate\) pairs; expected at "
+                                         r"least one \(use Constant for a fixed rate\)$"):
+        LossThreshold(0.1, [])
+    with pytest.raises(ValueError, match=r"^steps: got rates \[0.2, 0.1\] for thresholds \[0.5, "
+                                         r"1.0\] with base lr 0.1; expected rates that do not "
+                                         r"rise as the loss falls$"):
+        LossThreshold(0.1, [(1.0, 0.1), (0.5, 0.2)])
+    assert repr(StepDecay(0.1)) == "StepDecay(lr=0.1, factor=0.5, every=5)"   # the defaults
+    assert [_describe_shape(s) for s in ((5,), (5, 2, 3), (5, 2), (5, 2, 3, 4))] == \
+        ["5 values", "5 images of 2x3", "5 items of 2", "5 items of 2x3x4"]
+    assert _kept(0) == "kept the initial weights (no epoch had finished)"
+    assert _kept(3) == "kept the best model, from epoch 3"

@@ -223,3 +223,15 @@ def test_away_from_kinks_every_shown_numeric_derivative_is_a_number():
     assert all(abs(z) > 1e-3 for steps in record.neurons for s in steps for z in s.z)
     numbers = [v for steps in record.neurons for s in steps for v in s.numeric.values()]
     assert numbers and all(v is not None for v in numbers)
+
+
+def test_moons_are_two_arcs_at_the_angles_drawn():
+    # The docstring: n angles uniform on [0, pi]; class 0 on the upper unit arc around (0, 0),
+    # class 1 on the lower unit arc around (1, 0.5). Without noise, exactly there.
+    from neuronnet.training.planar import make_moons
+    X, y = make_moons(101, np.random.default_rng(6), noise=0.0)
+    angle = np.random.default_rng(6).uniform(0.0, np.pi, 101)
+    upper = np.column_stack([np.cos(angle), np.sin(angle)])
+    lower = np.column_stack([1.0 - np.cos(angle), 0.5 - np.sin(angle)])
+    assert np.array_equal(X[y == 0], upper[y == 0]) and np.array_equal(X[y == 1], lower[y == 1])
+    assert (X[y == 0, 1] >= 0).all() and (X[y == 1, 1] <= 0.5).all()
