@@ -1,6 +1,6 @@
 """The mutmut score, with the equivalent mutants of benchmarks/mutmut_equivalents.toml set aside.
 
-    HYPOTHESIS_PROFILE=mutmut mutmut run --max-children 2     # fills mutants/ (about 40 min)
+    HYPOTHESIS_PROFILE=mutmut mutmut run --max-children 2     # fills mutants/ (see docs/mutation.md)
     python benchmarks/mutmut_score.py [--survivors] [--file PATH]
 
 mutmut numbers its mutants per function, so a name like ``...x_fit__mutmut_12`` moves whenever
@@ -148,6 +148,7 @@ def main(argv=None):
         kind = "equivalent" if (path, name) in equivalent else (
             "detected" if s in DETECTED else "not checked" if s == "not checked" else "survived")
         per_file[path][kind] += 1
+    # detected = killed, timed out or crashed: the tests did not pass with the mutant in place.
     print(f"{'file':52} {'mutants':>7} {'detected':>8} {'survived':>8} {'equivalent':>10}")
     for path in sorted(per_file):
         c = per_file[path]
@@ -163,7 +164,8 @@ def main(argv=None):
           f"marked equivalent, {unchecked} not checked")
     if unchecked:
         print(f"PARTIAL RUN: {unchecked} mutants not checked yet; the scores below count only "
-              "the checked ones")
+              "the checked ones, which mutmut takes fastest tests first: they are not a sample "
+              "of the whole")
     if n:
         print(f"raw score {detected / n:.1%}; non-equivalent killed {detected}/{n - eq} = "
               f"{detected / max(n - eq, 1):.1%}")
@@ -174,7 +176,8 @@ def main(argv=None):
             if status[path, name] not in DETECTED and (path, name) not in equivalent:
                 print(f"{name}  [{status[path, name]}]\n    - {before}\n    + {after}")
 
-    stale = [m for i, m in enumerate(marks) if not uses[i]
+    # A marking whose mutant is not checked yet matches nothing: stale only in a full run.
+    stale = [m for i, m in enumerate(marks) if not uses[i] and not unchecked
              and (args.file is None or m["file"] == args.file)]
     for m in stale:
         print(f"stale marking (matches no mutant): {m['file']} {m['function']}: "
