@@ -964,3 +964,35 @@ def test_an_unreadable_image_says_what_the_decoder_and_its_cause_said():
     except OSError as error:
         assert _describe(error) == "OSError: cannot identify image; from ValueError: bad IHDR"
     assert _describe(KeyError("x")) == "KeyError: 'x'"
+
+
+def test_readers_refuse_in_whole_sentences(tmp_path):
+    # The path, what is wrong with it, and what was expected: anchored at both ends.
+    from neuronnet.io.iris_csv import load_iris as read_iris
+    folder = re.escape(str(tmp_path))
+    expected = "; expected a folder with one sub-folder of images per class$"
+    with pytest.raises(DataError, match=f"^{folder}/nope: does not exist{expected}"):
+        load_image_folder(tmp_path / "nope")
+    (tmp_path / "f.txt").write_text("x")
+    with pytest.raises(DataError, match=f"^{folder}/f.txt: is a file, not a folder{expected}"):
+        load_image_folder(tmp_path / "f.txt")
+    (tmp_path / "a.idx").write_bytes(b"\x01\x02\x08\x01" + b"\x00\x00\x00\x01" + b"\x00")
+    with pytest.raises(DataError, match=f"^{folder}/a.idx: bad magic: the first two bytes are "
+                                        r"01 02; expected 00 00 \(an IDX file\)$"):
+        read_idx(tmp_path / "a.idx")
+    (tmp_path / "b.idx").write_bytes(b"\x00\x00\x07\x01" + b"\x00\x00\x00\x01" + b"\x00")
+    with pytest.raises(DataError, match=f"^{folder}/b.idx: bad magic: unknown element type code "
+                                        "0x07; expected one of 0x08, 0x09, 0x0B, 0x0C, 0x0D, "
+                                        "0x0E$"):
+        read_idx(tmp_path / "b.idx")
+    (tmp_path / "i.csv").write_text("sepal_length,sepal_width,petal_length,petal_width,species\n"
+                                    "1,2,x,4,setosa\n")
+    with pytest.raises(DataError, match=f"^{folder}/i.csv, line 2: got \\['1', '2', 'x', '4'\\]; "
+                                        "expected four numbers$"):
+        read_iris(tmp_path / "i.csv")
+
+
+def test_an_idx_file_may_have_the_most_dimensions_allowed(tmp_path):
+    shape = (1,) * idx.MAX_IDX_DIMENSIONS
+    (tmp_path / "deep.idx").write_bytes(idx_bytes(np.zeros(shape, np.uint8)))
+    assert read_idx(tmp_path / "deep.idx").shape == shape

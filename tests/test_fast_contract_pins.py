@@ -95,3 +95,9 @@ def test_errors_that_say_why_in_full():
                                         r"Generator \(x and the noise are drawn from it\), e.g. "
                                         r"numpy.random.default_rng\(0\)$"):
         make_sin(3, np.random.RandomState(0))
+
+
+def test_the_references_repr_is_its_architecture():
+    from reference import MLP
+    assert repr(MLP([3, 4, 2], ["tanh", "identity"], rng=np.random.default_rng(0))) == \
+        "MLP([3, 4, 2], ['tanh', 'identity'], loss='half_mse')"

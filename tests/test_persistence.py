@@ -887,3 +887,18 @@ def test_the_temporary_file_is_named_after_the_target(tmp_path, monkeypatch):
     assert target == path
     assert os.path.dirname(temporary) == str(tmp_path)
     assert re.fullmatch(r"\.model\.npz\.tmp-[a-z0-9_]{8}", os.path.basename(temporary))
+
+
+def test_check_savable_refuses_what_save_would_refuse_without_writing(tmp_path):
+    # For a command to call before hours of training: the metadata and the history are
+    # checked too, not only the model.
+    from neuronnet.io.model_write import check_savable
+    net = Network([3, 4, 2], ["tanh", "identity"], "half_mse", rng=np.random.default_rng(0))
+    check_savable(net, metadata={"x": 1}, history={"loss": [0.5, None]})
+    with pytest.raises(ValueError, match=r"^metadata\['x'\]: got a object; expected str, int or "
+                                         r"float$"):
+        check_savable(net, metadata={"x": object()})
+    with pytest.raises(ValueError, match=r"^history\['loss'\]\[0\]: got the bool True; expected "
+                                         r"a number or None$"):
+        check_savable(net, history={"loss": [True]})
+    assert list(tmp_path.iterdir()) == []

@@ -35,9 +35,9 @@ def load_image_folder(root):
         raise TypeError(f"root: got {root!r}; expected a folder name (str or os.PathLike)")
     root = Path(root)
     if not root.is_dir():
-        what = "is not a folder" if root.exists() else "does not exist"
-        raise DataError(f"{root}: the folder {what}; expected a folder with one sub-folder of "
-                        "images per class")
+        what = "is a file, not a folder" if root.exists() else "does not exist"
+        raise DataError(f"{root}: {what}; expected a folder with one sub-folder of images per "
+                        "class")
     class_dirs = sorted((p for p in _listing(root) if p.is_dir() and not p.name.startswith(".")),
                         key=lambda p: p.name)
     if not class_dirs:
