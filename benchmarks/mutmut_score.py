@@ -23,6 +23,7 @@ import difflib
 import fnmatch
 import json
 import os
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -86,6 +87,23 @@ def change(path, name):
     return (f"{cls}.{function}" if cls else function), before, after
 
 
+STRING = re.compile(r"""[rbfRBF]{0,2}("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+NUMBER = re.compile(r"\d+(\.\d+)?(e-?\d+)?")
+
+
+def change_kind(before, after):
+    """A rough kind of a change, for counting survivors (read from its text: only a guide)."""
+    if STRING.sub("S", before) == STRING.sub("S", after):
+        return "the text of a string (a message, a label, a name)"
+    if re.sub(r"[<>]=?", "<", before) == re.sub(r"[<>]=?", "<", after):
+        return "a comparison at its boundary (< for <=, > for >=)"
+    if NUMBER.sub("N", before) == NUMBER.sub("N", after):
+        return "a number changed (a constant, a default, an index)"
+    if "None" in after or len(after) < len(before):
+        return "an argument or value dropped or made None"
+    return "other (an operator, a condition, a name)"
+
+
 def load_marks():
     marks = tomllib.loads(MARKS.read_text()).get("equivalent", [])
     for i, mark in enumerate(marks):
@@ -100,6 +118,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--survivors", action="store_true", help="list every unmarked survivor")
     parser.add_argument("--file", help="only this source file (e.g. neuronnet/training/loop.py)")
+    parser.add_argument("--kinds", action="store_true",
+                        help="count the unmarked survivors by the kind of change")
     parser.add_argument("--stub", nargs="+", metavar="NAME",
                         help="print a marking to fill in for each of these mutants, and stop")
     args = parser.parse_args(argv)
@@ -169,6 +189,13 @@ def main(argv=None):
     if n:
         print(f"raw score {detected / n:.1%}; non-equivalent killed {detected}/{n - eq} = "
               f"{detected / max(n - eq, 1):.1%}")
+
+    if args.kinds:
+        kinds = Counter(change_kind(*changes[key][1:]) for key in changes
+                        if status[key] not in DETECTED and key not in equivalent)
+        print("\nunmarked survivors by kind of change:")
+        for name, count in kinds.most_common():
+            print(f"  {count:5}  {name}")
 
     if args.survivors:
         print("\nunmarked survivors:")
