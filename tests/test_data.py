@@ -996,3 +996,9 @@ def test_an_idx_file_may_have_the_most_dimensions_allowed(tmp_path):
     shape = (1,) * idx.MAX_IDX_DIMENSIONS
     (tmp_path / "deep.idx").write_bytes(idx_bytes(np.zeros(shape, np.uint8)))
     assert read_idx(tmp_path / "deep.idx").shape == shape
+
+
+def test_a_subset_keeps_the_name_unless_given_one():
+    from neuronnet.training.dataset import Dataset
+    data = Dataset(np.zeros((4, 2)), targets=np.zeros((4, 1)), name="train")
+    assert data.subset([0, 1]).name == "train" and data.subset([0], name="part").name == "part"

@@ -902,3 +902,28 @@ def test_check_savable_refuses_what_save_would_refuse_without_writing(tmp_path):
                                          r"a number or None$"):
         check_savable(net, history={"loss": [True]})
     assert list(tmp_path.iterdir()) == []
+
+
+class _Arrays:
+    """A model-like object with the parameters it is given (for the file's own checks)."""
+
+    def __init__(self, params):
+        self.params, self.activation_names, self.loss_name = params, ["identity"], "half_mse"
+
+    def parameters(self):
+        return self.params
+
+
+@pytest.mark.parametrize("W, b, message", [
+    (np.zeros(3), np.zeros(1), r"model: layer 0: got a weight array of shape \(3,\); expected "
+                               r"2-D \(fan_out, fan_in\)"),
+    (np.zeros((1, 3), np.float32), np.zeros(1), r"model: layer 0: got dtypes float32 and "
+                                                r"float64; expected float64"),
+    (np.zeros((1, 3)), np.zeros(1, np.float32), r"model: layer 0: got dtypes float64 and "
+                                                r"float32; expected float64"),
+])
+def test_a_file_refuses_parameters_no_float64_network_has(tmp_path, W, b, message):
+    from neuronnet.io.model_write import save as write
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        write(_Arrays([W, b]), tmp_path / "m.npz")
+    assert list(tmp_path.iterdir()) == []

@@ -235,3 +235,22 @@ def test_moons_are_two_arcs_at_the_angles_drawn():
     lower = np.column_stack([1.0 - np.cos(angle), 0.5 - np.sin(angle)])
     assert np.array_equal(X[y == 0], upper[y == 0]) and np.array_equal(X[y == 1], lower[y == 1])
     assert (X[y == 0, 1] >= 0).all() and (X[y == 1, 1] <= 0.5).all()
+
+
+def test_xor_and_spiral_are_where_their_draws_put_them():
+    # Without noise, exactly the docstrings' points: xor at the corners its sign draws pick
+    # (class 1 on the anti-diagonal), the spiral's arms at the drawn positions along them.
+    from neuronnet.training.planar import make_spiral, make_xor
+    X, y = make_xor(40, np.random.default_rng(7), noise=0.0)
+    sign = np.where(np.random.default_rng(7).integers(0, 2, 40) == 1, 1.0, -1.0)
+    assert np.array_equal(X, np.column_stack([sign, np.where(y == 0, sign, -sign)]))
+    assert set(map(tuple, X[y == 0])) == {(1.0, 1.0), (-1.0, -1.0)}
+    assert set(map(tuple, X[y == 1])) == {(1.0, -1.0), (-1.0, 1.0)}
+    X, y = make_spiral(60, np.random.default_rng(8), noise=0.0, turns=1.25)
+    s = np.random.default_rng(8).uniform(0.0, 1.0, 60)
+    angle, radius = 2 * np.pi * 1.25 * s + np.pi * y, 0.1 + 0.9 * s
+    assert np.allclose(X, np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]),
+                       rtol=0, atol=1e-15)
+    with pytest.raises(ValueError, match=r"^turns: got -1.0; expected a number >= 0.0$"):
+        make_spiral(10, np.random.default_rng(0), turns=-1.0)
+    make_spiral(10, np.random.default_rng(0), turns=0.5)         # under one turn is allowed
