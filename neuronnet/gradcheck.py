@@ -129,4 +129,4 @@ def directional_check(model, X, Y, rng):
         model.set_parameters(params)
     numeric = (up - down) / (2 * h)
     analytic = sum(float(np.sum(g * d)) for g, d in zip(analytic_grads, u))
-    return numeric, analytic, abs(numeric - analytic) / max(abs(numeric), abs(analytic), 1e-8)
+    return numeric, analytic, relative_error(numeric, analytic)
