@@ -115,3 +115,36 @@ def test_the_references_train_step_defaults_and_clip_norm_one():
     b.train_step(X, Y, optimizer="sgd", lr=0.1)
     assert all(np.array_equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     make().train_step(X, Y, clip_norm=1.0)
+
+
+def test_every_default_is_the_same_in_both_models_and_their_helpers():
+    # A default is part of the contract, and each one has two homes that must agree: the
+    # neuron model's and the reference's (init_std, the loss, a step's rate and momentum), and
+    # the helpers' (from_layers, from_arrays, trace, initial_weights) with their model's.
+    import copy
+
+    from neuronnet.convert import from_arrays
+    from neuronnet.trace import trace
+    from reference import MLP
+    from reference.initializers import initial_weights
+
+    def rng():
+        return np.random.default_rng(3)
+    net = Network([3, 4, 2], ["tanh", "identity"], init="normal", rng=rng())
+    ref = MLP([3, 4, 2], ["tanh", "identity"], init="normal", rng=rng())
+    assert all(np.array_equal(p, q) for p, q in zip(net.parameters(), ref.parameters()))
+    assert np.array_equal(initial_weights("normal", 3, 4, rng()), ref.parameters()[0])
+    assert Network.from_layers(net.layers).loss_name == net.loss_name == ref.loss_name
+    arrays = (net.parameters()[0::2], net.parameters()[1::2], ["tanh", "identity"])
+    assert from_arrays(*arrays).loss_name == MLP.from_arrays(*arrays).loss_name
+    X, T = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    for optimizer in ("sgd", "nesterov"):  # nesterov's first step shows the momentum
+        record = trace(net, X, T, **({} if optimizer == "sgd" else {"optimizer": optimizer}))
+        for stepped in (copy.deepcopy(net), copy.deepcopy(ref)):
+            stepped.train_step(X, T, **({} if optimizer == "sgd" else {"optimizer": optimizer}))
+            got = [np.append(s.w_new, s.b_new) for steps in record.neurons for s in steps]
+            want = [np.append(W[j], b[j]) for W, b in zip(stepped.parameters()[0::2],
+                                                          stepped.parameters()[1::2])
+                    for j in range(len(b))]
+            assert all(np.allclose(g, w, rtol=0, atol=1e-15) for g, w in zip(got, want)), \
+                (optimizer, type(stepped).__name__, got, want)

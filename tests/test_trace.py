@@ -164,21 +164,6 @@ def test_train_recipe_keeps_the_plane_only_for_a_planar_recipe():
         train_recipe("iris", plane=True, quiet=True, out=lambda _: None)
 
 
-def test_circles_lie_on_their_two_radii_at_the_angles_drawn():
-    # The docstring's draws: n angles uniform on [0, 2 pi), class 0 on radius 1 and class 1 on
-    # ``inner``; without noise every point lies exactly there.
-    from neuronnet.training.planar import make_circles
-    X, y = make_circles(200, np.random.default_rng(3), noise=0.0, inner=0.3)
-    angle = np.random.default_rng(3).uniform(0.0, 2 * np.pi, 200)
-    radius = np.where(y == 0, 1.0, 0.3)
-    assert np.allclose(X, np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]),
-                       rtol=0, atol=1e-15)
-    for bad in (-0.1, 1.5):
-        with pytest.raises(ValueError, match=r"^inner: got .*; expected a number >= 0.0 and "
-                                             r"<= 1.0$"):
-            make_circles(10, np.random.default_rng(0), inner=bad)
-
-
 def test_only_the_first_three_and_the_last_neurons_of_a_wide_layer_are_shown():
     from neuronnet.trace import SHOWN_NEURONS, shown
     assert SHOWN_NEURONS == 4
@@ -223,34 +208,3 @@ def test_away_from_kinks_every_shown_numeric_derivative_is_a_number():
     assert all(abs(z) > 1e-3 for steps in record.neurons for s in steps for z in s.z)
     numbers = [v for steps in record.neurons for s in steps for v in s.numeric.values()]
     assert numbers and all(v is not None for v in numbers)
-
-
-def test_moons_are_two_arcs_at_the_angles_drawn():
-    # The docstring: n angles uniform on [0, pi]; class 0 on the upper unit arc around (0, 0),
-    # class 1 on the lower unit arc around (1, 0.5). Without noise, exactly there.
-    from neuronnet.training.planar import make_moons
-    X, y = make_moons(101, np.random.default_rng(6), noise=0.0)
-    angle = np.random.default_rng(6).uniform(0.0, np.pi, 101)
-    upper = np.column_stack([np.cos(angle), np.sin(angle)])
-    lower = np.column_stack([1.0 - np.cos(angle), 0.5 - np.sin(angle)])
-    assert np.array_equal(X[y == 0], upper[y == 0]) and np.array_equal(X[y == 1], lower[y == 1])
-    assert (X[y == 0, 1] >= 0).all() and (X[y == 1, 1] <= 0.5).all()
-
-
-def test_xor_and_spiral_are_where_their_draws_put_them():
-    # Without noise, exactly the docstrings' points: xor at the corners its sign draws pick
-    # (class 1 on the anti-diagonal), the spiral's arms at the drawn positions along them.
-    from neuronnet.training.planar import make_spiral, make_xor
-    X, y = make_xor(40, np.random.default_rng(7), noise=0.0)
-    sign = np.where(np.random.default_rng(7).integers(0, 2, 40) == 1, 1.0, -1.0)
-    assert np.array_equal(X, np.column_stack([sign, np.where(y == 0, sign, -sign)]))
-    assert set(map(tuple, X[y == 0])) == {(1.0, 1.0), (-1.0, -1.0)}
-    assert set(map(tuple, X[y == 1])) == {(1.0, -1.0), (-1.0, 1.0)}
-    X, y = make_spiral(60, np.random.default_rng(8), noise=0.0, turns=1.25)
-    s = np.random.default_rng(8).uniform(0.0, 1.0, 60)
-    angle, radius = 2 * np.pi * 1.25 * s + np.pi * y, 0.1 + 0.9 * s
-    assert np.allclose(X, np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]),
-                       rtol=0, atol=1e-15)
-    with pytest.raises(ValueError, match=r"^turns: got -1.0; expected a number >= 0.0$"):
-        make_spiral(10, np.random.default_rng(0), turns=-1.0)
-    make_spiral(10, np.random.default_rng(0), turns=0.5)         # under one turn is allowed

@@ -54,7 +54,7 @@ def read_idx(path):
     path = Path(path)
     if not path.is_file():
         what = "is not a file" if path.exists() else "does not exist"
-        raise DataError(f"{path}: the file {what}; expected an IDX file (gzipped or raw)")
+        raise DataError(f"{path}: this path {what}; expected an IDX file (gzipped or raw)")
     is_gzip = False
     try:
         with path.open("rb") as raw:
