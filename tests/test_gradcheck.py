@@ -245,3 +245,22 @@ def test_the_pass_rule_has_a_norm_bound_and_an_element_bound():
     # The element bound is relative to the numeric side.
     assert gradcheck.excess_over_bound(1.0, 2.0) == 1.0 - (gradcheck.ABSOLUTE_BOUND
                                                           + gradcheck.ELEMENT_RTOL * 2.0)
+
+
+def test_each_bound_is_inclusive_and_the_error_is_measured_in_float64(monkeypatch):
+    # "At most": an error exactly at a bound passes. The bounds are set to powers of two here,
+    # so that an error can equal one exactly (1e-6 is not a sum of doubles near 1).
+    monkeypatch.setattr(gradcheck, "RELATIVE_BOUND", 2.0**-20)
+    assert gradcheck.relative_error([1.0], [1.0 - 2.0**-20]) == 2.0**-20
+    assert (gradcheck.excess_over_bound([1.0], [1.0 - 2.0**-20]) < 0).all()
+    assert gradcheck.within_bounds([1.0], [1.0 - 2.0**-20])
+    monkeypatch.setattr(gradcheck, "ABSOLUTE_BOUND", 2.0**-20)
+    monkeypatch.setattr(gradcheck, "ELEMENT_RTOL", 2.0**-10)
+    assert gradcheck.excess_over_bound([1.0 + 2.0**-20 + 2.0**-10], [1.0]) == 0.0
+    assert gradcheck.within_bounds([1.0 + 2.0**-20 + 2.0**-10], [1.0], measurable=False)
+    # float32 (or float16) gradients are compared as float64 numbers: the error is the same.
+    g = np.array([0.1, 0.2, 0.3, 1e-3], dtype=np.float32)
+    g_num = np.array([0.1000001, 0.2, 0.3, 1e-3], dtype=np.float32)
+    for a, b in ((g, g_num), (g_num, g), (g.astype(np.float16), g_num)):
+        assert gradcheck.relative_error(a, b) == gradcheck.relative_error(
+            a.astype(np.float64), b.astype(np.float64))

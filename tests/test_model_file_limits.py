@@ -1,0 +1,124 @@
+"""The model file at its edges: every limit the format states (docs/semantics.md, "Model
+files") is inclusive, so a value exactly at it is saved and loads back unchanged, and one past
+it is refused by name. Values that are numpy scalars are stored in the format's own dtypes."""
+import numpy as np
+import pytest
+
+from neuronnet import Network, io
+from neuronnet.app.models import load_model
+from neuronnet.io.model_format import MAX_HISTORY, MAX_TEXT
+from reference import MLP
+
+INT64 = np.iinfo(np.int64)
+
+
+def net():
+    return Network([2, 1], ["identity"], rng=np.random.default_rng(0))
+
+
+def test_metadata_at_the_limits_loads_back_unchanged(tmp_path):
+    metadata = {"longest": "x" * MAX_TEXT, "last_code_point": "\U0010ffff",
+                "int64_min": int(INT64.min), "int64_max": int(INT64.max)}
+    path = io.save(net(), tmp_path / "m.npz", metadata)
+    assert io.read_metadata(path) == metadata
+    for key, value in (("longest", "x" * (MAX_TEXT + 1)), ("too_big", int(INT64.max) + 1),
+                       ("too_small", int(INT64.min) - 1)):
+        with pytest.raises(ValueError, match=rf"^metadata\[{key!r}\]: got "):
+            io.check_savable(net(), metadata={key: value})
+
+
+def test_numpy_scalars_are_stored_as_the_formats_int64_and_float64(tmp_path):
+    # np.int32 and np.float32 are an Integral and a Real: saved as they are they would be 4-byte
+    # members, which the loader refuses. They are stored as int64 and float64 instead.
+    metadata = {"epochs": np.int32(7), "lr": np.float32(0.25), "seed": np.uint8(3)}
+    path = io.save(net(), tmp_path / "m.npz", metadata)
+    with np.load(path, allow_pickle=False) as npz:
+        assert {k: npz[f"meta.{k}"].dtype for k in metadata} == \
+            {"epochs": np.int64, "lr": np.float64, "seed": np.int64}
+    back = io.read_metadata(path)
+    assert back == {"epochs": 7, "lr": 0.25, "seed": 3}
+    assert [type(v) for v in back.values()] == [int, float, int]
+
+
+def test_a_history_of_the_most_entries_allowed_loads_back(tmp_path, monkeypatch):
+    # MAX_HISTORY is 10**7 (80 MB a list): the same comparisons are run at a limit of 5, in the
+    # writer and the reader, each of which holds the limit under its own name.
+    from neuronnet.io import model_read, model_write
+    assert model_write.MAX_HISTORY == model_read.MAX_HISTORY == MAX_HISTORY
+    longer = io.save(net(), tmp_path / "six.npz", history={"loss": [0.5] * 6})
+    for module in (model_write, model_read):
+        monkeypatch.setattr(module, "MAX_HISTORY", 5)
+    path = io.save(net(), tmp_path / "m.npz", history={"loss": [0.5] * 5})
+    assert io.load_history(path) == {"loss": [0.5] * 5}
+    with pytest.raises(ValueError) as info:
+        io.check_savable(net(), history={"loss": [0.5] * 6})
+    assert str(info.value) == "history['loss']: got 6 entries; expected at most 5"
+    with pytest.raises(io.ModelFileError) as info:
+        io.load_history(longer)
+    assert str(info.value) == (f"{longer}: history.loss is a float64 array of shape (6,); "
+                               "expected a float64 list of at most 5 entries")
+
+
+def test_layers_that_do_not_chain_are_refused_on_save():
+    # Layer 1 takes 5 inputs where layer 0 gives 4: a file of it could never load.
+    class Broken(MLP):
+        def parameters(self):
+            return [np.zeros((4, 3)), np.zeros(4), np.zeros((2, 5)), np.zeros(2)]
+    model = Broken([3, 4, 2], ["tanh", "identity"], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError) as info:
+        io.check_savable(model)
+    assert str(info.value) == ("model: layer 1: got shapes (2, 5) and (2,); expected (2, 4) "
+                               "and (2,), W (fan_out, fan_in) with both > 0")
+
+
+def test_a_component_without_a_name_is_refused_as_not_standard():
+    class Nameless:
+        def forward(self, z):
+            return z
+
+        def derivative_from_z(self, z):
+            return np.ones_like(z)
+    model = net()
+    model.layers[0].neurons[0].activation = Nameless()
+    with pytest.raises(ValueError) as info:
+        io.check_savable(model)
+    assert str(info.value) == ("model: layer 0's activation: got a Nameless named None; "
+                               "expected one of the standard ['identity', 'relu', 'sigmoid', "
+                               "'tanh']")
+
+
+def test_a_bad_member_key_is_refused_naming_the_file(tmp_path):
+    path = io.save(net(), tmp_path / "m.npz")
+    with np.load(path, allow_pickle=False) as npz:
+        members = {key: npz[key] for key in npz.files}
+    for prefix in ("meta.", "history."):
+        bad = tmp_path / f"bad-{prefix}npz"
+        np.savez(bad, **members, **{prefix + "a b": np.array([1.0]) if prefix == "history."
+                                    else np.array(1)})
+        with pytest.raises(io.ModelFileError) as info:
+            io.read_metadata(bad)
+        assert str(info.value) == (f"{bad}: member '{prefix}a b': expected a key of letters, "
+                                   f"digits, '_', '.' and '-' after {prefix!r}")
+
+
+def test_a_member_larger_than_one_read_comes_back_whole(tmp_path):
+    # Members are read a chunk (1 MiB) at a time: a 2.2 MB weight matrix takes three reads,
+    # and every byte of every read must end up in the array.
+    model = Network([700, 400], ["identity"], rng=np.random.default_rng(0))
+    loaded, _ = load_model(io.save(model, tmp_path / "big.npz"))
+    assert all(np.array_equal(p, q) for p, q in zip(loaded.parameters(), model.parameters()))
+
+
+def test_a_damaged_member_is_named_with_its_file(tmp_path):
+    path = tmp_path / "m.npz"
+    io.save(net(), path)
+    data = bytearray(path.read_bytes())
+    W = net().parameters()[0].tobytes()
+    at = data.find(W)
+    assert at > 0 and data.find(W, at + 1) < 0       # stored, not compressed: there once
+    data[at] ^= 0xFF                                  # the CRC no longer matches
+    path.write_bytes(bytes(data))
+    with pytest.raises(io.ModelFileError) as info:
+        load_model(path)
+    assert str(info.value) == (f"{path}: member 'W_0' is damaged (BadZipFile: Bad CRC-32 for "
+                               "file 'W_0.npy')")
