@@ -2,6 +2,7 @@
 
     HYPOTHESIS_PROFILE=mutmut mutmut run --max-children 2     # fills mutants/ (see docs/mutation.md)
     python benchmarks/mutmut_score.py [--survivors] [--file PATH]
+    python benchmarks/mutmut_recheck.py TESTS...    # optional: survivors against later tests
 
 mutmut numbers its mutants per function, so a name like ``...x_fit__mutmut_12`` moves whenever
 the function changes. An equivalent mutant is therefore marked by what it does, not by its
@@ -13,7 +14,8 @@ wrong; both stop the script (exit status 2), so the list cannot rot.
 Prints the counts per file, the raw score (killed / all) and the score the issue asks for:
 killed / (all - equivalent). ``--survivors`` lists every unmarked survivor as its change. A
 run not finished (mutants "not checked") is scored over the checked mutants, says so, and
-exits 1.
+exits 1. Survivors that benchmarks/mutmut_recheck.py later found killed are shown as a
+second score, beside mutmut's own, never merged into it.
 Reads mutmut's result files through mutmut's own modules (no report text is parsed); run it
 from the repository's root, where ``mutants/`` is.
 """
@@ -114,6 +116,18 @@ def load_marks():
     return marks
 
 
+def recheck_kills(status, changes, equivalent):
+    """The unmarked survivors that mutmut_recheck.py found killed, while the change it ran is
+    still the mutant's (mutants/recheck.json; absent: none)."""
+    path = ROOT / "mutants" / "recheck.json"
+    verdicts = json.loads(path.read_text()) if path.exists() else {}
+    return {key for key in changes
+            if status[key] not in DETECTED and key not in equivalent
+            and verdicts.get(key[1], {}).get("killed")
+            and (verdicts[key[1]]["file"], verdicts[key[1]]["function"],
+                 verdicts[key[1]]["before"], verdicts[key[1]]["after"]) == (key[0], *changes[key])}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--survivors", action="store_true", help="list every unmarked survivor")
@@ -189,6 +203,12 @@ def main(argv=None):
     if n:
         print(f"raw score {detected / n:.1%}; non-equivalent killed {detected}/{n - eq} = "
               f"{detected / max(n - eq, 1):.1%}")
+    rechecked = recheck_kills(status, changes, equivalent)
+    if rechecked:
+        print(f"after the recheck (benchmarks/mutmut_recheck.py): {len(rechecked)} more "
+              f"survivors killed by later tests; non-equivalent killed "
+              f"{detected + len(rechecked)}/{n - eq} = "
+              f"{(detected + len(rechecked)) / max(n - eq, 1):.1%}")
 
     if args.kinds:
         kinds = Counter(change_kind(*changes[key][1:]) for key in changes
@@ -201,7 +221,8 @@ def main(argv=None):
         print("\nunmarked survivors:")
         for (path, name), (function, before, after) in sorted(changes.items()):
             if status[path, name] not in DETECTED and (path, name) not in equivalent:
-                print(f"{name}  [{status[path, name]}]\n    - {before}\n    + {after}")
+                note = "; killed on recheck" if (path, name) in rechecked else ""
+                print(f"{name}  [{status[path, name]}{note}]\n    - {before}\n    + {after}")
 
     # A marking whose mutant is not checked yet matches nothing: stale only in a full run.
     stale = [m for i, m in enumerate(marks) if not uses[i] and not unchecked

@@ -122,3 +122,68 @@ def test_a_damaged_member_is_named_with_its_file(tmp_path):
         load_model(path)
     assert str(info.value) == (f"{path}: member 'W_0' is damaged (BadZipFile: Bad CRC-32 for "
                                "file 'W_0.npy')")
+
+
+def members_of(path):
+    with np.load(path, allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
+@pytest.mark.parametrize("member", ["loss", "activations"])
+def test_a_name_of_the_longest_length_passes_the_header_check(tmp_path, member):
+    # A name of MAX_TEXT characters gets past the size check to the vocabulary's refusal; one
+    # character more is refused from the header, before the text is read.
+    members = members_of(io.save(net(), tmp_path / "m.npz"))
+    for n, refusal in ((MAX_TEXT, f"{member}{'[0]' if member == 'activations' else ''} is 'x"),
+                       (MAX_TEXT + 1, f"{member} is a <U{MAX_TEXT + 1} array of shape ")):
+        name = "x" * n
+        members[member] = np.array(name if member == "loss" else [name])
+        path = tmp_path / f"{n}.npz"
+        np.savez(path, **members)
+        with pytest.raises(io.ModelFileError) as info:
+            load_model(path)
+        assert str(info.value).startswith(f"{path}: {refusal}"), str(info.value)[:200]
+
+
+def test_an_unknown_member_and_the_wrong_outputs_are_refused_in_full(tmp_path):
+    members = members_of(io.save(net(), tmp_path / "m.npz"))
+    path = tmp_path / "extra.npz"
+    np.savez(path, **members, extra=np.array(1))
+    with pytest.raises(io.ModelFileError) as info:
+        load_model(path)
+    assert str(info.value) == (
+        f"{path}: unknown keys ['extra']; expected only ['format_version', 'layer_sizes', "
+        "'activations', 'loss', 'W_0', 'b_0'] and 'meta.*' and 'history.*' members "
+        "(layer_sizes says 2 parameter arrays)")
+    with pytest.raises(io.ModelFileError) as info:
+        io.load(tmp_path / "m.npz", lambda *arrays: None, n_inputs=2, n_outputs=3)
+    assert str(info.value) == (f"{tmp_path / 'm.npz'}: layer_sizes [2, 1] has 1 outputs; "
+                               "expected 3, the data's")
+
+
+def test_the_architecture_limits_are_inclusive(monkeypatch):
+    from neuronnet.io import model_format
+    model_format.check_sizes("model", [1] * 1001, ValueError)        # 1000 layers: the most
+    with pytest.raises(ValueError) as info:
+        model_format.check_sizes("model", [1] * 1002, ValueError)
+    assert str(info.value) == "model: got 1001 layers; expected at most 1000"
+    monkeypatch.setattr(model_format, "MAX_PARAMETERS", 10)          # (4 + 1) * 2 = 10
+    model_format.check_sizes("model", [4, 2], ValueError)
+    with pytest.raises(ValueError) as info:
+        model_format.check_sizes("model", [5, 2], ValueError)
+    assert str(info.value) == "model: got [5, 2], 12 parameters; expected at most 10"
+
+
+def test_empty_history_lists_and_version_2_npy_members_load(tmp_path):
+    path = io.save(net(), tmp_path / "m.npz", history={"loss": [], "lr": []})
+    assert io.load_history(path) == {"loss": [], "lr": []}
+    # numpy writes format 2.0 (a 4-byte header length) when a header outgrows 65535 bytes;
+    # the reader takes every member in either version.
+    import zipfile
+    rewritten = tmp_path / "v2.npz"
+    with zipfile.ZipFile(rewritten, "w") as archive:
+        for key, value in members_of(path).items():
+            with archive.open(f"{key}.npy", "w") as member:
+                np.lib.format.write_array(member, value, version=(2, 0))
+    model, _ = load_model(rewritten)
+    assert all(np.array_equal(p, q) for p, q in zip(model.parameters(), net().parameters()))

@@ -128,8 +128,10 @@ def _entries_in_end_record(file):
     one), or None if there is no end record to read (zipfile would have refused the file)."""
     file.seek(0, os.SEEK_END)
     size = file.tell()
-    # The end record is 22 bytes and a comment of at most 65,535: found within that tail.
-    file.seek(max(0, size - 22 - 0xFFFF))
+    # The end record is 22 bytes and a comment of at most 65,535: found within that tail, with
+    # the 20 bytes before it, where a zip64 locator would be (found by a property: behind the
+    # longest comment, the locator fell outside a tail of 22 + 65,535 bytes).
+    file.seek(max(0, size - 20 - 22 - 0xFFFF))
     tail = file.read()
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:

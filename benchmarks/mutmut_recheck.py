@@ -1,0 +1,89 @@
+"""Recheck mutmut's survivors against test files written since they were run.
+
+    python benchmarks/mutmut_recheck.py tests/test_refusals.py tests/test_planar.py ...
+    python benchmarks/mutmut_score.py        # then prints the score after the recheck too
+
+mutmut runs every test that covers a mutated function, so a survivor of a widely used function
+costs a whole suite run; with two cores a complete run here takes longer than a working
+session. A survivor only needs *one* failing test to be killed, so this runs each unmarked
+survivor against the given files alone, the way mutmut does (in ``mutants/``, with
+``MUTANT_UNDER_TEST`` naming the mutant, ``-x``, the ``mutmut`` hypothesis profile). A failure
+there is a kill; a pass changes nothing (the survivor keeps mutmut's verdict).
+
+The given files are first copied into ``mutants/tests/`` and run once with no mutant active:
+they must pass, or every mutant would look killed. Each verdict is stored in
+``mutants/recheck.json`` with the mutant's change (file, function, line before and after);
+mutmut_score.py counts a verdict only while that change is still the mutant's, so a recheck
+never outlives the code it ran against. mutmut's own result files are not touched.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mutmut_score import DETECTED, ROOT, change, load_marks, results  # noqa: E402
+
+RECHECK = ROOT / "mutants" / "recheck.json"
+
+
+def run(name, files, deselect=()):
+    env = dict(os.environ, MUTANT_UNDER_TEST=name, PY_IGNORE_IMPORTMISMATCH="1",
+               HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "mutmut"))
+    done = subprocess.run([sys.executable, "-m", "pytest", *files,
+                           *[f"--deselect={node}" for node in deselect], "-x", "-q", "-p",
+                           "no:randomly", "-p", "no:cacheprovider"], cwd=ROOT / "mutants",
+                          env=env, capture_output=True, timeout=1800)
+    return done.returncode
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tests", nargs="+", help="test files, relative to the repository root")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    parser.add_argument("--deselect", action="append", default=[], metavar="NODEID",
+                        help="a test left out (one that tests a source change mutants/ lacks)")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    for test in args.tests:
+        if not Path(test).is_file():
+            raise SystemExit(f"tests: got {test!r}, which is not a file; expected test files "
+                             "relative to the repository root")
+        shutil.copy(test, ROOT / "mutants" / test)
+    if run("", args.tests, args.deselect) != 0:
+        raise SystemExit("the test files fail with no mutant active in mutants/: a recheck "
+                         "would call every mutant killed (copy the current sources' tests in, "
+                         "or rerun mutmut)")
+    status = results()
+    marks = {(m["file"], m["function"], m["before"], m["after"]) for m in load_marks()}
+    survivors = []
+    for (path, name), s in sorted(status.items()):
+        if s in DETECTED or s == "not checked":
+            continue
+        function, before, after = change(path, name)
+        if (path, function, before, after) not in marks:
+            survivors.append((path, name, function, before, after))
+    print(f"rechecking {len(survivors)} survivors against {len(args.tests)} files", flush=True)
+    verdicts = json.loads(RECHECK.read_text()) if RECHECK.exists() else {}
+    with ThreadPoolExecutor(args.jobs) as pool:
+        codes = pool.map(lambda s: run(s[1], args.tests, args.deselect), survivors)
+        for (path, name, function, before, after), code in zip(survivors, codes):
+            verdicts[name] = {"file": path, "function": function, "before": before,
+                              "after": after, "tests": args.tests, "deselected": args.deselect,
+                              "exit_code": code,
+                              "killed": code != 0}
+            print(f"{'killed  ' if code else 'survived'} {name}", flush=True)
+    tmp = RECHECK.with_suffix(".tmp")
+    tmp.write_text(json.dumps(verdicts, indent=1))
+    os.replace(tmp, RECHECK)
+    killed = sum(v["killed"] for v in verdicts.values())
+    print(f"{killed} of {len(verdicts)} rechecked survivors killed; see mutmut_score.py")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
