@@ -112,6 +112,13 @@ CASES = [
     ("mlp-momentum-one", lambda: mlp().train_step(np.zeros((1, 3)), np.zeros((1, 2)),
                                                   momentum=1.0),
      ValueError, "momentum: got 1.0; expected a number >= 0.0 and < 1.0"),
+    *[(f"mlp-cross-entropy-{name}", lambda T=T: mlp(loss="cross_entropy").loss(
+        np.zeros((2, 3)), np.array([[0.5, 0.5], T])), ValueError,
+       f"Y: got row 1 summing to {total}{negative}; expected every row a probability "
+       "distribution for cross_entropy: entries >= 0 summing to 1")
+      for name, T, total, negative in [("negative", [1.5, -0.5], "1", " with a negative entry"),
+                                       ("half", [0.25, 0.25], "0.5", ""),
+                                       ("zero-entry", [0.0, 0.5], "0.5", "")]],
     ("mlp-clip-type", lambda: mlp().train_step(np.zeros((1, 3)), np.zeros((1, 2)),
                                                clip_norm="a"),
      TypeError, f"clip_norm: got 'a'; expected {REAL_TYPE}"),
