@@ -10,13 +10,18 @@ survivor against the given files alone, the way mutmut does (in ``mutants/``, wi
 ``MUTANT_UNDER_TEST`` naming the mutant, ``-x``, the ``mutmut`` hypothesis profile). A failure
 there is a kill; a pass changes nothing (the survivor keeps mutmut's verdict).
 
-The given files are first copied into ``mutants/tests/`` and run once with no mutant active:
-they must pass, or every mutant would look killed. Each verdict is stored in
-``mutants/recheck.json`` with the mutant's change (file, function, line before and after);
-mutmut_score.py counts a verdict only while that change is still the mutant's, so a recheck
-never outlives the code it ran against. mutmut's own result files are not touched.
+The given files are first copied into ``mutants/tests/`` (so run this after mutmut has
+stopped, never beside it) and run once with no mutant active: they must pass, or every mutant
+would look killed. A verdict is mutmut's reading of the exit code: 1 (a test failed) or a
+timeout is a kill; any other code (a collection or usage error) is not. Each verdict is
+stored in ``mutants/recheck.json`` as it comes, with the mutant's change (file, function, line
+before and after) and a hash of each test file; mutmut_score.py counts a verdict only while
+that change is still the mutant's and the test files are unchanged. The mutants marked
+equivalent are rechecked too: a marked mutant that a test kills was wrongly marked, and the
+score says so. mutmut's own result files are not touched.
 """
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -26,6 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mutmut.stats import status_by_exit_code  # noqa: E402
 from mutmut_score import DETECTED, ROOT, change, load_marks, results  # noqa: E402
 
 RECHECK = ROOT / "mutants" / "recheck.json"
@@ -34,11 +40,18 @@ RECHECK = ROOT / "mutants" / "recheck.json"
 def run(name, files, deselect=()):
     env = dict(os.environ, MUTANT_UNDER_TEST=name, PY_IGNORE_IMPORTMISMATCH="1",
                HYPOTHESIS_PROFILE=os.environ.get("HYPOTHESIS_PROFILE", "mutmut"))
-    done = subprocess.run([sys.executable, "-m", "pytest", *files,
-                           *[f"--deselect={node}" for node in deselect], "-x", "-q", "-p",
-                           "no:randomly", "-p", "no:cacheprovider"], cwd=ROOT / "mutants",
-                          env=env, capture_output=True, timeout=1800)
-    return done.returncode
+    try:
+        done = subprocess.run([sys.executable, "-m", "pytest", *files,
+                               *[f"--deselect={node}" for node in deselect], "-x", "-q", "-p",
+                               "no:randomly", "-p", "no:cacheprovider"], cwd=ROOT / "mutants",
+                              env=env, capture_output=True, timeout=1800)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    return status_by_exit_code.get(done.returncode, f"exit code {done.returncode}")
+
+
+def digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def main(argv=None):
@@ -54,7 +67,7 @@ def main(argv=None):
             raise SystemExit(f"tests: got {test!r}, which is not a file; expected test files "
                              "relative to the repository root")
         shutil.copy(test, ROOT / "mutants" / test)
-    if run("", args.tests, args.deselect) != 0:
+    if run("", args.tests, args.deselect) != "survived":
         raise SystemExit("the test files fail with no mutant active in mutants/: a recheck "
                          "would call every mutant killed (copy the current sources' tests in, "
                          "or rerun mutmut)")
@@ -65,21 +78,22 @@ def main(argv=None):
         if s in DETECTED or s == "not checked":
             continue
         function, before, after = change(path, name)
-        if (path, function, before, after) not in marks:
-            survivors.append((path, name, function, before, after))
-    print(f"rechecking {len(survivors)} survivors against {len(args.tests)} files", flush=True)
+        survivors.append((path, name, function, before, after,
+                          (path, function, before, after) in marks))
+    print(f"rechecking {len(survivors)} survivors ({sum(s[-1] for s in survivors)} of them "
+          f"marked equivalent) against {len(args.tests)} files", flush=True)
     verdicts = json.loads(RECHECK.read_text()) if RECHECK.exists() else {}
+    hashes = {test: digest(test) for test in args.tests}
     with ThreadPoolExecutor(args.jobs) as pool:
         codes = pool.map(lambda s: run(s[1], args.tests, args.deselect), survivors)
-        for (path, name, function, before, after), code in zip(survivors, codes):
+        for (path, name, function, before, after, marked), status in zip(survivors, codes):
             verdicts[name] = {"file": path, "function": function, "before": before,
-                              "after": after, "tests": args.tests, "deselected": args.deselect,
-                              "exit_code": code,
-                              "killed": code != 0}
-            print(f"{'killed  ' if code else 'survived'} {name}", flush=True)
-    tmp = RECHECK.with_suffix(".tmp")
-    tmp.write_text(json.dumps(verdicts, indent=1))
-    os.replace(tmp, RECHECK)
+                              "after": after, "tests": hashes, "deselected": args.deselect,
+                              "status": status, "killed": status in DETECTED}
+            print(f"{status:8} {name}{'  (marked equivalent)' if marked else ''}", flush=True)
+            tmp = RECHECK.with_suffix(".tmp")             # after each: nothing lost on a stop
+            tmp.write_text(json.dumps(verdicts, indent=1))
+            os.replace(tmp, RECHECK)
     killed = sum(v["killed"] for v in verdicts.values())
     print(f"{killed} of {len(verdicts)} rechecked survivors killed; see mutmut_score.py")
     return 0

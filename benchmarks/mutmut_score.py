@@ -23,6 +23,7 @@ import argparse
 import ast
 import difflib
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -116,16 +117,21 @@ def load_marks():
     return marks
 
 
-def recheck_kills(status, changes, equivalent):
-    """The unmarked survivors that mutmut_recheck.py found killed, while the change it ran is
-    still the mutant's (mutants/recheck.json; absent: none)."""
+def recheck_kills(status, changes):
+    """{(path, name): verdict} of the survivors (marked or not) that mutmut_recheck.py found
+    killed, while the change it ran is still the mutant's and its test files are unchanged
+    (mutants/recheck.json; absent: none)."""
     path = ROOT / "mutants" / "recheck.json"
     verdicts = json.loads(path.read_text()) if path.exists() else {}
-    return {key for key in changes
-            if status[key] not in DETECTED and key not in equivalent
-            and verdicts.get(key[1], {}).get("killed")
+
+    def current(v):
+        return all((ROOT / test).is_file() and hashlib.sha256(
+            (ROOT / test).read_bytes()).hexdigest() == h for test, h in v["tests"].items())
+    return {key: verdicts[key[1]] for key in changes
+            if status[key] not in DETECTED and verdicts.get(key[1], {}).get("killed")
             and (verdicts[key[1]]["file"], verdicts[key[1]]["function"],
-                 verdicts[key[1]]["before"], verdicts[key[1]]["after"]) == (key[0], *changes[key])}
+                 verdicts[key[1]]["before"], verdicts[key[1]]["after"]) == (key[0], *changes[key])
+            and current(verdicts[key[1]])}
 
 
 def main(argv=None):
@@ -203,12 +209,16 @@ def main(argv=None):
     if n:
         print(f"raw score {detected / n:.1%}; non-equivalent killed {detected}/{n - eq} = "
               f"{detected / max(n - eq, 1):.1%}")
-    rechecked = recheck_kills(status, changes, equivalent)
-    if rechecked:
-        print(f"after the recheck (benchmarks/mutmut_recheck.py): {len(rechecked)} more "
-              f"survivors killed by later tests; non-equivalent killed "
-              f"{detected + len(rechecked)}/{n - eq} = "
-              f"{(detected + len(rechecked)) / max(n - eq, 1):.1%}")
+    rechecked = recheck_kills(status, changes)
+    wrong += [({"before": changes[key][1], "after": changes[key][2]}, key[1])
+              for key in rechecked if key in equivalent]
+    more = [key for key in rechecked if key not in equivalent]
+    if more:
+        tests = sorted({test for key in more for test in rechecked[key]["tests"]})
+        print(f"after the recheck (benchmarks/mutmut_recheck.py, against {len(tests)} later test "
+              f"files: {', '.join(tests)}): {len(more)} more survivors killed; non-equivalent "
+              f"killed {detected + len(more)}/{n - eq} = "
+              f"{(detected + len(more)) / max(n - eq, 1):.1%}")
 
     if args.kinds:
         kinds = Counter(change_kind(*changes[key][1:]) for key in changes

@@ -1,6 +1,6 @@
-"""The model file at its edges: every limit the format states (docs/semantics.md, "Model
-files") is inclusive, so a value exactly at it is saved and loads back unchanged, and one past
-it is refused by name. Values that are numpy scalars are stored in the format's own dtypes."""
+"""The model file at its edges: every limit the format states (docs/semantics.md, "Refusals
+and limits") is inclusive, so a value exactly at it is saved and loads back unchanged, and one
+past it is refused by name. Values that are numpy scalars are stored in the format's own dtypes."""
 import numpy as np
 import pytest
 
@@ -106,7 +106,8 @@ def test_a_member_larger_than_one_read_comes_back_whole(tmp_path):
     # and every byte of every read must end up in the array.
     model = Network([700, 400], ["identity"], rng=np.random.default_rng(0))
     loaded, _ = load_model(io.save(model, tmp_path / "big.npz"))
-    assert all(np.array_equal(p, q) for p, q in zip(loaded.parameters(), model.parameters()))
+    assert all(np.array_equal(p, q)
+               for p, q in zip(loaded.parameters(), model.parameters(), strict=True))
 
 
 def test_a_damaged_member_is_named_with_its_file(tmp_path):
@@ -142,7 +143,8 @@ def test_a_name_of_the_longest_length_passes_the_header_check(tmp_path, member):
         np.savez(path, **members)
         with pytest.raises(io.ModelFileError) as info:
             load_model(path)
-        assert str(info.value).startswith(f"{path}: {refusal}"), str(info.value)[:200]
+        assert str(info.value).startswith(f"{path}: {refusal}"), \
+            f"\n got: {str(info.value)[:200]}\nwant: {path}: {refusal}..."
 
 
 def test_an_unknown_member_and_the_wrong_outputs_are_refused_in_full(tmp_path):
@@ -186,4 +188,5 @@ def test_empty_history_lists_and_version_2_npy_members_load(tmp_path):
             with archive.open(f"{key}.npy", "w") as member:
                 np.lib.format.write_array(member, value, version=(2, 0))
     model, _ = load_model(rewritten)
-    assert all(np.array_equal(p, q) for p, q in zip(model.parameters(), net().parameters()))
+    assert all(np.array_equal(p, q)
+               for p, q in zip(model.parameters(), net().parameters(), strict=True))

@@ -59,8 +59,10 @@ def test_the_noise_is_the_last_draw_added_to_every_coordinate_and_only_when_aske
     clean, y = make(n, clean_rng, noise=0.0)
     after_clean = clean_rng.bit_generator.state
     noisy, y_noisy = make(n, noisy_rng, noise=0.3)
-    assert np.array_equal(y, y_noisy) and list(y) == [0] * (n // 2) + [1] * (n - n // 2)
-    assert np.array_equal(noisy, clean + 0.3 * clean_rng.standard_normal((n, 2)))
+    assert np.array_equal(y, y_noisy), (y, y_noisy)
+    assert list(y) == [0] * (n // 2) + [1] * (n - n // 2), y
+    want = clean + 0.3 * clean_rng.standard_normal((n, 2))
+    assert np.array_equal(noisy, want), f"\n got: {noisy}\nwant: {want}"
     assert noisy_rng.bit_generator.state == clean_rng.bit_generator.state
     again = np.random.default_rng(5)
     make(n, again, noise=0.0)

@@ -1,10 +1,11 @@
 """Refusals word for word: every argument error is one sentence, ``name: got X; expected Y``,
-and the whole sentence is the contract (docs/semantics.md, "Errors"). Other tests check that a
-message *contains* the argument's name; these pin every word, so a message that names the wrong
-argument, loses its hint, or says nothing of what was expected fails here.
+and the whole sentence is the contract (docs/semantics.md, "Refusals and limits"). Other tests
+check that a message *contains* the argument's name; these pin every word, so a message that
+names the wrong argument, loses its hint, or says nothing of what was expected fails here.
 
 One table: a call, the error class it must raise, and the exact message. A failure prints the
 message got under the one expected."""
+import errno
 import gzip
 import os
 import pathlib
@@ -54,7 +55,8 @@ CASES = [
     ("split-fractions-type", lambda: splits.split_indices(10, 5, rng()), TypeError,
      "fractions: got 5; expected a sequence of positive numbers summing to 1, e.g. "
      "(0.8, 0.1, 0.1)"),
-    # Search for the smallest size is capped; 0.995/0.005 needs more than 60 rows.
+    # The second part first gets a row at m = 101 (round(100 * 0.995) = 100 still leaves it
+    # none); the search for that m must not stop short of it.
     ("split-empty-part-needs-rows", lambda: splits.split_indices(50, (0.995, 0.005), rng()),
      ValueError, "fractions: got (0.995, 0.005); part 1 (fraction 0.005) would be empty: the "
      "data has 50 rows, but these fractions need at least 101 rows to give every part a row"),
@@ -142,9 +144,11 @@ def test_each_refusal_is_its_whole_sentence(call, error, message):
 @pytest.mark.parametrize("make", MAKERS)
 def test_two_points_are_enough_for_a_planar_dataset(make):
     X, y = make(2, rng())
-    assert X.shape == (2, 2) and list(y) == [0, 1]
+    assert X.shape == (2, 2), X.shape
+    assert list(y) == [0, 1], y
 
 
+@pytest.mark.skipif(not hasattr(os, "sysconf"), reason="no os.sysconf: memory is not known")
 def test_the_machine_memory_refusal_states_the_need_and_the_limit(monkeypatch):
     # The reference holds 3 float64 numbers per parameter (weights, gradients, velocities):
     # 24 (a + 1) b bytes for a layer of a inputs (and the bias) and b neurons. With 1 GiB of
@@ -170,8 +174,9 @@ def test_a_path_refused_for_writing_says_which_and_why(tmp_path):
     target = tmp_path / "missing" / "model.npz"
     with pytest.raises(ValueError) as info:
         atomic.probe_writable(target)
-    assert str(info.value) == (f"path: {str(target)!r} cannot be written (No such file or "
-                               "directory); expected a file name in a folder you can write to")
+    assert str(info.value) == (f"path: {str(target)!r} cannot be written "
+                               f"({os.strerror(errno.ENOENT)}); expected a file name in a "
+                               "folder you can write to")
 
 
 def test_an_idx_file_that_cannot_be_read_is_named_with_the_cause(tmp_path, monkeypatch):
