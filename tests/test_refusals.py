@@ -229,3 +229,30 @@ def test_the_model_file_refusals(tmp_path):
         with pytest.raises(error) as info:
             call()
         assert str(info.value) == message, f"\n got: {info.value}\nwant: {message}"
+
+
+@pytest.mark.skipif(not hasattr(os, "sysconf"), reason="no os.sysconf: memory is not known")
+def test_the_neuron_model_refuses_what_the_machine_cannot_hold(monkeypatch):
+    # 24 bytes per parameter (weight, velocity, gradient) and NEURON_BYTES per neuron object:
+    # a network needing exactly the machine's memory is built, one byte more is refused.
+    from neuronnet.architecture import NEURON_BYTES, memory_needed
+    assert memory_needed([3, 4, 2]) == 24 * ((3 + 1) * 4 + (4 + 1) * 2) + NEURON_BYTES * 6
+    needed = memory_needed([1, 2])
+    for pages, fits in ((needed, True), (needed - 1, False)):
+        monkeypatch.setattr(os, "sysconf", {"SC_PAGE_SIZE": 1, "SC_PHYS_PAGES": pages}.get)
+        if fits:
+            Network([1, 2], ["identity"], rng=rng())
+            continue
+        with pytest.raises(ValueError) as info:
+            Network([1, 2], ["identity"], rng=rng())
+        want = (f"layer_sizes: got [1, 2], which needs about {needed / 2**30:,.1f} GiB for "
+                "weights, velocities, gradients and one neuron object per neuron; expected at "
+                f"most the machine's {(needed - 1) / 2**30:,.1f} GiB")
+        assert str(info.value) == want, f"\n got: {info.value}\nwant: {want}"
+    monkeypatch.setattr(os, "sysconf", {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 2**30 // 4096}.get)
+    with pytest.raises(ValueError) as info:
+        Network([1, 2**25], ["identity"], rng=rng())
+    want = (f"layer_sizes: got [1, 33554432], which needs about "
+            f"{(48 + NEURON_BYTES) * 2**25 / 2**30:,.1f} GiB for weights, velocities, gradients "
+            "and one neuron object per neuron; expected at most the machine's 1.0 GiB")
+    assert str(info.value) == want, f"\n got: {info.value}\nwant: {want}"
