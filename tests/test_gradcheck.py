@@ -264,3 +264,56 @@ def test_each_bound_is_inclusive_and_the_error_is_measured_in_float64(monkeypatc
     for a, b in ((g, g_num), (g_num, g), (g.astype(np.float16), g_num)):
         assert gradcheck.relative_error(a, b) == gradcheck.relative_error(
             a.astype(np.float64), b.astype(np.float64))
+
+
+class Recording(Analytic):
+    """An Analytic model that keeps every parameter list it is set to."""
+
+    def __init__(self, rng, scale):
+        super().__init__(rng)
+        self.W, self.b, self.seen = self.W * scale, self.b * scale, []
+
+    def set_parameters(self, params):
+        self.seen.append([np.array(p, dtype=float) for p in params])
+        super().set_parameters(params)
+
+
+@pytest.mark.parametrize("scale, h", [(0.2, 1e-5), (1e3, None)])
+def test_the_steps_are_1e_5_times_the_parameters_size_but_never_below_1e_5(scale, h):
+    # Elementwise: h = 1e-5 max(1, |theta|). Directional: h = 1e-5 max(1, max|p|), the step
+    # along the unit direction, so the parameters set first differ from the start by h.
+    assert gradcheck.step_size(0.5) == 1e-5 and gradcheck.step_size(-1.0) == 1e-5
+    assert gradcheck.step_size(-3.0) == 1e-5 * 3.0 and gradcheck.step_size(1.5) == 1e-5 * 1.5
+    model = Recording(np.random.default_rng(2), scale)
+    start = model.parameters()
+    gradcheck.directional_check(model, None, None, np.random.default_rng(3))
+    want = h or 1e-5 * max(float(np.max(np.abs(p))) for p in start)
+    moved = np.sqrt(sum(float(np.sum((a - b) ** 2)) for a, b in zip(model.seen[0], start)))
+    assert abs(moved - want) <= 1e-9 * want, f"\n got: step {moved}\nwant: step {want}"
+
+
+def test_the_report_names_each_array_and_says_failed_as_false():
+    model = Recording(np.random.default_rng(4), 1.0)
+    report = gradcheck.check_gradient(model, None, None)
+    assert report.names == ["W_0", "b_0"] and report.passed is True, report
+    assert str(report).splitlines()[0].startswith("gradient check passed"), str(report)
+    broken = gradcheck.check_gradient(Perturbed(model, 1, (0,), 0.1), None, None)
+    assert broken.passed is False, broken
+    assert str(broken).splitlines()[0].startswith("gradient check FAILED"), str(broken)
+    # Three layers: W_0, b_0, W_1, b_1, W_2, b_2, in parameters() order.
+    from neuronnet import Network
+    deep = Network([3, 2, 2, 1], ["tanh", "tanh", "identity"], rng=np.random.default_rng(0))
+    X, Y = np.ones((2, 3)), np.zeros((2, 1))
+    assert gradcheck.check_gradient(deep, X, Y).names == ["W_0", "b_0", "W_1", "b_1", "W_2",
+                                                          "b_2"]
+
+
+def test_the_element_excess_is_measured_in_float64():
+    g = np.array([0.1, 0.2, 1e-3], dtype=np.float32)
+    g_num = np.array([0.1000001, 0.2, 2e-3], dtype=np.float32)
+    for a, b in ((g, g_num), (g_num, g), (g.astype(np.float16), g_num)):
+        got, want = gradcheck.excess_over_bound(a, b), gradcheck.excess_over_bound(
+            a.astype(np.float64), b.astype(np.float64))
+        assert got.dtype == np.float64 and np.array_equal(got, want), f"\n got: {got}\nwant: {want}"
+    assert gradcheck.excess_over_bound(1.0, 4.0) == 3.0 - (gradcheck.ABSOLUTE_BOUND
+                                                          + gradcheck.ELEMENT_RTOL * 4.0)
