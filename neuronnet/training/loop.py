@@ -163,6 +163,7 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
     timings = {"train": 0.0, "evaluate": 0.0}
     try:
         for epoch in range(1, epochs + 1):
+            batch = 0   # none of this epoch's batches has run (a stop now says batch 0)
             rate = schedule.rate(epoch, last_loss)
             optimizer = settings.optimizer_at(rate)
             order = rng.permutation(n)

@@ -1,0 +1,93 @@
+"""How a run ends, in the loop itself (docs/semantics.md, "The training loop"): the words of a
+divergence and of an interruption name the epoch and the batch where it happened and the last
+finite loss; the timings count only what ran; the progress bar shows every batch of every
+epoch. (tests/test_run_endings.py sends real signals to the command line; these stay in one
+process, so that the loop's own bookkeeping is what is checked.)"""
+import math
+
+import numpy as np
+import pytest
+
+from neuronnet import Network
+from neuronnet.training import Dataset, train
+from neuronnet.training.schedules import Schedule
+
+
+class Scripted:
+    """A network whose training steps report the losses it is given, in order."""
+
+    def __init__(self, losses):
+        self.inner = Network([2, 2], ["identity"], rng=np.random.default_rng(0))
+        self.losses = list(losses)
+
+    def train_step(self, X, Y, **step):
+        self.inner.train_step(X, Y, **step)
+        return self.losses.pop(0) if self.losses else 0.1
+
+    def __getattr__(self, name):        # the rest is the network's (not during a deep copy)
+        if name == "inner":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+class StopAt(Schedule):
+    """A constant rate, and Ctrl-C when the loop asks for the rate of epoch ``stop``."""
+
+    name = "stop-at"
+
+    def __init__(self, stop):
+        self.stop = stop
+
+    def rate(self, epoch, loss):
+        if epoch == self.stop:
+            raise KeyboardInterrupt
+        return 0.1
+
+
+def data(n=3):
+    rng = np.random.default_rng(1)
+    return Dataset(rng.normal(size=(n, 2)), targets=rng.normal(size=(n, 2)), name="toy")
+
+
+def run(model, **settings):
+    settings = dict(dict(epochs=3, batch_mode="online"), **settings)
+    return train(model, data(), rng=np.random.default_rng(2), **settings)
+
+
+def test_a_divergence_names_its_batch_and_the_last_finite_loss():
+    result = run(Scripted([0.5, 0.25, math.nan]))
+    assert result.diverged and not result.interrupted
+    want = ("diverged: the loss became nan at epoch 1, batch 3 (last finite loss 0.25); kept the "
+            "initial weights (no epoch had finished)")
+    assert result.stop_reason == want, f"\n got: {result.stop_reason}\nwant: {want}"
+    result = run(Scripted([0.5, 0.25, 0.125, math.inf]))        # in the second epoch
+    want = ("diverged: the loss became inf at epoch 2, batch 1 (last finite loss 0.125); kept "
+            "the best model, from epoch 1")
+    assert result.stop_reason == want, f"\n got: {result.stop_reason}\nwant: {want}"
+
+
+@pytest.mark.parametrize("stop", [1, 2])
+def test_an_interruption_before_any_batch_of_an_epoch_says_batch_0(stop):
+    # Ctrl-C as epoch `stop` begins: no batch of it has run, whatever the epoch before ran.
+    result = run(Scripted([]), schedule=StopAt(stop))
+    assert result.interrupted and not result.diverged
+    kept = ("kept the initial weights (no epoch had finished)" if stop == 1
+            else "kept the best model, from epoch 1")
+    want = f"interrupted during epoch {stop}, batch 0; {kept}"
+    assert result.stop_reason == want, f"\n got: {result.stop_reason}\nwant: {want}"
+    assert result.history["epoch"] == list(range(1, stop)), result.history["epoch"]
+    if stop == 1:     # nothing ran: nothing is timed
+        assert result.timings == {"train": 0.0, "evaluate": 0.0}, result.timings
+    else:             # one epoch ran: its training and its evaluation, and nothing more
+        assert result.timings["train"] == sum(result.history["seconds"]) > 0, result.timings
+        assert result.timings["evaluate"] > 0, result.timings
+
+
+def test_the_progress_bar_shows_each_epoch_and_its_number_of_batches(capsys):
+    # tqdm redraws at most every 0.1 s, so a fast epoch shows its bar at 0 of 3 batches.
+    run(Scripted([]), epochs=2, progress=True)
+    err = capsys.readouterr().err
+    for epoch in (1, 2):
+        assert f"epoch {epoch}/2:   0%|          | 0/3 [" in err, err
+    run(Scripted([]), epochs=2, progress=False)
+    assert capsys.readouterr().err == ""
