@@ -21,6 +21,7 @@ equivalent are rechecked too: a marked mutant that a test kills was wrongly mark
 score says so. mutmut's own result files are not touched.
 """
 import argparse
+import fnmatch
 import hashlib
 import json
 import os
@@ -58,6 +59,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tests", nargs="+", help="test files, relative to the repository root")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    parser.add_argument("--mutants", default="*", metavar="PATTERN",
+                        help="only the survivors whose mutmut names match (fnmatch; default all)")
     parser.add_argument("--deselect", action="append", default=[], metavar="NODEID",
                         help="a test left out (one that tests a source change mutants/ lacks)")
     args = parser.parse_args(argv)
@@ -75,7 +78,7 @@ def main(argv=None):
     marks = {(m["file"], m["function"], m["before"], m["after"]) for m in load_marks()}
     survivors = []
     for (path, name), s in sorted(status.items()):
-        if s in DETECTED or s == "not checked":
+        if s in DETECTED or s == "not checked" or not fnmatch.fnmatch(name, args.mutants):
             continue
         function, before, after = change(path, name)
         survivors.append((path, name, function, before, after,

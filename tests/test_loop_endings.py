@@ -91,3 +91,16 @@ def test_the_progress_bar_shows_each_epoch_and_its_number_of_batches(capsys):
         assert f"epoch {epoch}/2:   0%|          | 0/3 [" in err, err
     run(Scripted([]), epochs=2, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_the_timings_add_up_each_epochs_training_and_evaluation(monkeypatch):
+    # A clock that moves one second per reading: the loop reads it at the start and the end of
+    # each epoch's training and of its evaluation, so each lasts exactly one second.
+    import types
+
+    from neuronnet.training import loop
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(loop, "time", types.SimpleNamespace(perf_counter=lambda: float(next(ticks))))
+    result = run(Scripted([]), schedule=StopAt(3))
+    assert result.history["seconds"] == [1.0, 1.0], result.history["seconds"]
+    assert result.timings == {"train": 2.0, "evaluate": 2.0}, result.timings
