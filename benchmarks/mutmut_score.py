@@ -222,8 +222,10 @@ def main(argv=None):
 
     if args.kinds:
         kinds = Counter(change_kind(*changes[key][1:]) for key in changes
-                        if status[key] not in DETECTED and key not in equivalent)
-        print("\nunmarked survivors by kind of change:")
+                        if status[key] not in DETECTED and key not in equivalent
+                        and key not in rechecked)
+        print("\nunmarked survivors by kind of change" + (" (those the recheck killed left out)"
+                                                          if rechecked else "") + ":")
         for name, count in kinds.most_common():
             print(f"  {count:5}  {name}")
 

@@ -104,3 +104,17 @@ def test_the_timings_add_up_each_epochs_training_and_evaluation(monkeypatch):
     result = run(Scripted([]), schedule=StopAt(3))
     assert result.history["seconds"] == [1.0, 1.0], result.history["seconds"]
     assert result.timings == {"train": 2.0, "evaluate": 2.0}, result.timings
+
+
+def test_the_evaluation_defaults_are_the_documented_ones():
+    # train_eval_size=10000 and eval_batch_size=1000 by default: on 10,001 rows, training with
+    # them left out and written out gives the same history and leaves the generator alike.
+    rng = np.random.default_rng(3)
+    big = Dataset(rng.normal(size=(10_001, 2)), targets=rng.normal(size=(10_001, 2)), name="big")
+    runs = []
+    for explicit in ({}, {"train_eval_size": 10_000, "eval_batch_size": 1000}):
+        gen = np.random.default_rng(4)
+        result = train(Network([2, 2], ["identity"], rng=np.random.default_rng(0)), big,
+                       rng=gen, epochs=1, batch_mode="full", **explicit)
+        runs.append((result.history["train_loss"], gen.bit_generator.state))
+    assert runs[0] == runs[1], runs

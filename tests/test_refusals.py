@@ -16,7 +16,7 @@ import pytest
 from neuronnet import SGD, Network, io
 from neuronnet.convert import from_arrays
 from neuronnet.io import atomic
-from neuronnet.training import metrics, planar, splits
+from neuronnet.training import Dataset, metrics, planar, splits, train
 from reference import MLP
 from reference import validation as reference_validation
 
@@ -26,6 +26,10 @@ REAL_TYPE = "a finite real number (an int or a float)"
 
 def rng():
     return np.random.default_rng(0)
+
+
+def toy(n_features):
+    return Dataset(np.ones((4, n_features)), targets=np.zeros((4, 2)), name="toy")
 
 
 def mlp(**kwargs):
@@ -86,6 +90,13 @@ CASES = [
     ("network-clip-zero", lambda: Network([3, 2], ["identity"], rng=rng()).train_step(
         np.zeros((1, 3)), np.zeros((1, 2)), clip_norm=0), ValueError,
      "clip_norm: got 0.0; expected a number > 0"),
+    # the training loop
+    ("train-settings", lambda: train(Network([2, 2], ["identity"], rng=rng()), toy(2), rng=rng(),
+                                     settings=5), TypeError,
+     "settings: got a int; expected a neuronnet.training.Settings"),
+    ("train-valid-shape", lambda: train(Network([2, 2], ["identity"], rng=rng()), toy(2),
+                                        toy(3), rng=rng()), ValueError,
+     "valid_data: got 3 features and 2 outputs; expected those of train_data (2 and 2)"),
     # the reference's own checks (independent of the package's)
     ("mlp-one-size", lambda: mlp(layer_sizes=[3]), ValueError,
      "layer_sizes: got [3]; expected at least two sizes [n_inputs, n_outputs]"),
