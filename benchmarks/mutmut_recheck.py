@@ -22,7 +22,6 @@ score says so. mutmut's own result files are not touched.
 """
 import argparse
 import fnmatch
-import hashlib
 import json
 import os
 import shutil
@@ -33,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mutmut.stats import status_by_exit_code  # noqa: E402
-from mutmut_score import DETECTED, ROOT, change, load_marks, results  # noqa: E402
+from mutmut_score import DETECTED, ROOT, change, digest, load_marks, results  # noqa: E402
 
 RECHECK = ROOT / "mutants" / "recheck.json"
 
@@ -50,9 +49,6 @@ def run(name, files, deselect=()):
         return "timeout"
     return status_by_exit_code.get(done.returncode, f"exit code {done.returncode}")
 
-
-def digest(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def main(argv=None):

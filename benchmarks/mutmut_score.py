@@ -117,6 +117,11 @@ def load_marks():
     return marks
 
 
+def digest(path):
+    """The sha256 of a file's bytes: what a recheck verdict remembers of each test file."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def recheck_kills(status, changes):
     """{(path, name): verdict} of the survivors (marked or not) that mutmut_recheck.py found
     killed, while the change it ran is still the mutant's and its test files are unchanged
@@ -125,8 +130,8 @@ def recheck_kills(status, changes):
     verdicts = json.loads(path.read_text()) if path.exists() else {}
 
     def current(v):
-        return all((ROOT / test).is_file() and hashlib.sha256(
-            (ROOT / test).read_bytes()).hexdigest() == h for test, h in v["tests"].items())
+        return all((ROOT / test).is_file() and digest(ROOT / test) == h
+                   for test, h in v["tests"].items())
     return {key: verdicts[key[1]] for key in changes
             if status[key] not in DETECTED and verdicts.get(key[1], {}).get("killed")
             and (verdicts[key[1]]["file"], verdicts[key[1]]["function"],

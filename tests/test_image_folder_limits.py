@@ -9,6 +9,13 @@ from neuronnet import io
 from neuronnet.io import image_folder
 
 
+def refused(root):
+    """The sentence load_image_folder refuses ``root`` with."""
+    with pytest.raises(io.DataError) as info:
+        io.load_image_folder(root)
+    return str(info.value)
+
+
 def folder(tmp_path, shapes=((2, 3), (2, 3))):
     """One class folder "a" holding one PNG per shape, named 0.png, 1.png, ..."""
     (tmp_path / "a").mkdir()
@@ -36,20 +43,17 @@ def test_the_file_size_limit_is_inclusive(tmp_path, monkeypatch):
     monkeypatch.setattr(image_folder, "MAX_IMAGE_FILE_BYTES", size)
     assert io.load_image_folder(root)[0].shape == (1, 6)
     monkeypatch.setattr(image_folder, "MAX_IMAGE_FILE_BYTES", size - 1)
-    with pytest.raises(io.DataError) as info:
-        io.load_image_folder(root)
-    want = (f"{root / 'a' / '0.png'}: {size} bytes; expected an image file of at most "
-            f"{size - 1} bytes (twice the largest image read)")
-    assert str(info.value) == want, f"\n got: {info.value}\nwant: {want}"
+    got, want = refused(root), (f"{root / 'a' / '0.png'}: {size} bytes; expected an image file "
+                                f"of at most {size - 1} bytes (twice the largest image read)")
+    assert got == want, f"\n got: {got}\nwant: {want}"
 
 
 def test_the_first_image_sets_the_shape(tmp_path):
     root = folder(tmp_path, shapes=((2, 3), (3, 2)))
-    with pytest.raises(io.DataError) as info:
-        io.load_image_folder(root)
-    want = (f"{root / 'a' / '1.png'}: image of shape (3, 2); expected (2, 3), the shape of "
-            f"{root / 'a' / '0.png'} (all images must have one shape)")
-    assert str(info.value) == want, f"\n got: {info.value}\nwant: {want}"
+    got, want = refused(root), (f"{root / 'a' / '1.png'}: image of shape (3, 2); expected "
+                                f"(2, 3), the shape of {root / 'a' / '0.png'} (all images must "
+                                "have one shape)")
+    assert got == want, f"\n got: {got}\nwant: {want}"
 
 
 def test_a_file_that_fails_to_decode_names_the_step(tmp_path):
