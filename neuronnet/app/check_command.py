@@ -114,7 +114,7 @@ def run(args, out=print):
             out(line)
 
     # What the checked code prints goes to stderr: stdout is the report (and JSON stays JSON).
-    with contextlib.redirect_stdout(sys.stderr):
+    with contextlib.redirect_stdout(sys.stderr), _hypothesis_files_kept_apart():
         try:
             build = load_build(path, args.build, args.debug)
             text = not args.json
@@ -137,3 +137,21 @@ def run(args, out=print):
         # The header and the per-property lines were printed as they came: then the failures.
         say(report.failures_text(debug=args.debug))
     return 0 if report.passed else 1
+
+
+@contextlib.contextmanager
+def _hypothesis_files_kept_apart():
+    """Hypothesis keeps a cache (of the constants in the loaded modules) in ``.hypothesis/`` of
+    the current folder; a check leaves nothing in the user's folder: the cache goes to a
+    temporary folder, removed after, and hypothesis's own setting is put back."""
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+    previous = storage_directory(intent_to_write=False).home_directory
+    with tempfile.TemporaryDirectory(prefix="neuronnet-check-") as folder:
+        set_hypothesis_home_dir(folder)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(previous)
+

@@ -47,6 +47,7 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"neuronnet {__version__}")
     add_common_options(parser, defaults=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.commands = commands.choices   # command name -> its parser (for parse's errors)
 
     def command(name, help, description, epilog=None):
         sub = commands.add_parser(name, help=help, description=description, epilog=epilog,
@@ -106,8 +107,19 @@ def build_parser():
     return parser
 
 
+def parse(parser, argv=None):
+    """``parser.parse_args(argv)``, except that an argument no option takes is reported by the
+    command it follows: ``neuronnet train: error: unrecognized arguments: ... (see neuronnet
+    train --help)``, where argparse would send the user to the program's help."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        where = parser.commands.get(args.command, parser)
+        where.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    args = parse(build_parser(), argv)
     from threadpoolctl import threadpool_limits
     previous = stops.install()
     try:

@@ -37,10 +37,14 @@ def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None,
     if classify:
         head += f" {'valid % neuron':>14} {'valid % ref':>11}"
     head += f" {'max |dparam|':>12} {'s neuron':>9} {'s ref':>7}"
-    out(head)
     # A diverged epoch has a history row but no snapshot (on_epoch was not called for it).
     n_epochs = min(len(mine_params), len(ref_params))
     every, rows = tables.print_every(n_epochs), []
+    out("per epoch: each model's training loss" + (" and validation accuracy" if classify
+                                                     else "") + ", the largest")
+    out("|difference| of any weight or bias between them, and each one's seconds"
+        + (f" (one epoch in {every} shown)" if every > 1 else ""))
+    out(head)
     for k in range(n_epochs):
         row = dict(epoch=k + 1, loss_neuron=mine.history["train_loss"][k],
                    loss_reference=ref.history["train_loss"][k],

@@ -1,10 +1,9 @@
 """``neuronnet evaluate MODEL.npz``: a saved model on the test split of its recipe."""
 from pathlib import Path
 
-from ..io import read_metadata
 from ..training import confusion_matrix, evaluate
 from . import recipe_data, recipes, tables
-from .models import load_model
+from .models import load_model, model_file_metadata
 from .tables import printable
 
 
@@ -18,11 +17,7 @@ def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, 
     if plot is not None:
         from .train_command import check_plot_dir
         check_plot_dir(plot)
-    try:
-        meta = read_metadata(path)   # headers and metadata only: the recipe first
-    except FileNotFoundError:
-        raise ValueError(f"{printable(path)}: no such file; expected a model file written by "
-                         "`neuronnet train --save`") from None
+    meta = model_file_metadata(path)   # headers and metadata only: the recipe first
     name = meta.get("recipe")
     if name not in recipes.RECIPES:
         raise ValueError(f"{printable(path)}: got recipe {printable(repr(name))} in its metadata; "

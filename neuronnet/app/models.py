@@ -5,6 +5,7 @@ whatever model they are given.
 """
 from ..convert import from_arrays
 from ..io import load as load_file
+from ..io import read_metadata
 from ..network import Network
 from ..validation import check_choice
 
@@ -26,6 +27,17 @@ def load_model(path, model="neuron", n_inputs=None, n_outputs=None):
     check_choice("model", model, MODELS)
     build = from_arrays if model == "neuron" else _model_class("reference").from_arrays
     return load_file(path, build, n_inputs, n_outputs)
+
+
+def model_file_metadata(path):
+    """The metadata of a model file, read before anything else of it (headers only). A path
+    with no file is refused in the words every command uses."""
+    from .tables import printable
+    try:
+        return read_metadata(path)
+    except FileNotFoundError:
+        raise ValueError(f"{printable(path)}: no such file; expected a model file written by "
+                         "`neuronnet train --save`") from None
 
 
 def max_parameter_difference(params_a, params_b):

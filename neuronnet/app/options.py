@@ -7,11 +7,19 @@ from ..activations import ACTIVATIONS
 from ..batching import BATCH_MODES
 from ..optimizers import OPTIMIZERS
 from ..training.settings import NAMES as SETTING_NAMES
+from ..training.settings import Settings
 
 # The options that override a recipe: the network's two, then every training setting the
 # command line can express (a schedule is a recipe's business, not a flag's).
 NETWORK_OPTIONS = ("hidden", "activation")
 TRAINING_OPTIONS = NETWORK_OPTIONS + tuple(n for n in SETTING_NAMES if n != "schedule")
+
+
+def integer(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected an integer") from None
 
 
 def integer_at_least(low, expected):
@@ -31,14 +39,26 @@ positive_int = integer_at_least(1, "a positive integer")
 seed = integer_at_least(0, "an integer >= 0")   # numpy.random.SeedSequence takes no negatives
 
 
-def non_negative_float(text):
+def number(text):
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"got {text!r}; expected a number") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"got {text}; expected a finite number >= 0")
-    return value
+
+
+def setting(name, parse):
+    """An argparse type for the training setting ``name``: ``parse`` reads the text, and the
+    setting's own check in ``Settings`` (the one home of its rule) judges the value, so that
+    ``--clip-norm 0`` is refused on the command line with the words ``Settings(clip_norm=0)``
+    gets, before any data is read."""
+    def check(text):
+        value = parse(text)
+        try:
+            Settings().replace(**{name: value})
+        except (ValueError, TypeError) as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        return value
+    return check
 
 
 def hidden_widths(text):
@@ -84,19 +104,19 @@ def add_training_options(parser):
     group.add_argument("--optimizer", choices=list(OPTIMIZERS),
                        help="sgd: w -= lr*g; momentum: v = mu*v - lr*g, w += v; nesterov: "
                             "the look-ahead form of momentum")
-    group.add_argument("--lr", type=non_negative_float, help="learning rate")
-    group.add_argument("--momentum", type=non_negative_float, metavar="MU",
+    group.add_argument("--lr", type=setting("lr", number), help="learning rate")
+    group.add_argument("--momentum", type=setting("momentum", number), metavar="MU",
                        help="momentum coefficient mu, in [0, 1)")
     group.add_argument("--batch-mode", choices=list(BATCH_MODES),
                        help="online: one sample per step; minibatch: the mean gradient of "
                             "--batch-size samples; full: one step per epoch; sampled: the "
                             "coursework's mode, every sample forward but only one in "
                             "--batch-size backpropagated")
-    group.add_argument("--batch-size", type=positive_int, metavar="N")
-    group.add_argument("--epochs", type=positive_int, metavar="N")
-    group.add_argument("--patience", type=positive_int, metavar="N",
+    group.add_argument("--batch-size", type=setting("batch_size", integer), metavar="N")
+    group.add_argument("--epochs", type=setting("epochs", integer), metavar="N")
+    group.add_argument("--patience", type=setting("patience", integer), metavar="N",
                        help="stop after N epochs without a lower validation loss")
-    group.add_argument("--clip-norm", type=non_negative_float, metavar="C",
+    group.add_argument("--clip-norm", type=setting("clip_norm", number), metavar="C",
                        help="scale every step's gradient down to global norm C when larger")
 
 

@@ -144,9 +144,9 @@ def show(pitfall_id, out=print):
 def demo(pitfall_id, plot=None, seed=0, out=print):
     from ..pitfalls import demo as demos
     p = get(pitfall_id)
-    if plot is not None:
-        from .figures import check_available
-        check_available()  # before the runs: MissingExtraError names the extra to install
+    if plot is not None:  # before the runs: the folder, and matplotlib (MissingExtraError)
+        from .train_command import check_plot_dir
+        check_plot_dir(plot)
     result = demos.run(p.id, seed=seed)
     stops.check()  # a demo stopped by Ctrl-C shows nothing: its runs are not the demo's
     out(f"{p.id}: {p.title}")

@@ -10,7 +10,8 @@ def print_every(epochs):
 
 
 def header(recipe, splits, model, out):
-    out(f"recipe {recipe.name} (source {recipe.source}): {recipe.summary}")
+    origin = "the project's own" if recipe.source == "the project" else f"source {recipe.source}"
+    out(f"recipe {recipe.name} ({origin}): {recipe.summary}")
     for fix in recipe.fixes:
         out(f"  fixed: {fix}")
     out(f"data: {splits.description}")
@@ -18,12 +19,16 @@ def header(recipe, splits, model, out):
     out(f"training: {recipe.settings.describe()}")
 
 
-def table_head(classify):
+def table_head(classify, every=1):
+    """The table's column names, and what its marks mean. With ``every`` > 1 only every
+    ``every``-th epoch is shown (and the first and last), so a shown row's lower validation loss
+    may not be marked: the new best was an epoch between the rows shown."""
+    note = "(* = best validation loss so far"
+    note += f"; one epoch in {every} shown)" if every > 1 else ")"
     if classify:
         return (f"{'epoch':>6} {'lr':>9} {'train loss':>11} {'train %':>9} {'valid loss':>11} "
-                f"{'valid %':>9} {'seconds':>8}   (* = best validation loss so far)")
-    return (f"{'epoch':>6} {'lr':>9} {'train loss':>11} {'valid loss':>11} {'seconds':>8}   "
-            "(* = best validation loss so far)")
+                f"{'valid %':>9} {'seconds':>8}   {note}")
+    return f"{'epoch':>6} {'lr':>9} {'train loss':>11} {'valid loss':>11} {'seconds':>8}   {note}"
 
 
 def table_row(row, classify):
@@ -62,8 +67,11 @@ def confusion_lines(cm, classes):
     """The confusion matrix as text: rows the true class, columns the predicted one."""
     lines = ["confusion matrix (rows: true class, columns: predicted):"]
     classes = [printable(c) for c in classes]
-    width = max(5, len(str(cm.max())) + 1)
-    lines.append(" " * 12 + "".join(f"{c[:width - 1]:>{width}}" for c in classes))
+    # Whole names, every column as wide as the longest name or count: a name cut to its first
+    # letters ("clas", "clas") would leave the columns unreadable.
+    width = max(5, len(str(cm.max())) + 1, *(len(c) + 1 for c in classes))
+    label = max(len(c) for c in classes)
+    lines.append(" " * (label + 1) + "".join(f"{c:>{width}}" for c in classes))
     for c, counts in zip(classes, cm):
-        lines.append(f"{c[:11]:>11} " + "".join(f"{v:>{width}}" for v in counts))
+        lines.append(f"{c:>{label}} " + "".join(f"{v:>{width}}" for v in counts))
     return lines

@@ -10,15 +10,16 @@ import json
 import numpy as np
 
 from . import recipe_data, recipes
-from .models import build_model, load_model
+from .models import build_model, load_model, model_file_metadata
 
 SHOWN_TERMS = 4      # per sum: the first terms, then "..."
 
 
 def add_arguments(parser):
-    parser.add_argument("--recipe", default="xor", choices=list(recipes.RECIPES),
+    parser.add_argument("--recipe", choices=list(recipes.RECIPES),
                         metavar="RECIPE", help="the recipe whose network and data to trace "
-                        "(default: xor, a 2-3-2 network that fits on a screen)")
+                        "(default: xor, a 2-3-2 network that fits on a screen; with "
+                        "--model-file, the file's recipe)")
     parser.add_argument("--sample", type=int, default=0, metavar="I",
                         help="which training sample (default 0)")
     parser.add_argument("--model-file", metavar="MODEL.npz",
@@ -31,12 +32,20 @@ def add_arguments(parser):
                         help="with --plot: label the edges with dW as well as W")
 
 
-def trace_recipe(recipe_name="xor", *, sample=0, model_file=None, seed=0, data_dir=None):
+def trace_recipe(recipe_name=None, *, sample=0, model_file=None, seed=0, data_dir=None):
     """(record, recipe, counts): the trace of one step of a recipe's network on a training
-    sample, marked against the reference and central differences."""
+    sample, marked against the reference and central differences. ``recipe_name`` None: xor,
+    or with ``model_file`` the recipe the file was trained on; another one is refused, as the
+    file's network would not fit that recipe's data."""
     if model_file is not None:
-        from ..io import read_metadata
-        recipe_name = read_metadata(model_file).get("recipe", recipe_name)
+        from .tables import printable
+        saved = model_file_metadata(model_file).get("recipe", "xor")
+        if recipe_name is not None and recipe_name != saved:
+            raise ValueError(f"--recipe: got {recipe_name}; expected {printable(saved)}, the "
+                             f"recipe {printable(model_file)} was trained on (leave --recipe "
+                             "out)")
+        recipe_name = saved
+    recipe_name = "xor" if recipe_name is None else recipe_name
     recipe = recipes.get(recipe_name)
     split_rng, init_rng, _ = recipes.seeds(seed)
     splits = recipe_data.load(recipe.data, split_rng, data_dir)

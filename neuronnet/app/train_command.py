@@ -48,8 +48,9 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     if not quiet:
         tables.header(recipe, splits, net, out)
         out(f"model kind: {model}; seed {seed}")
-        out(tables.table_head(classify))
     every, epochs = tables.print_every(recipe.settings.epochs), recipe.settings.epochs
+    if not quiet:
+        out(tables.table_head(classify, every))
 
     recorder = _plane_recorder(plot is not None or plane, recipe, splits, net)
 
@@ -169,14 +170,20 @@ def check_plot_dir(directory):
     """``--plot DIR`` before any work: not a file, and matplotlib installed."""
     from .figures import check_available
     if not str(directory):
-        raise ValueError("--plot: got ''; expected a folder name (it is created when missing)")
+        raise ValueError("--plot: got ''; expected a folder name (it is created when missing, "
+                         "in an existing folder)")
     path = Path(directory)
     if path.exists() and not path.is_dir():
         raise ValueError(f"--plot: got {str(path)!r}, which is a file; expected a folder (it is "
                          "created when missing)")
     check_available()
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        # Like --save, the folder it goes in must exist: a typo in a parent's name is refused,
+        # not made into a tree of new folders.
+        path.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        raise ValueError(f"--plot: the folder {str(path.parent)!r} does not exist; expected "
+                         "an existing folder or a new folder in one (create it first)") from None
     except OSError as error:
         raise ValueError(f"--plot: the folder {str(path)!r} cannot be made ({error.strerror}); "
                          "expected a folder you can write to") from None

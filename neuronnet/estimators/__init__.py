@@ -8,6 +8,13 @@ the reference), for classes that compare models with scikit-learn.
 
 scikit-learn is the optional extra ``[sklearn]``; the rest of neuronnet never imports this.
 """
-from .mlp import NeuronNetClassifier, NeuronNetRegressor
+try:
+    import sklearn  # noqa: F401  (the extra, asked for by name before anything else is read)
+except ImportError as error:
+    raise ImportError("neuronnet.estimators needs scikit-learn, the optional extra 'sklearn': "
+                      "python -m pip install scikit-learn (or, from a checkout of the "
+                      "repository, python -m pip install \".[sklearn]\")") from error
+
+from .mlp import NeuronNetClassifier, NeuronNetRegressor  # noqa: E402
 
 __all__ = ["NeuronNetClassifier", "NeuronNetRegressor"]
