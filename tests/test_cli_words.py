@@ -133,3 +133,16 @@ def test_a_check_leaves_nothing_in_the_users_folder(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, (done.stdout, done.stderr)
     assert list(tmp_path.iterdir()) == []    # hypothesis's cache went to a temporary folder
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["train", "xor", "--batch-size", "401"], "batch_size: got 401 for 400 training samples"),
+    (["compare", "xor", "--batch-size", "401"], "batch_size: got 401 for 400 training samples"),
+    (["train", "xor", "--save", "no/such/folder/m.npz"], "--save"),
+    (["train", "xor", "--hidden", "100000000"], "--hidden"),
+])
+def test_a_refusal_comes_before_anything_is_printed(argv, words, capsys):
+    # xor's training split has 400 points: a batch of 401 is the smallest that cannot be made.
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(f"neuronnet: error: {words}"), (out, err)

@@ -12,6 +12,7 @@ import numpy as np
 from .. import io
 from ..architecture import memory_needed
 from ..training import PLANAR, confusion_matrix, evaluate, train
+from ..training.loop import check_batch_fits
 from ..validation import check_memory
 from . import recipe_data, recipes, tables
 from .models import build_model
@@ -127,9 +128,12 @@ def _diverged_name(save):
 
 
 def check_fits(recipe, splits):
-    """Refuse, before the network exists, a run that needs more memory than the machine has:
-    the parameters, their velocities and gradients and the neuron objects, plus one training
-    batch's z, a, delta and upstream gradient and one 1,000-row evaluation batch's z and a."""
+    """Refuse, before the network exists and anything is printed, a batch larger than the
+    training split (the loop's own check), and a run that needs more memory than the machine
+    has: the parameters, their velocities and gradients and the neuron objects, plus one
+    training batch's z, a, delta and upstream gradient and one 1,000-row evaluation batch's z
+    and a."""
+    check_batch_fits(recipe.settings, len(splits.train))
     sizes = [splits.train.n_features, *recipe.hidden, splits.train.n_outputs]
     widths = sum(sizes)
     batch = min(recipe.settings.batch_size, len(splits.train))

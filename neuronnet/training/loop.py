@@ -77,6 +77,15 @@ def evaluate(model, dataset, batch_size=1000):
     return Evaluation(loss, None, outputs)
 
 
+def check_batch_fits(settings, n_samples):
+    """The one check of a setting against the data: a minibatch of ``settings.batch_size`` rows
+    must fit in the ``n_samples`` training rows. Its own function so that a caller can make it
+    before any work of its own (the command line, before it prints the run's head)."""
+    if settings.batch_mode == "minibatch" and settings.batch_size > n_samples:
+        fail("batch_size", f"{settings.batch_size} for {n_samples} training samples",
+             "at most the number of samples (or batch_mode='full')")
+
+
 def train(model, train_data, valid_data=None, *, rng, settings=None, train_eval_size=10000,
           eval_batch_size=1000, progress=False, on_epoch=None, **changes):
     """Train ``model`` on ``train_data`` (a :class:`Dataset`) and return a :class:`TrainingResult`.
@@ -115,9 +124,7 @@ def train(model, train_data, valid_data=None, *, rng, settings=None, train_eval_
                  "outputs", f"those of train_data ({train_data.n_features} and "
                  f"{train_data.n_outputs})")
     check_generator("rng", rng, "each epoch's sample order is drawn from it")
-    if settings.batch_mode == "minibatch" and settings.batch_size > len(train_data):
-        fail("batch_size", f"{settings.batch_size} for {len(train_data)} training samples",
-             "at most the number of samples (or batch_mode='full')")
+    check_batch_fits(settings, len(train_data))
     if on_epoch is not None and not callable(on_epoch):
         fail("on_epoch", f"a {type(on_epoch).__name__}", "a function of one row (a dict)",
              TypeError)
@@ -156,7 +163,7 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
         history.update(train_accuracy=[], valid_accuracy=[])
 
     best_params, best_loss, best_epoch = model.parameters(), math.inf, 0
-    stop_reason, diverged, interrupted = f"completed {epochs} epochs", False, False
+    stop_reason, diverged, interrupted = f"completed {epochs} epoch{'s' * (epochs != 1)}", False, False
     last_loss, last_finite = None, None
     epoch = batch = 0
     training_since = None
