@@ -143,7 +143,8 @@ def test_cli_rejects_non_positive_epochs(capsys):
         main(["train", "iris", "--epochs", "0"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert "--epochs: got 0; expected a positive integer" in err
+    assert err == ("neuronnet train: error: argument --epochs: epochs: got 0; expected a "
+                   "positive integer (see neuronnet train --help)\n"), err
 
 
 def test_whole_messages_for_a_bad_upstream_gradient_a_rate_and_schedule_steps():

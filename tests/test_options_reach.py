@@ -273,6 +273,11 @@ OBSERVE = {
                                           lambda out, err: "results_are_repeatable" in out
                                           and "forward_and_loss" not in out),
     ("check", "build"): check_build,
+    ("check", "skipped"): check_option(["--property", "nothing_handed_in_is_changed",
+                                        "--property", "results_are_repeatable", "--skip",
+                                        "results_are_repeatable"],
+                                       lambda out, err: "nothing_handed_in_is_changed" in out
+                                       and "results_are_repeatable" not in out),
     ("trace", "recipe"): trace_option(["--recipe", "circles"],
                                       lambda out, err: "circles" in out.splitlines()[0]),
     ("trace", "sample"): trace_option(["--sample", "3"], lambda out, err: "sample 3" in out),

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from . import checks
 from .checks import FORWARD_TOL, GRADIENT_TOL, assert_close, assert_equal, assert_params
 from .checks.mutation import read_only
+from .contract import ContractError
 from .properties import REF, _arrays, _model, prop
 from .strategies import seeds
 
@@ -22,9 +23,15 @@ def losses_are_finite_and_non_negative(make, example):
     for scale in SCALES:
         big = case.replace(weights=[W * scale for W in case.weights])
         model = _model(make, big)
-        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
-            value = model.loss(case.X, case.Y)
-            model.gradient(case.X, case.Y)
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                value = model.loss(case.X, case.Y)
+                model.gradient(case.X, case.Y)
+        except ContractError as error:   # show the weights it ran on, not the example's
+            raise ContractError(f"{error}\n    with every weight times {scale:g}:\n"
+                                + "\n".join("    " + line
+                                             for line in big.describe().splitlines()),
+                                error.original) from error
         assert value >= 0, f"loss(X, Y) = {value!r} < 0\n{big.describe()}"
 
 

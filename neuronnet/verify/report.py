@@ -55,6 +55,8 @@ class Result:
         else:   # the example is shown above: not again inside the message
             message = str(failure).replace(case.describe(), "").replace("\n\n", "\n").strip()
             lines.append(f"  what went wrong:\n{_indent(message, 4)}")
+        if self.reason:
+            lines.append(f"  note: {self.reason}")
         original = getattr(failure, "original", None)
         if debug and original is not None:
             lines.append("  the network's traceback:")
@@ -120,8 +122,20 @@ class Report:
         lines = []
         for r in self.results:
             if r.status == "FAILED":
-                lines += ["", r.details(debug)]
+                lines += ["", r.details(debug)] + self._hints(r, debug)
         return "\n".join(lines + ["", self.summary()])
+
+    def _hints(self, result, debug):
+        """What a student may try next, when the failure suggests it."""
+        hints, case = [], result.example["case"]
+        if not debug and getattr(result.failure, "original", None) is not None:
+            hints.append("  hint: your code raised; --debug shows the line, in its traceback")
+        Y = np.asarray(case.Y)
+        if (not self.one_hot and case.loss == "cross_entropy"
+                and not np.all(np.isin(Y, (0.0, 1.0)))):
+            hints.append("  hint: the targets here are probability rows; if your loss takes "
+                         "class labels (one-hot rows only), check with --one-hot")
+        return hints
 
     def to_text(self, name, debug=False):
         return "\n".join([self.header(name)] + [r.line for r in self.results]) + "\n" + \

@@ -22,7 +22,7 @@ from hypothesis.errors import HypothesisDeprecationWarning, NoSuchExample, Unsat
 from . import properties_facts  # noqa: F401 - registers the rest of the properties
 from .architectures import case_strategy, describe, probe
 from .contract import OPTIONAL, REQUIRED, ContractError, StudentFactory, Uncheckable
-from .limits import PROBE_LIMIT, SHRINK_LIMIT, THOROUGH, TIME_LIMIT, TINY_PARAMETERS
+from .limits import PROBE_LIMIT, SHRINK_CALLS, SHRINK_CEILING, THOROUGH, TIME_LIMIT, TINY_PARAMETERS
 from .plain import to_plain
 from .properties import PROPERTIES  # with properties_facts' entries: imported above
 from .report import Report, Result
@@ -145,20 +145,26 @@ def run_property(prop, build, patterns, methods, scale, seed, time_limit_s, shri
                          else "build accepts no architecture this property is about")
         return result
     make = StudentFactory(build)
-    examples, failing, first_failure = [], set(), []
+    examples, failing, shrinking = [], set(), dict(since=None, runs=0, ceiling=False)
 
     def fails(example):
-        # Shrinking stops improving after SHRINK_LIMIT seconds: from then on only the failing
-        # examples already seen count as failing (the smallest so far is the answer).
+        # Shrinking stops improving after SHRINK_CALLS runs of the property (or at the time
+        # ceiling): from then on only the failing examples already seen count as failing, and
+        # the smallest of them is the answer.
         key = json.dumps(to_plain(example), sort_keys=True)
-        if first_failure and time.perf_counter() - first_failure[0] > SHRINK_LIMIT:
-            return key in failing
+        if shrinking["since"] is not None:
+            if time.perf_counter() - shrinking["since"] > SHRINK_CEILING:
+                shrinking["ceiling"] = shrinking["runs"] < SHRINK_CALLS
+            if shrinking["ceiling"] or shrinking["runs"] >= SHRINK_CALLS:
+                return key in failing
+            shrinking["runs"] += 1
         with time_limit(time_limit_s), np.errstate(all="ignore"):
             try:
                 prop.fn(make, example)
             except AssertionError:
                 failing.add(key)
-                first_failure[:] = first_failure or [time.perf_counter()]
+                if shrinking["since"] is None:
+                    shrinking["since"] = time.perf_counter()
                 return True
         examples.append(1)
         return False
@@ -179,6 +185,10 @@ def run_property(prop, build, patterns, methods, scale, seed, time_limit_s, shri
         result.reason = f"an example ran over the time limit of {time_limit_s:g} s"
     else:
         result.status = "FAILED"
+        if shrinking["ceiling"]:
+            result.reason = (f"shrinking stopped at its time ceiling of {SHRINK_CEILING:g} s, "
+                             f"after {shrinking['runs']} of its {SHRINK_CALLS} runs: a smaller "
+                             "example may exist, and a busier machine may report another one")
         result.record_failure(example, replay(prop, make, example, time_limit_s)
                               or ContractError("the smallest example passed when run again: "
                                                "the network's answers change from one call "

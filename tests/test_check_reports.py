@@ -1,0 +1,163 @@
+"""What ``neuronnet check`` reports, beyond pass and fail: the same report for the same seed on
+a fast machine and a slow one, the weights an overflow was found at, hints, skipped
+properties, and nothing left behind in the user's folders."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models import BUILDS
+from neuronnet.app.cli import main
+from neuronnet.pitfalls.catalogue import get
+from neuronnet.verify import check
+from neuronnet.verify import run as checker
+from neuronnet.verify.limits import SHRINK_CALLS, SHRINK_CEILING
+from neuronnet.verify.plain import to_plain
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+GRADIENT = "gradient_equals_the_reference"
+
+
+class NoMean:
+    """The reference with its gradient summed over the batch instead of averaged: a bug whose
+    smallest example takes many runs of the property to shrink to."""
+
+    def __init__(self, net):
+        self.net = net
+
+    def __getattr__(self, name):
+        return getattr(self.net, name)
+
+    def gradient(self, X, Y):
+        return [g * len(X) for g in self.net.gradient(X, Y)]
+
+
+def no_mean(layer_sizes, activations, loss):
+    return NoMean(BUILDS["reference"](layer_sizes, activations, loss))
+
+
+class SlowClock:
+    """``time`` for the checker, on a machine where each reading is ``step`` seconds later."""
+
+    def __init__(self, step):
+        self.now, self.step = 0.0, step
+
+    def perf_counter(self):
+        self.now += self.step
+        return self.now
+
+
+def found(build, monkeypatch, step=None):
+    if step is not None:
+        monkeypatch.setattr(checker, "time", SlowClock(step))
+    result = check(build, names=[GRADIENT], seed=3).results[0]
+    monkeypatch.undo()
+    return result
+
+
+def test_the_same_seed_gives_the_same_example_on_a_slow_machine(monkeypatch):
+    fast = found(no_mean, monkeypatch)
+    # Two clock readings per run: SHRINK_CALLS runs stay within the ceiling at this step.
+    slow = found(no_mean, monkeypatch, step=SHRINK_CEILING / (4 * SHRINK_CALLS))
+    assert fast.status == slow.status == "FAILED" and not fast.reason and not slow.reason
+    assert to_plain(slow.example) == to_plain(fast.example), (slow.details(), fast.details())
+
+
+def test_a_network_too_slow_to_shrink_says_so(monkeypatch):
+    stopped = found(no_mean, monkeypatch, step=SHRINK_CEILING / 10)
+    assert stopped.status == "FAILED", stopped.line
+    assert stopped.reason.startswith(f"shrinking stopped at its time ceiling of "
+                                     f"{SHRINK_CEILING:g} s, after "), stopped.reason
+    assert f"  note: {stopped.reason}" in stopped.details()
+
+
+def test_an_overflow_is_shown_at_the_weights_it_happened_at():
+    build = get("sigmoid-overflow").factory.build
+    result = check(build, names=["losses_are_finite_and_non_negative"]).results[0]
+    assert result.status == "FAILED", result.line
+    message = str(result.failure)
+    assert "FloatingPointError: overflow" in message and "with every weight times " in message
+    scale = float(message.split("with every weight times ")[1].split(":")[0])
+    shown = result.example["case"].replace(
+        weights=[W * scale for W in result.example["case"].weights]).describe()
+    assert all(line.strip() in message for line in shown.splitlines()), (message, shown)
+
+
+class Crashes(NoMean):
+    def gradient(self, X, Y):
+        raise ValueError("matmul: a mismatch in the core dimension")
+
+
+class Labels(NoMean):
+    """A loss that reads class labels: right for one-hot targets only."""
+
+    def loss(self, X, Y):
+        return self.net.loss(X, np.eye(Y.shape[1])[Y.argmax(axis=1)])
+
+
+def wrapped(kind):
+    def build(layer_sizes, activations, loss):
+        if kind is Labels and loss != "cross_entropy":
+            raise NotImplementedError(loss)
+        return kind(BUILDS["reference"](layer_sizes, activations, loss))
+    return build
+
+
+def test_a_crash_hints_at_debug():
+    report = check(wrapped(Crashes), names=[GRADIENT])
+    hint = "  hint: your code raised; --debug shows the line, in its traceback"
+    assert hint in report.failures_text().splitlines(), report.failures_text()
+    assert hint not in report.failures_text(debug=True)    # the traceback is there already
+    assert "hint: your code raised" not in check(no_mean, names=[GRADIENT]).failures_text()
+
+
+def test_probability_targets_hint_at_one_hot():
+    names = ["forward_and_loss_equal_the_reference"]
+    report = check(wrapped(Labels), names=names)
+    assert report.results[0].status == "FAILED", report.results[0].line
+    assert ("  hint: the targets here are probability rows; if your loss takes class labels "
+            "(one-hot rows only), check with --one-hot") in report.failures_text().splitlines()
+    assert check(wrapped(Labels), names=names, one_hot=True).passed
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--skip", "no_such_property"], "--skip: got 'no_such_property'; expected one of "),
+    (["--property", GRADIENT, "--skip", GRADIENT],
+     "--skip: got every property; expected at least one left to check"),
+])
+def test_skip_names_only_properties_and_leaves_one(argv, words, capsys):
+    assert main(["check", str(EXAMPLES / "check_dlfs.py")] + argv) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_a_skipped_property_is_not_run(capsys):
+    assert main(["check", str(EXAMPLES / "check_dlfs.py"), "--json", "--property", GRADIENT,
+                 "--property", "results_are_repeatable", "--skip", GRADIENT]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [r["property"] for r in report["results"]] == ["results_are_repeatable"]
+
+
+def test_json_reports_a_missing_file_on_stdout(tmp_path, capsys):
+    missing = tmp_path / "nosuch.py"
+    assert main(["check", str(missing), "--json"]) == 2
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["file"] == str(missing) and report["passed"] is False
+    assert "does not exist" in report["error"] and report["results"] == []
+    assert err.startswith("neuronnet: error: FILE.py: got "), err
+
+
+def test_a_check_writes_nothing_beside_the_checked_files(tmp_path):
+    # A child process that may write bytecode (PYTHONDONTWRITEBYTECODE unset), in tmp_path.
+    for name in ("check_dlfs.py", "dlfs_network.py"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    env = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run([sys.executable, "-m", "neuronnet", "check", "check_dlfs.py",
+                           "--property", "results_are_repeatable"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["check_dlfs.py", "dlfs_network.py"]
