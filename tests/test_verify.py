@@ -127,6 +127,17 @@ def test_a_build_that_raises_is_named_with_its_architecture(tmp_path, capsys):
     ("build = 3\n", "build is a int; expected a function"),
     ("def build(sizes, acts, loss):\n    raise NotImplementedError\n",
      "raised NotImplementedError for every architecture"),
+    ("def build(sizes, acts):\n    return None\n",
+     "build(sizes, acts) cannot be called as build(layer_sizes, activations, loss); expected a "
+     "function of those three arguments"),
+    ("def build(sizes, acts, loss):\n    return None\n",
+     "build([3, 3], ['identity'], 'half_mse') returned a NoneType without set_parameters, "
+     "forward, loss, gradient(); expected a network with the methods set_parameters, forward, "
+     "loss, gradient"),
+    ("class Net:\n    def set_parameters(self, p): pass\n    def forward(self, X): return X\n"
+     "    def loss(self, X, Y): return 0.0\n"
+     "def build(sizes, acts, loss):\n    return Net()\n",
+     "returned a Net without gradient(); expected a network with the methods"),
 ])
 def test_a_file_that_cannot_be_checked_gets_one_line_and_status_1(tmp_path, capsys, body, words):
     path = write(tmp_path, body)

@@ -7,6 +7,7 @@ then run once more to keep its failure for the report. The search is seeded, so 
 gives the same report. An example that runs over the time limit stops that property's search
 (a network that hangs is reported, not waited for).
 """
+import inspect
 import json
 import random
 import signal
@@ -57,15 +58,38 @@ def time_limit(seconds):
         signal.signal(signal.SIGALRM, previous)
 
 
+def _check_signature(build):
+    """A ``build`` that cannot take (layer_sizes, activations, loss) is refused before any work:
+    otherwise every architecture would count as accepted, and every property fail alike."""
+    try:
+        signature = inspect.signature(build)
+    except (TypeError, ValueError):   # no signature to read (a builtin): the calls will tell
+        return
+    try:
+        signature.bind([1, 1], ["identity"], "half_mse")
+    except TypeError:
+        raise Uncheckable(f"build{signature} cannot be called as build(layer_sizes, "
+                          "activations, loss); expected a function of those three "
+                          "arguments") from None
+
+
 def methods_of(build, patterns):
-    """The optional methods of the network ``build`` returns for its first accepted pattern."""
+    """The optional methods of the network ``build`` returns for its first accepted pattern.
+    A network without one of the four required methods is refused here, once, by name: every
+    property would fail on it the same way."""
     if not patterns:
         return set()
     p = patterns[0]
+    sizes = [3] * (p.depth + 1)
     try:
-        net = build([3] * (p.depth + 1), list(p.activations), p.loss)
+        net = build(list(sizes), list(p.activations), p.loss)
     except Exception:  # noqa: BLE001 - the properties report it
         return set()
+    missing = [m for m in REQUIRED if not callable(getattr(net, m, None))]
+    if missing:
+        raise Uncheckable(f"build({sizes}, {list(p.activations)}, {p.loss!r}) returned a "
+                          f"{type(net).__name__} without {', '.join(missing)}(); expected a "
+                          f"network with the methods {', '.join(REQUIRED)}")
     return {m for m in REQUIRED + OPTIONAL if callable(getattr(net, m, None))}
 
 
@@ -102,6 +126,7 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
     if scale is None:
         scale = THOROUGH if thorough else 1
     started = time.perf_counter()
+    _check_signature(build)
     probing = PROBE_LIMIT * time_limit_s
     try:
         with time_limit(probing):
