@@ -15,6 +15,7 @@ from neuronnet.app.cli import main
 from neuronnet.pitfalls.catalogue import get
 from neuronnet.verify import check
 from neuronnet.verify import run as checker
+from neuronnet.verify.checks.compare import Mismatch
 from neuronnet.verify.limits import SHRINK_CALLS, SHRINK_CEILING
 from neuronnet.verify.plain import to_plain
 
@@ -161,3 +162,16 @@ def test_a_check_writes_nothing_beside_the_checked_files(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, (done.stdout, done.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["check_dlfs.py", "dlfs_network.py"]
+
+
+def test_the_rows_of_a_reported_matrix_line_up():
+    result = check(no_mean, names=[GRADIENT]).results[0]
+    mine = np.arange(6.0).reshape(3, 2) + 0.5
+    result.failure = Mismatch("dW_0 differs", "dW_0", mine, mine / 2)
+    lines = result.details().splitlines()
+    for label in ("    yours:", "    expected:"):
+        rows = lines[lines.index(label) + 1:][:3]
+        # numpy's layout: "[[a b]" then " [c d]" one column in, under the first row's numbers.
+        assert rows[0].startswith("      [[") and all(r.startswith("       [") and
+                                                    not r.startswith("        ")
+                                                    for r in rows[1:]), rows

@@ -17,7 +17,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ..verify.limits import THOROUGH, TIME_LIMIT
+from ..verify.limits import PROBE_LIMIT, THOROUGH, TIME_LIMIT
 from .tables import printable
 
 
@@ -41,7 +41,8 @@ def add_arguments(parser):
     parser.add_argument("--time-limit", type=_positive_seconds, default=TIME_LIMIT,
                         metavar="SECONDS",
                         help="stop a property whose example runs longer than this "
-                             f"(default {TIME_LIMIT:g})")
+                             f"(default {TIME_LIMIT:g}); importing the file and probing the "
+                             f"architectures may take {PROBE_LIMIT} times this")
 
 
 def _positive_seconds(text):
@@ -66,10 +67,12 @@ def check_path(text):
     return path
 
 
-def load_build(path, name="build", debug=False):
+def load_build(path, name="build", debug=False, seconds=None):
     """Import ``path`` as a module of its own (its folder first on sys.path, so that it can
-    import its neighbours) and return its ``name``; :class:`Uncheckable` if that fails."""
+    import its neighbours) and return its ``name``; :class:`Uncheckable` if that fails, or if
+    the import takes over ``seconds`` (a file that trains at import would stall a grader)."""
     from ..verify import Uncheckable
+    from ..verify.run import TimeLimitExceeded, time_limit
     module_name = f"_neuronnet_checked_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
@@ -77,7 +80,11 @@ def load_build(path, name="build", debug=False):
     # No __pycache__ beside a student's file (or its neighbours): a check leaves nothing behind.
     writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
-        spec.loader.exec_module(module)
+        with time_limit(seconds):
+            spec.loader.exec_module(module)
+    except TimeLimitExceeded:
+        raise Uncheckable(f"importing it took over {seconds:g} s; expected a file that "
+                          "defines build quickly (no training when it is imported)") from None
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - the file's own error is the finding
         where = ""
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
@@ -132,7 +139,7 @@ def run(args, out=print):
     # What the checked code prints goes to stderr: stdout is the report (and JSON stays JSON).
     with contextlib.redirect_stdout(sys.stderr), _hypothesis_files_kept_apart():
         try:
-            build = load_build(path, args.build, args.debug)
+            build = load_build(path, args.build, args.debug, PROBE_LIMIT * args.time_limit)
             text = not args.json
             report = verify.check(build, thorough=args.thorough, seed=seed,
                                   time_limit_s=args.time_limit, names=chosen,

@@ -171,7 +171,8 @@ def _array(value):
 
 
 def _fmt(value):
-    return fmt(value).replace("\n", "\n      ")
+    """An array for a line indented by six spaces: every row under the first one's."""
+    return fmt(value, prefix="").replace("\n", "\n      ")
 
 
 def _finite_or_none(x):

@@ -6,10 +6,11 @@ import numpy as np
 from .tolerances import PARAM_ORDER_DOC
 
 
-def fmt(array):
-    """An array printed with every digit that matters (17 significant digits)."""
+def fmt(array, prefix="    "):
+    """An array printed with every digit that matters (17 significant digits), its rows
+    aligned for a first line that follows ``prefix``."""
     with np.printoptions(precision=17, threshold=80, linewidth=110, floatmode="maxprec"):
-        return np.array2string(np.asarray(array, dtype=np.float64), prefix="    ")
+        return np.array2string(np.asarray(array, dtype=np.float64), prefix=prefix)
 
 
 def param_names(n):
