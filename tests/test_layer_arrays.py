@@ -1,5 +1,6 @@
 """The one check of a layer's arrays (``check_layer_arrays``: from arrays, set_parameters and
-model files), word for word, and what it hands back: float64 copies of any numeric input."""
+model files), word for word, and what it hands back: float64 copies of any numeric input; and
+the checks and the default of a new layer (``Layer.create``)."""
 import numpy as np
 import pytest
 
@@ -44,3 +45,24 @@ def test_any_numeric_layer_comes_back_as_float64(W, b):
     assert (W64.dtype, b64.dtype) == (np.float64, np.float64)
     assert np.array_equal(W64, np.asarray(W, dtype=np.float64)) and np.array_equal(
         b64, np.asarray(b, dtype=np.float64))
+
+
+@pytest.mark.parametrize("fan_in, init, sentence", [
+    (0, "normal", "fan_in: got 0; expected a positive integer"),
+    (2, "bogus", "init: got 'bogus'; expected one of ['coursework', 'glorot_uniform', "
+                 "'he_normal', 'normal']"),
+])
+def test_a_layer_is_created_only_from_good_settings(fan_in, init, sentence):
+    from neuronnet.layer import Layer
+    with pytest.raises(ValueError) as refusal:
+        Layer.create(fan_in, 3, "tanh", init, np.random.default_rng(0))
+    assert str(refusal.value) == sentence
+
+
+def test_a_layers_default_std_is_001():
+    from neuronnet.initializers import normal
+    from neuronnet.layer import Layer
+    layer = Layer.create(4, 3, "tanh", "normal", np.random.default_rng(7))
+    rng = np.random.default_rng(7)
+    expected = [normal(rng, 4, 3, 0.01) for _ in range(3)]    # one draw per neuron, in order
+    assert np.array_equal([n.weights for n in layer.neurons], expected)

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from neuronnet.training import Dataset, Settings, train
+from neuronnet.training import Dataset, Settings, evaluate, train
 from neuronnet.training.loop import check_batch_fits
 from neuronnet.training.schedules import Constant
 
@@ -109,3 +109,12 @@ def test_numpys_warnings_are_silenced_inside_the_loop():
         result = train(Overflows(), regression(4), rng=np.random.default_rng(0), epochs=2,
                        batch_size=2)
     assert result.diverged and result.stop_reason.startswith("diverged")
+
+
+def test_evaluate_goes_1000_rows_at_a_time_and_refuses_a_bad_batch():
+    model = Recorder()
+    evaluate(model, regression(1001))
+    assert model.evaluated == [1000, 1]
+    with pytest.raises(ValueError) as refusal:
+        evaluate(model, regression(2), batch_size=0)
+    assert str(refusal.value) == "batch_size: got 0; expected a positive integer"
