@@ -16,7 +16,8 @@ would look killed. A verdict is mutmut's reading of the exit code: 1 (a test fai
 timeout is a kill; any other code (a collection or usage error) is not. Each verdict is
 stored in ``mutants/recheck.json`` as it comes, with the mutant's change (file, function, line
 before and after) and a hash of each test file; mutmut_score.py counts a verdict only while
-that change is still the mutant's and the test files are unchanged. The mutants marked
+that change is still the mutant's and the test files are unchanged; such a kill is kept when
+the script runs again with other files, so rechecks add up. The mutants marked
 equivalent are rechecked too: a marked mutant that a test kills was wrongly marked, and the
 score says so. mutmut's own result files are not touched.
 """
@@ -32,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mutmut.stats import status_by_exit_code  # noqa: E402
-from mutmut_score import DETECTED, ROOT, change, digest, load_marks, results  # noqa: E402
+from mutmut_score import DETECTED, ROOT, change, digest, load_marks, recheck_kills, results  # noqa: E402
 
 RECHECK = ROOT / "mutants" / "recheck.json"
 
@@ -72,15 +73,22 @@ def main(argv=None):
                          "or rerun mutmut)")
     status = results()
     marks = {(m["file"], m["function"], m["before"], m["after"]) for m in load_marks()}
+    changes = {(path, name): change(path, name) for (path, name), s in status.items()
+               if s not in DETECTED and s != "not checked"}
+    # A kill an earlier recheck found, while still valid (the score's own rule), is kept, not
+    # run again: a recheck against new files adds kills and never erases one.
+    kept = recheck_kills(status, changes)
     survivors = []
     for (path, name), s in sorted(status.items()):
-        if s in DETECTED or s == "not checked" or not fnmatch.fnmatch(name, args.mutants):
+        if s in DETECTED or s == "not checked" or not fnmatch.fnmatch(name, args.mutants) \
+                or (path, name) in kept:
             continue
         function, before, after = change(path, name)
         survivors.append((path, name, function, before, after,
                           (path, function, before, after) in marks))
     print(f"rechecking {len(survivors)} survivors ({sum(s[-1] for s in survivors)} of them "
-          f"marked equivalent) against {len(args.tests)} files", flush=True)
+          f"marked equivalent) against {len(args.tests)} files; {len(kept)} earlier kills kept",
+          flush=True)
     verdicts = json.loads(RECHECK.read_text()) if RECHECK.exists() else {}
     hashes = {test: digest(test) for test in args.tests}
     with ThreadPoolExecutor(args.jobs) as pool:
