@@ -175,3 +175,12 @@ def test_the_rows_of_a_reported_matrix_line_up():
         assert rows[0].startswith("      [[") and all(r.startswith("       [") and
                                                     not r.startswith("        ")
                                                     for r in rows[1:]), rows
+
+
+def test_a_file_slow_to_import_is_uncheckable(tmp_path, capsys):
+    path = tmp_path / "student.py"
+    path.write_text("import time\ntime.sleep(30)\ndef build(sizes, acts, loss):\n    pass\n")
+    assert main(["check", str(path), "--json", "--time-limit", "0.2"]) == 1
+    assert json.loads(capsys.readouterr().out)["error"] == (
+        "importing it took over 1.2 s; expected a file that defines build quickly (no training "
+        "when it is imported)")
