@@ -48,6 +48,16 @@ class Uncheckable(Exception):
     ``build`` hangs): one line says why."""
 
 
+def lacks_required(call, net):
+    """The sentence for a network ``call`` returned without one of the required methods, or
+    None when it has them all (the probe refuses the file with it, a property fails with it)."""
+    missing = [m for m in REQUIRED if not callable(getattr(net, m, None))]
+    if missing:
+        return (f"{call} returned a {type(net).__name__} without {', '.join(missing)}(); "
+                f"expected a network with the methods {', '.join(REQUIRED)}")
+    return None
+
+
 class StudentFactory:
     """``make(weights, biases, activations, loss)``, the factory signature of the generic checks,
     from a ``build``: build the architecture, set the parameters, wrap in :class:`Checked`.
@@ -69,11 +79,9 @@ class StudentFactory:
             raise ContractError(f"{call} raised {type(exc).__name__}: {exc}; expected a "
                                 "network, or NotImplementedError for an architecture it does "
                                 "not support", exc) from exc
-        missing = [m for m in REQUIRED if not callable(getattr(net, m, None))]
-        if missing:
-            raise ContractError(f"{call} returned a {type(net).__name__} without "
-                                f"{', '.join(missing)}; expected the methods "
-                                f"{', '.join(REQUIRED)}")
+        lacking = lacks_required(call, net)
+        if lacking:
+            raise ContractError(lacking)
         checked = Checked(net, sizes)
         checked.set_parameters([p for W, b in zip(weights, biases) for p in (W, b)])
         return checked

@@ -22,7 +22,7 @@ from hypothesis.errors import HypothesisDeprecationWarning, NoSuchExample, Unsat
 
 from . import properties_facts  # noqa: F401 - registers the rest of the properties
 from .architectures import case_strategy, describe, probe
-from .contract import OPTIONAL, REQUIRED, ContractError, StudentFactory, Uncheckable
+from .contract import OPTIONAL, REQUIRED, ContractError, StudentFactory, Uncheckable, lacks_required
 from .limits import PROBE_LIMIT, SHRINK_CALLS, SHRINK_CEILING, THOROUGH, TIME_LIMIT, TINY_PARAMETERS
 from .plain import to_plain
 from .properties import PROPERTIES  # with properties_facts' entries: imported above
@@ -85,11 +85,9 @@ def methods_of(build, patterns):
         net = build(list(sizes), list(p.activations), p.loss)
     except Exception:  # noqa: BLE001 - the properties report it
         return set()
-    missing = [m for m in REQUIRED if not callable(getattr(net, m, None))]
-    if missing:
-        raise Uncheckable(f"build({sizes}, {list(p.activations)}, {p.loss!r}) returned a "
-                          f"{type(net).__name__} without {', '.join(missing)}(); expected a "
-                          f"network with the methods {', '.join(REQUIRED)}")
+    lacking = lacks_required(f"build({sizes}, {list(p.activations)}, {p.loss!r})", net)
+    if lacking:
+        raise Uncheckable(lacking)
     return {m for m in REQUIRED + OPTIONAL if callable(getattr(net, m, None))}
 
 
