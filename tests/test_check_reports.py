@@ -88,6 +88,27 @@ def test_an_overflow_is_shown_at_the_weights_it_happened_at():
     assert all(line.strip() in message for line in shown.splitlines()), (message, shown)
 
 
+class BelowTheOutput(NoMean):
+    """dW of the layer just below the output layer doubled; every other gradient right."""
+
+    def gradient(self, X, Y):
+        grads = self.net.gradient(X, Y)
+        if len(grads) >= 4:
+            grads[-4] = 2 * grads[-4]
+        return grads
+
+
+def test_a_wrong_hidden_layer_is_named_as_in_its_dw():
+    """The failure names the layer below the output (layer n - 2 of layers 0..n - 1), the
+    same number as its dW_l, and says that every layer above it agreed."""
+    result = check(wrapped(BelowTheOutput), names=[GRADIENT], seed=3).results[0]
+    assert result.status == "FAILED" and isinstance(result.failure, Mismatch), result.line
+    name = result.failure.name
+    l = int(name.split()[0].removeprefix("dW_"))
+    assert name.startswith(f"dW_{l} vs the reference's (layer {l} of layers 0-{l + 1}, as in "
+                           f"dW_{l}: every layer above it agrees"), name
+
+
 class Crashes(NoMean):
     def gradient(self, X, Y):
         raise ValueError("matmul: a mismatch in the core dimension")

@@ -1,6 +1,6 @@
-"""Every option reaches the code: for every option of every command, and every setting of every
-recipe, a run that gives it shows its value where the code uses it. An option the parser
-accepts and a command then drops fails here.
+"""Every option reaches the code: for every option of every command, a run that gives it shows
+its value where the code uses it. An option the parser accepts and a command then drops fails
+here. (Every recipe's settings: tests/test_recipe_settings_reach.py.)
 
 The options are read from the parser itself, so a new option without a way to see it used
 fails ``test_every_option_has_a_way_to_see_it_used``. Where an option feeds training, the value
@@ -8,11 +8,11 @@ is looked for at the entry of the loop (``train``: the model and the Settings it
 the loop's use of each setting is pinned by tests/test_loop_contract.py.
 """
 import argparse
-import dataclasses
 import json
 
 import numpy as np
 import pytest
+from spying import Reached, spy
 from threadpoolctl import threadpool_info
 
 import neuronnet.verify as verify
@@ -21,7 +21,6 @@ from neuronnet.app import (
     cli,
     compare_command,
     evaluate_command,
-    models,
     pitfalls_command,
     recipe_data,
     recipes,
@@ -32,26 +31,6 @@ from neuronnet.app.options import TRAINING_OPTIONS
 
 CHECKED = "examples/check_reference.py"
 ONE = ["--property", "forward_and_loss_equal_the_reference"]
-
-
-class Reached(Exception):
-    """Raised by a spy once it has seen what it waits for: the rest of the run is not needed."""
-
-
-def spy(monkeypatch, module, name, stop=True):
-    """Replace ``module.name`` by a function that records its calls (and the BLAS threads at
-    the time), then stops the run, or calls the real one."""
-    calls, real = [], getattr(module, name)
-
-    def fake(*args, **kwargs):
-        threads = [pool["num_threads"] for pool in threadpool_info()
-                   if pool.get("user_api") == "blas"]
-        calls.append(dict(args=args, kwargs=kwargs, threads=threads))
-        if stop:
-            raise Reached
-        return real(*args, **kwargs)
-    monkeypatch.setattr(module, name, fake)
-    return calls
 
 
 def main(argv, capsys):
@@ -327,35 +306,3 @@ def test_an_option_given_reaches_the_code(command, dest, monkeypatch, capsys, tm
         COMMON[dest](command)(monkeypatch, capsys, tmp_path, saved)
     else:
         OBSERVE[(command, dest)](monkeypatch, capsys, tmp_path, saved)
-
-
-# --- every recipe setting reaches the loop --------------------------------------------------------
-# The fields of a recipe that say what runs, each checked below; the rest only describe it.
-RUN_FIELDS = {"data", "hidden", "activation", "output_activation", "loss", "init", "settings"}
-DESCRIPTIVE = {"name", "source", "summary", "fixes"}
-
-
-def test_every_recipe_field_is_checked_or_only_describes():
-    # A new field that changes the run must be added to the test below.
-    assert {f.name for f in dataclasses.fields(recipes.Recipe)} == RUN_FIELDS | DESCRIPTIVE
-
-
-@pytest.mark.parametrize("name", sorted(recipes.RECIPES))
-def test_every_recipe_setting_reaches_the_network_or_the_loop(name, monkeypatch, capsys):
-    recipe = recipes.get(name)
-    calls = spy(monkeypatch, train_command, "train")
-    with pytest.raises(Reached):
-        train_command.train_recipe(name, quiet=True, out=lambda line: None)
-    (model, train_data, valid_data), settings = calls[0]["args"], calls[0]["kwargs"]["settings"]
-    assert settings == recipe.settings                       # every training setting
-    assert list(model.layer_sizes[1:-1]) == list(recipe.hidden)
-    assert list(model.activation_names) == [recipe.activation] * len(recipe.hidden) + [
-        recipe.output_activation]
-    assert model.loss_name == recipe.loss
-    # data: the recipe's own splits, made from the seed's first generator
-    splits = recipe_data.load(recipe.data, recipes.seeds(0)[0])
-    for given, own in ((train_data, splits.train), (valid_data, splits.valid)):
-        assert np.array_equal(given.X, own.X) and given.divisor == own.divisor
-    # init: the start is the recipe's initialiser drawn from the seed's second generator
-    again = models.build_model("neuron", recipe, splits, recipes.seeds(0)[1])
-    assert all(np.array_equal(p, q) for p, q in zip(model.parameters(), again.parameters()))

@@ -68,8 +68,8 @@ def gradient_equals_the_reference(make, example):
     n_layers = len(case.weights)
     for l in range(n_layers - 1, -1, -1):
         where = ("the output layer" if l == n_layers - 1 else
-                 f"layer {l} of {n_layers}: every layer above it agrees, so backprop first went "
-                 "wrong here")
+                 f"layer {l} of layers 0-{n_layers - 1}, as in dW_{l}: every layer above it "
+                 "agrees, so backprop first went wrong here")
         assert_close(f"dW_{l} vs the reference's ({where})", mine[2 * l], ref[2 * l],
                      *GRADIENT_TOL, context=ctx)
         assert_close(f"db_{l} vs the reference's ({where})", mine[2 * l + 1], ref[2 * l + 1],
