@@ -91,10 +91,14 @@ def main():
     folder = scratch_copy()
     try:
         selections = sorted({tuple(m.get("tests", ["tests"])) for m in mutants})
+        print(f"first the unchanged code, against each of the {len(selections)} selections of "
+              f"tests the mutants name (a mutant is killed only by tests that pass here)",
+              flush=True)
         for tests in selections:            # the unchanged code passes every selection
             passed, seconds, first = run_tests(folder, list(tests), args.jobs)
             if not passed:
                 raise SystemExit(f"the unchanged code fails {' '.join(tests)}: {first}")
+            print(f"  passes {' '.join(tests)} ({seconds:.0f} s)", flush=True)
         print("| mutant | kind | verdict | seconds | first failing test |\n|---|---|---|---|---|")
         killed = 0
         for m in mutants:

@@ -79,7 +79,7 @@ def test_plots_are_written(tmp_path, capsys):
 @pytest.mark.parametrize("argv, words", [
     (["train", "iris", "--save", "model.txt"], "--save"),
     (["train", "iris", "--save", "no/such/folder/m.npz"], "does not exist"),
-    (["train", "iris", "--batch-size", "500"], "batch_size"),
+    (["train", "iris", "--batch-size", "500"], "--batch-size: got 500"),
     (["evaluate", "no-such-model.npz"], "no-such-model.npz"),
 ])
 def test_user_errors_are_one_line_and_exit_2(argv, words, capsys):

@@ -136,8 +136,11 @@ def test_a_check_leaves_nothing_in_the_users_folder(tmp_path):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["train", "xor", "--batch-size", "401"], "batch_size: got 401 for 400 training samples"),
-    (["compare", "xor", "--batch-size", "401"], "batch_size: got 401 for 400 training samples"),
+    (["train", "xor", "--batch-size", "401"],
+     "--batch-size: got 401 for the 400 training rows of recipe xor; expected at most 400, or "
+     "--batch-mode full"),
+    (["compare", "xor", "--batch-size", "401"], "--batch-size: got 401 for the 400 training"),
+    (["compare", "xor", "--optimizer", "sgd", "--momentum", "0.5"], "--momentum: got 0.5"),
     (["train", "xor", "--save", "no/such/folder/m.npz"], "--save"),
     (["train", "xor", "--hidden", "100000000"], "--hidden"),
 ])

@@ -1,11 +1,12 @@
 """The training loop against its contract (docs/semantics.md, "The training loop"), step by step.
 
 Both models go through the same loop, so comparing them cannot see a bug in it. Here a
-recording model (the reference, wrapped) is driven by ``train()`` and every call it receives is
-compared with the sequence the contract implies, written out again below from the contract's
-words: the generator's draws, the rate of each epoch, the batches of each batch mode, the
-momentum and clipping of every step, the evaluation passes, the best epoch and early stopping;
-and every figure of the history is recomputed from the parameters the loop had.
+recording model (the neuron model, wrapped; the reference recomputes the expected figures) is
+driven by ``train()`` and every call it receives is compared with the sequence the contract
+implies, written out again below from the contract's words: the generator's draws, the rate of
+each epoch, the batches of each batch mode, the momentum and clipping of every step, the
+evaluation passes, the best epoch and early stopping; and every figure of the history is
+recomputed from the parameters the loop had.
 """
 import numpy as np
 import pytest

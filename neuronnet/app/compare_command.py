@@ -13,7 +13,7 @@ def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None,
     """Returns a dict: ``rows`` (one per epoch: losses, accuracies, ``max_diff``, seconds),
     ``runs`` (per model kind: the TrainingResult, the per-epoch parameters, the test
     Evaluation) and ``splits``."""
-    recipe = recipes.get(name).with_options(**(options or {}))
+    recipe = recipes.configured(name, options)
     split_rng, _, _ = recipes.seeds(seed)
     splits = recipe_data.load(recipe.data, split_rng, data_dir)
     check_fits(recipe, splits)

@@ -5,7 +5,7 @@ import argparse
 
 from ..activations import ACTIVATIONS
 from ..batching import BATCH_MODES
-from ..optimizers import OPTIMIZERS
+from ..optimizers import OPTIMIZERS, Momentum
 from ..training.settings import NAMES as SETTING_NAMES
 from ..training.settings import Settings
 
@@ -112,8 +112,11 @@ def add_training_options(parser):
                             "--batch-size samples; full: one step per epoch; sampled: the "
                             "coursework's mode, every sample forward but only one in "
                             "--batch-size backpropagated")
-    group.add_argument("--batch-size", type=setting("batch_size", integer), metavar="N")
-    group.add_argument("--epochs", type=setting("epochs", integer), metavar="N")
+    group.add_argument("--batch-size", type=setting("batch_size", integer), metavar="N",
+                       help="rows per step (minibatch), or one row in N backpropagated "
+                            "(sampled)")
+    group.add_argument("--epochs", type=setting("epochs", integer), metavar="N",
+                       help="passes over the training split")
     group.add_argument("--patience", type=setting("patience", integer), metavar="N",
                        help="stop after N epochs without a lower validation loss")
     group.add_argument("--clip-norm", type=setting("clip_norm", number), metavar="C",
@@ -123,3 +126,29 @@ def add_training_options(parser):
 def training_options(args):
     """The recipe overrides the user gave, by setting name (None: not given)."""
     return {name: getattr(args, name) for name in TRAINING_OPTIONS}
+
+
+# The settings that only some values of another setting use: the optimizers with a velocity
+# (momentum's subclasses) use mu; the online and full batch modes have no batch size to set.
+USED_ONLY_WITH = {
+    "momentum": ("optimizer", tuple(n for n, cls in OPTIMIZERS.items() if issubclass(cls, Momentum))),
+    "batch_size": ("batch_mode", ("minibatch", "sampled")),
+}
+
+
+def refuse_unused(options, settings):
+    """Refuse an option the run would not use (``--momentum`` with plain SGD, ``--batch-size``
+    with online or full batches): accepted and then dropped, it would look applied. ``options``
+    are the ones the user gave (None: not given); ``settings`` the run's, after them."""
+    for name, (on, users) in USED_ONLY_WITH.items():
+        value = getattr(settings, on)
+        if options.get(name) is not None and value not in users:
+            whose = (f"--{flag(on)} {value}" if options.get(on) is not None
+                     else f"the recipe's {on} {value!r}")
+            raise ValueError(f"--{flag(name)}: got {options[name]}, which {whose} does not use; "
+                             f"expected it only with --{flag(on)} {' or '.join(users)}")
+
+
+def flag(name):
+    """The option of a setting: ``batch_size`` -> ``batch-size``."""
+    return name.replace("_", "-")

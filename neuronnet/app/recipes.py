@@ -11,6 +11,7 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..training import Settings
 from ..validation import check_choice, check_positive_int
+from .options import refuse_unused
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,15 @@ RECIPES = {r.name: r for r in [
 def get(name):
     """The recipe called ``name``."""
     return RECIPES[check_choice("recipe", name, RECIPES)]
+
+
+def configured(name, options=None):
+    """Recipe ``name`` with the command line's ``options`` (by setting name; None: not given)
+    replacing its settings; an option the run would then not use is refused."""
+    options = options or {}
+    recipe = get(name).with_options(**options)
+    refuse_unused(options, recipe.settings)
+    return recipe
 
 
 def seeds(seed):

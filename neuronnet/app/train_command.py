@@ -26,7 +26,7 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     ``plane`` (a 2-D recipe), also "plane": the PlaneRecorder that kept the network's view of
     the plane every epoch, for boundary_plot and hidden_plot."""
     start = time.perf_counter()
-    recipe = recipes.get(name).with_options(**(options or {}))
+    recipe = recipes.configured(name, options)
     # Everything that could fail after training is checked before it starts: no hour of
     # training may be lost to a typo in --save or a missing plotting extra.
     if save is not None:
@@ -133,7 +133,13 @@ def check_fits(recipe, splits):
     has: the parameters, their velocities and gradients and the neuron objects, plus one
     training batch's z, a, delta and upstream gradient and one 1,000-row evaluation batch's z
     and a."""
-    check_batch_fits(recipe.settings, len(splits.train))
+    n = len(splits.train)
+    try:
+        check_batch_fits(recipe.settings, n)
+    except ValueError:      # the loop's rule, in the command line's words
+        raise ValueError(f"--batch-size: got {recipe.settings.batch_size} for the {n} training "
+                         f"rows of recipe {recipe.name}; expected at most {n}, or --batch-mode "
+                         "full") from None
     sizes = [splits.train.n_features, *recipe.hidden, splits.train.n_outputs]
     widths = sum(sizes)
     batch = min(recipe.settings.batch_size, len(splits.train))
