@@ -1,13 +1,14 @@
 """Pins of the loop the mutants asked for: a minibatch must fit in the training split (at its
 boundary, word for word), the stop reason's words, no validation columns without validation
 data, evaluation 1,000 rows at a time, the refusal of a bad generator, numpy's warnings silenced
-inside the loop (its divergence check says where), and a schedule object named in the run's
-description."""
+inside the loop (its divergence check says where), a schedule object named in the run's
+description, and each batch mode's plan of batches, with its refusals."""
 import warnings
 
 import numpy as np
 import pytest
 
+from neuronnet import batching
 from neuronnet.training import Dataset, Settings, evaluate, train
 from neuronnet.training.loop import check_batch_fits
 from neuronnet.training.schedules import Constant
@@ -118,3 +119,26 @@ def test_evaluate_goes_1000_rows_at_a_time_and_refuses_a_bad_batch():
     with pytest.raises(ValueError) as refusal:
         evaluate(model, regression(2), batch_size=0)
     assert str(refusal.value) == "batch_size: got 0; expected a positive integer"
+
+
+@pytest.mark.parametrize("mode, plan", [
+    ("online", [([3], True), ([1], True), ([4], True), ([0], True), ([2], True)]),
+    ("minibatch", [([3, 1], True), ([4, 0], True), ([2], True)]),
+    ("full", [([3, 1, 4, 0, 2], True)]),
+    ("sampled", [([3], True), ([1], False), ([4], True), ([0], False), ([2], True)]),
+])
+def test_each_batch_mode_plans_its_batches_over_the_order(mode, plan):
+    got = [(list(rows), learn) for rows, learn in batching.plan(np.array([3, 1, 4, 0, 2]), mode, 2)]
+    assert got == plan
+
+
+@pytest.mark.parametrize("mode, size, error, sentence", [
+    ("mini", 2, ValueError,
+     "batch_mode: got 'mini'; expected one of ['full', 'minibatch', 'online', 'sampled']"),
+    ("online", 0, ValueError, "batch_size: got 0; expected a positive integer"),
+    ("full", 2.0, TypeError, "batch_size: got 2.0; expected a positive integer"),
+])
+def test_a_bad_plan_is_refused_in_one_whole_sentence(mode, size, error, sentence):
+    with pytest.raises(error) as refusal:
+        list(batching.plan(np.arange(4), mode, size))
+    assert str(refusal.value) == sentence
