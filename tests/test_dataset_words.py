@@ -46,6 +46,8 @@ CASES = [
      "data X: got dtype bool; expected integers or floats"),
     (dict(X=np.array([[1.0, np.inf], [0, 0], [0, 0]]), **LABELS), ValueError,
      "data X: got non-finite values; expected finite numbers"),
+    (dict(X=np.array([[1.0, 0], [np.nan, 0], [0, 0]], dtype=np.float32), **LABELS), ValueError,
+     "data X: got non-finite values; expected finite numbers"),
     (dict(X=X, divisor="255", **LABELS), TypeError,
      "divisor: got '255'; expected a finite real number (an int or a float)"),
     (dict(X=X, divisor=0, **LABELS), ValueError,
@@ -88,3 +90,16 @@ def test_a_refusal_names_the_set():
     with pytest.raises(ValueError) as refusal:
         Dataset(X, labels=[0, 5, 0], n_classes=2, name="test split")
     assert str(refusal.value).startswith("test split labels: got values in [0, 5]")
+
+
+def test_a_batch_is_divided_by_the_divisor_and_a_subset_keeps_it_and_names_itself():
+    for divisor in (1.0, 2.0, 255):
+        d = Dataset(X, labels=[0, 1, 0], n_classes=2, divisor=divisor)
+        X_b, Y_b = d.batch([2, 0])
+        assert X_b.dtype == np.float64 and X_b.tolist() == (X[[2, 0]] / divisor).tolist()
+        assert Y_b.tolist() == [[1.0, 0.0], [1.0, 0.0]]
+        part = d.subset([1], name="one row")
+        assert (part.name, part.divisor, len(part)) == ("one row", float(divisor), 1)
+        regression = Dataset(X, targets=[[1], [2], [3]], divisor=divisor).subset([0, 2], "ends")
+        assert (regression.name, regression.divisor) == ("ends", float(divisor))
+        assert regression.batch([1])[0].tolist() == [list(X[2] / divisor)]

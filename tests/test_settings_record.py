@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from neuronnet.training import Settings
+from neuronnet.training.schedules import Constant
 from neuronnet.training.settings import NAMES
 
 
@@ -46,6 +47,8 @@ REAL_TYPE = "a finite real number (an int or a float)"
     (lambda: Settings(patience=1.5), TypeError, "patience: got 1.5; expected a positive integer"),
     (lambda: Settings(schedule=("step", 2.0, 1)), ValueError,
      "factor: got 2.0; expected a number >= 0.0 and <= 1.0"),
+    (lambda: Settings(lr=-1.0, schedule=Constant(0.1)), ValueError,
+     "lr: got -1.0; expected a number >= 0.0"),
     (lambda: Settings(schedule="warm"), ValueError,
      "schedule: got 'warm'; expected a Schedule, 'constant', ('step', factor, every) or "
      "('threshold', [(loss, rate), ...])"),
@@ -66,3 +69,4 @@ def test_the_limits_of_each_setting_are_accepted():
     assert Settings(momentum=np.nextafter(1.0, 0.0)).momentum < 1.0
     assert Settings(clip_norm=None, patience=None).clip_norm is None
     assert Settings(schedule=("step", 1.0, 1), lr=0.5).make_schedule().rate(3, None) == 0.5
+    assert Settings(schedule="constant", lr=0.25).make_schedule().rate(7, 1.0) == 0.25
