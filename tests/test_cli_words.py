@@ -55,7 +55,12 @@ def test_an_option_refuses_exactly_what_its_setting_refuses(name, data):
     else:
         assert refusal is not None, f"{option} {value}: Settings said {expected!r}, the " \
                                     "command line took it"
-        assert f"argument {option}: {expected}" in refusal, (refusal, expected)
+        # argparse names the option; the setting's sentence follows without its own name
+        head = f"neuronnet train: error: argument {option}: {expected.removeprefix(name + ': ')}"
+        rest = refusal.strip().removeprefix(head)
+        assert rest != refusal.strip() and rest in ("", " (see neuronnet train --help)"), \
+            (refusal, expected)
+        assert expected.startswith(f"{name}: got "), expected
         assert len(refusal.strip().splitlines()) == 1, refusal
 
 

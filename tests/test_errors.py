@@ -143,7 +143,7 @@ def test_cli_rejects_non_positive_epochs(capsys):
         main(["train", "iris", "--epochs", "0"])
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
-    assert err == ("neuronnet train: error: argument --epochs: epochs: got 0; expected a "
+    assert err == ("neuronnet train: error: argument --epochs: got 0; expected a "
                    "positive integer (see neuronnet train --help)\n"), err
 
 

@@ -56,8 +56,8 @@ def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None,
             row.update(valid_neuron=mine.history["valid_accuracy"][k],
                        valid_reference=ref.history["valid_accuracy"][k])
             line += f" {100 * row['valid_neuron']:>14.2f} {100 * row['valid_reference']:>11.2f}"
-        line += (f" {row['max_diff']:>12.2e} {row['seconds_neuron']:>9.2f} "
-                 f"{row['seconds_reference']:>7.2f}")
+        line += (f" {row['max_diff']:>12.2e} {row['seconds_neuron']:>9.3f} "
+                 f"{row['seconds_reference']:>7.3f}")
         rows.append(row)
         if (k + 1) % every == 0 or k == 0 or k + 1 == n_epochs:
             out(line)

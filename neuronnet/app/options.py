@@ -50,13 +50,14 @@ def setting(name, parse):
     """An argparse type for the training setting ``name``: ``parse`` reads the text, and the
     setting's own check in ``Settings`` (the one home of its rule) judges the value, so that
     ``--clip-norm 0`` is refused on the command line with the words ``Settings(clip_norm=0)``
-    gets, before any data is read."""
+    gets, before any data is read. argparse names the option, so the setting's name that
+    begins the sentence is left out (``argument --lr: got -0.1; expected ...``)."""
     def check(text):
         value = parse(text)
         try:
             Settings().replace(**{name: value})
         except (ValueError, TypeError) as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"{name}: ")) from None
         return value
     return check
 
