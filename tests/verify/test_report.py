@@ -19,7 +19,7 @@ from neuronnet.verify.checks.compare import Mismatch
 from neuronnet.verify.limits import SHRINK_CALLS, SHRINK_CEILING
 from neuronnet.verify.plain import to_plain
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 GRADIENT = "gradient_equals_the_reference"
 
 

@@ -40,7 +40,7 @@ from neuronnet.verify import StudentFactory, check
 from neuronnet.verify.run import replay
 from strategies import budget
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RECORD = os.environ.get("PITFALLS_RECORD")
 BUGS = [p for p in CATALOGUE if p.kind == "bug"]
 QUIRKS = [p for p in CATALOGUE if p.kind == "quirk"]

@@ -14,7 +14,7 @@ from neuronnet.verify import PROPERTIES, check
 from neuronnet.verify.plain import from_plain, to_plain
 from strategies import budget
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # Three times the checker's own quick budget under the ci profile (ten times that, thorough).
 SCALE = 3 * budget(100) / 100
 MODEL_CASES = [(model, name) for model in BUILDS for name in PROPERTIES]
