@@ -38,7 +38,7 @@ from reference import MLP
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SIZES, SEED = [784, 512, 10], 20261123
 # Delays after the first save, in seconds: spread over [0, 0.15) by the golden ratio, so that
 # they are not multiples of one save's duration and the kills land at different points of a

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("neuronnet", "reference")
 MAX_LINES = 300
 # The parts of neuronnet: a module belongs to the first whose prefix it has; the rest is the book.

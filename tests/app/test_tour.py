@@ -32,7 +32,7 @@ def test_the_readme_python_example_runs():
     """The README's "From Python" block, run as a user would paste it (a separate process)."""
     import re
     from pathlib import Path
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
     assert blocks, "README.md has no python example"
     for code in blocks:
