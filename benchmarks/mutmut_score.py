@@ -1,4 +1,4 @@
-"""The mutmut score, with the equivalent mutants of benchmarks/mutmut_equivalents.toml set aside.
+"""The mutmut score, with the equivalent and the message-only mutants set apart.
 
     HYPOTHESIS_PROFILE=mutmut mutmut run --max-children 2     # fills mutants/ (see docs/mutation.md)
     python benchmarks/mutmut_score.py [--survivors] [--file PATH]
@@ -11,11 +11,18 @@ diff of the two shows them), and a reason why no correct test could tell the two
 marking that matches no mutant any more is stale, and one that matches a killed mutant was
 wrong; both stop the script (exit status 2), so the list cannot rot.
 
+A message-only mutant changes nothing but the text of an error message: the function's syntax
+tree is the original's except for string literals inside a ``raise`` statement or a call of
+``fail(...)`` (the project's ``name: got X; expected Y``). Such a mutant is set apart, killed or
+not, and counted in a column of its own: the error's class and the argument it names are tested
+by one structural test, not its every word, and no test exists only to kill one. It is found
+from the two functions' source, not marked by hand.
+
 Prints the counts per file, the raw score (killed / all) and the score the issue asks for:
-killed / (all - equivalent). ``--survivors`` lists every unmarked survivor as its change. A
-run not finished (mutants "not checked") is scored over the checked mutants, says so, and
-exits 1. Survivors that benchmarks/mutmut_recheck.py later found killed are shown as a
-second score, beside mutmut's own, never merged into it.
+killed / (all - equivalent - message-only). ``--survivors`` lists every unmarked survivor that
+is not message-only, as its change. A run not finished (mutants "not checked") is scored over
+the checked mutants, says so, and exits 1. Survivors that benchmarks/mutmut_recheck.py later
+found killed are shown as a second score, beside mutmut's own, never merged into it.
 Reads mutmut's result files through mutmut's own modules (no report text is parsed); run it
 from the repository's root, where ``mutants/`` is.
 """
@@ -28,6 +35,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -92,6 +100,56 @@ def change(path, name):
 
 STRING = re.compile(r"""[rbfRBF]{0,2}("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 NUMBER = re.compile(r"\d+(\.\d+)?(e-?\d+)?")
+
+
+def message_only(path, name):
+    """Whether the mutant changes only string literals of error messages (see the docstring)."""
+    generated = name.rpartition(".")[2]
+    functions = functions_of(path)
+    original = functions[mangled_name_from_mutant_name(generated) + "__mutmut_orig"]
+    try:
+        trees = [ast.parse(textwrap.dedent("\n".join(lines)))
+                 for lines in (original, functions[generated])]
+    except SyntaxError:
+        return False
+    return ast.dump(trees[0]) != ast.dump(trees[1]) and same_but_messages(*trees)
+
+
+def same_but_messages(a, b, in_message=False):
+    """Whether two syntax trees are equal apart from string constants inside a message: the
+    arguments of a ``raise`` or of a call of ``fail``, outside any subscript (a key there picks
+    a value, it is not text)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, ast.Constant):
+        if type(a.value) is type(b.value) and a.value == b.value:
+            return True
+        return in_message and isinstance(a.value, str) and isinstance(b.value, str)
+    if isinstance(a, ast.Raise) or (isinstance(a, ast.Call) and called_name(a.func) == "fail"):
+        in_message = True
+    if isinstance(a, ast.Subscript):
+        in_message = False
+    for field in a._fields:
+        x, y = getattr(a, field), getattr(b, field)
+        if isinstance(x, list):
+            if not isinstance(y, list) or len(x) != len(y):
+                return False
+            pairs = zip(x, y)
+        else:
+            pairs = [(x, y)]
+        for u, v in pairs:
+            if isinstance(u, ast.AST):
+                if not (isinstance(v, ast.AST) and same_but_messages(u, v, in_message)):
+                    return False
+            elif u != v:
+                return False
+    return True
+
+
+def called_name(func):
+    """``fail`` for ``fail(...)`` and ``validation.fail(...)``; None for other callees."""
+    return func.id if isinstance(func, ast.Name) else (
+        func.attr if isinstance(func, ast.Attribute) else None)
 
 
 def change_kind(before, after):
@@ -188,36 +246,46 @@ def main(argv=None):
                 else:
                     equivalent.add(key)
 
+    # Message-only mutants, killed or not, are set apart (a marking takes precedence, so that
+    # an existing marking does not go stale).
+    messages = {key for key, s in status.items()
+                if s != "not checked" and key not in equivalent and message_only(*key)}
+
     per_file = defaultdict(Counter)
     for (path, name), s in status.items():
         kind = "equivalent" if (path, name) in equivalent else (
-            "detected" if s in DETECTED else "not checked" if s == "not checked" else "survived")
+            "message" if (path, name) in messages else "detected" if s in DETECTED
+            else "not checked" if s == "not checked" else "survived")
         per_file[path][kind] += 1
     # detected = killed, timed out or crashed: the tests did not pass with the mutant in place.
-    print(f"{'file':52} {'mutants':>7} {'detected':>8} {'survived':>8} {'equivalent':>10}")
+    print(f"{'file':52} {'mutants':>7} {'detected':>8} {'survived':>8} {'equivalent':>10} "
+          f"{'message':>7}")
     for path in sorted(per_file):
         c = per_file[path]
         print(f"{path:52} {sum(c.values()):7} {c['detected']:8} {c['survived']:8} "
-              f"{c['equivalent']:10}" + (f"  ({c['not checked']} not checked)"
-                                          if c["not checked"] else ""))
+              f"{c['equivalent']:10} {c['message']:7}"
+              + (f"  ({c['not checked']} not checked)" if c["not checked"] else ""))
     total = Counter()
     for c in per_file.values():
         total.update(c)
     unchecked = total["not checked"]
-    n, detected, eq = sum(total.values()) - unchecked, total["detected"], total["equivalent"]
-    print(f"\n{n + unchecked} mutants: {detected} detected, {total['survived']} survived, {eq} "
-          f"marked equivalent, {unchecked} not checked")
+    n, detected = sum(total.values()) - unchecked, total["detected"]
+    eq = total["equivalent"] + total["message"]     # both set aside from the score
+    killed_messages = sum(status[key] in DETECTED for key in messages)
+    print(f"\n{n + unchecked} mutants: {detected} detected, {total['survived']} survived, "
+          f"{total['equivalent']} marked equivalent, {total['message']} message-only set apart "
+          f"({killed_messages} of them detected), {unchecked} not checked")
     if unchecked:
         print(f"PARTIAL RUN: {unchecked} mutants not checked yet; the scores below count only "
               "the checked ones, which mutmut takes fastest tests first: they are not a sample "
               "of the whole")
     if n:
-        print(f"raw score {detected / n:.1%}; non-equivalent killed {detected}/{n - eq} = "
-              f"{detected / max(n - eq, 1):.1%}")
+        print(f"raw score {(detected + killed_messages) / n:.1%}; non-equivalent killed, "
+              f"message-only set apart: {detected}/{n - eq} = {detected / max(n - eq, 1):.1%}")
     rechecked = recheck_kills(status, changes)
     wrong += [({"before": changes[key][1], "after": changes[key][2]}, key[1])
               for key in rechecked if key in equivalent]
-    more = [key for key in rechecked if key not in equivalent]
+    more = [key for key in rechecked if key not in equivalent and key not in messages]
     if more:
         tests = sorted({test for key in more for test in rechecked[key]["tests"]})
         print(f"after the recheck (benchmarks/mutmut_recheck.py, against {len(tests)} later test "
@@ -228,7 +296,7 @@ def main(argv=None):
     if args.kinds:
         kinds = Counter(change_kind(*changes[key][1:]) for key in changes
                         if status[key] not in DETECTED and key not in equivalent
-                        and key not in rechecked)
+                        and key not in messages and key not in rechecked)
         print("\nunmarked survivors by kind of change" + (" (those the recheck killed left out)"
                                                           if rechecked else "") + ":")
         for name, count in kinds.most_common():
@@ -237,7 +305,8 @@ def main(argv=None):
     if args.survivors:
         print("\nunmarked survivors:")
         for (path, name), (function, before, after) in sorted(changes.items()):
-            if status[path, name] not in DETECTED and (path, name) not in equivalent:
+            if (status[path, name] not in DETECTED and (path, name) not in equivalent
+                    and (path, name) not in messages):
                 note = "; killed on recheck" if (path, name) in rechecked else ""
                 print(f"{name}  [{status[path, name]}{note}]\n    - {before}\n    + {after}")
 
