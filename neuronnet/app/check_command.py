@@ -67,6 +67,25 @@ def check_path(text):
     return path
 
 
+@contextlib.contextmanager
+def network_folder_on_path(path):
+    """The checked file's folder first on sys.path for the whole check, so that a ``build``
+    that imports a neighbour when it is called (not only at import) finds it, from any folder.
+    Afterwards the folder leaves sys.path and the modules imported from it leave sys.modules."""
+    folder = str(Path(path).resolve().parent)
+    before = set(sys.modules)
+    sys.path.insert(0, folder)
+    try:
+        yield
+    finally:
+        if folder in sys.path:
+            sys.path.remove(folder)
+        for name in set(sys.modules) - before:
+            where = getattr(sys.modules.get(name), "__file__", None) or ""
+            if where.startswith(folder + "/"):
+                del sys.modules[name]
+
+
 def load_build(path, name="build", debug=False, seconds=None):
     """Import ``path`` as a module of its own (its folder first on sys.path, so that it can
     import its neighbours) and return its ``name``; :class:`Uncheckable` if that fails, or if
@@ -137,7 +156,8 @@ def run(args, out=print):
             out(line)
 
     # What the checked code prints goes to stderr: stdout is the report (and JSON stays JSON).
-    with contextlib.redirect_stdout(sys.stderr), _hypothesis_files_kept_apart():
+    with contextlib.redirect_stdout(sys.stderr), _hypothesis_files_kept_apart(), \
+            network_folder_on_path(path):
         try:
             build = load_build(path, args.build, args.debug, PROBE_LIMIT * args.time_limit)
             text = not args.json

@@ -7,15 +7,19 @@ else is drawn too, so that the failure is reported and shrunk like any other). A
 draws its examples from the supported patterns that it applies to, and one with none is "not
 applicable", never "passed".
 """
+import inspect
 import itertools
+import warnings
 from dataclasses import dataclass
 
+import numpy as np
 from hypothesis import strategies as st
 
+from .contract import OPTIONAL, REQUIRED, Uncheckable, lacks_required
 from .strategies import ACTIVATIONS, LOSSES, cases
 
 MAX_LAYERS = 3
-PROBE_WIDTH = 3
+PROBE_WIDTHS = (3, 2, 4, 1)
 
 
 @dataclass(frozen=True)
@@ -35,18 +39,22 @@ def all_patterns(max_layers=MAX_LAYERS):
 
 
 def probe(build, max_layers=MAX_LAYERS):
-    """The patterns ``build`` accepts, in a fixed order. The probe sizes are
-    [PROBE_WIDTH] * (depth + 1)."""
+    """The patterns ``build`` accepts, in a fixed order. Each pattern is asked at the widths
+    PROBE_WIDTHS, all layers alike, until one is accepted: a ``build`` that refuses some widths
+    (an assignment that fixes the output layer at 2, say) keeps the patterns it supports, and
+    the examples it refuses later are drawn again (contract.StudentFactory)."""
     accepted = []
     for pattern in all_patterns(max_layers):
-        sizes = [PROBE_WIDTH] * (pattern.depth + 1)
-        try:
-            build(list(sizes), list(pattern.activations), pattern.loss)
-        except NotImplementedError:
-            continue
-        except Exception:  # noqa: BLE001 - drawn anyway: the properties report it, shrunk
-            pass
-        accepted.append(pattern)
+        for width in PROBE_WIDTHS:
+            sizes = [width] * (pattern.depth + 1)
+            try:
+                build(list(sizes), list(pattern.activations), pattern.loss)
+            except NotImplementedError:
+                continue
+            except Exception:  # noqa: BLE001 - drawn anyway: the properties report it, shrunk
+                pass
+            accepted.append(pattern)
+            break
     return accepted
 
 
@@ -75,3 +83,71 @@ def case_strategy(patterns, max_width=4, max_batch=5, kink_margin=None, one_hot=
         return draw(cases(architecture=(sizes, list(pattern.activations), pattern.loss),
                           max_batch=max_batch, one_hot=one_hot, **extra, **kwargs))
     return draw_case()
+
+
+def check_signature(build):
+    """A ``build`` that cannot take (layer_sizes, activations, loss) is refused before any work:
+    otherwise every architecture would count as accepted, and every property fail alike."""
+    try:
+        signature = inspect.signature(build)
+    except (TypeError, ValueError):   # no signature to read (a builtin): the calls will tell
+        return
+    try:
+        signature.bind([1, 1], ["identity"], "half_mse")
+    except TypeError:
+        raise Uncheckable(f"build{signature} cannot be called as build(layer_sizes, "
+                          "activations, loss); expected a function of those three "
+                          "arguments") from None
+
+
+def _first_network(build, patterns):
+    """(sizes, network) for the first accepted pattern at a probe width, or (None, None)."""
+    p = patterns[0]
+    for width in PROBE_WIDTHS:
+        sizes = [width] * (p.depth + 1)
+        try:
+            return sizes, build(list(sizes), list(p.activations), p.loss)
+        except Exception:  # noqa: BLE001 - the properties report it
+            continue
+    return None, None
+
+
+def methods_of(build, patterns):
+    """The optional methods of the network ``build`` returns for its first accepted pattern.
+    A network without one of the four required methods is refused here, once, by name: every
+    property would fail on it the same way."""
+    if not patterns:
+        return set()
+    sizes, net = _first_network(build, patterns)
+    if net is None:
+        return set()
+    p = patterns[0]
+    lacking = lacks_required(f"build({sizes}, {list(p.activations)}, {p.loss!r})", net)
+    if lacking:
+        raise Uncheckable(lacking)
+    return {m for m in REQUIRED + OPTIONAL if callable(getattr(net, m, None))}
+
+
+def precision_of(build, patterns):
+    """"float32" when the network computes in float32 (its forward, loss or gradient on a small
+    batch comes back as float32), else "float64". It is then judged at float32's tolerances,
+    and the report says so. Anything that goes wrong here is left to the properties."""
+    if not patterns:
+        return "float64"
+    sizes, net = _first_network(build, patterns)
+    if net is None:
+        return "float64"
+    rng = np.random.default_rng(0)
+    params = []
+    for fan_in, fan_out in zip(sizes, sizes[1:]):
+        params += [rng.uniform(-1, 1, (fan_out, fan_in)), rng.uniform(-1, 1, fan_out)]
+    X, Y = rng.uniform(-1, 1, (2, sizes[0])), np.eye(sizes[-1])[[0, sizes[-1] - 1]]
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            net.set_parameters(params)
+            values = [net.forward(X), net.loss(X, Y), *net.gradient(X, Y)]
+    except Exception:  # noqa: BLE001 - the properties report it
+        return "float64"
+    single = any(np.asarray(v).dtype == np.float32 for v in values)
+    return "float32" if single else "float64"

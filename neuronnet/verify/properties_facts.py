@@ -7,6 +7,7 @@ from . import checks
 from .checks import FORWARD_TOL, GRADIENT_TOL, assert_close, assert_equal, assert_params
 from .checks.mutation import read_only
 from .contract import ContractError
+from .notes import note, where
 from .properties import REF, _arrays, _model, prop
 from .strategies import seeds
 
@@ -15,16 +16,18 @@ from .strategies import seeds
 SCALES = (1.0, 30.0, 300.0, 900.0)
 
 
-@prop("for finite inputs and weights up to 900, the loss and gradient are finite (no overflow, "
-      "no log(0)) and the loss is >= 0", budget=40)
+@prop("for finite inputs and weights up to 900, the loss and gradient are finite (no overflow "
+      "to inf, no NaN, no log(0)) and the loss is >= 0; numpy's warnings are notes, not "
+      "failures", budget=40)
 def losses_are_finite_and_non_negative(make, example):
-    # Saturated sigmoids and huge logits must still give finite losses, without a warning.
+    # Saturated sigmoids and huge logits must still give finite losses. A warning on the way
+    # (1 / (1 + exp(900)) warns, and is exactly right) is noted beside the verdict.
     case = example["case"]
     for scale in SCALES:
         big = case.replace(weights=[W * scale for W in case.weights])
         model = _model(make, big)
         try:
-            with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            with where(f"with every weight times {scale:g}"):
                 value = model.loss(case.X, case.Y)
                 model.gradient(case.X, case.Y)
         except ContractError as error:   # show the weights it ran on, not the example's
@@ -89,8 +92,8 @@ def nothing_handed_in_is_changed(make, example):
                   ctx)
 
 
-@prop("the same call twice gives the same answer, and forward, loss and gradient change no "
-      "parameter")
+@prop("the same call twice gives the same answer (within the tolerance: a sum may be added in "
+      "another order), and forward, loss and gradient change no parameter")
 def results_are_repeatable(make, example):
     case = example["case"]
     ctx = case.describe()
@@ -98,9 +101,17 @@ def results_are_repeatable(make, example):
     out = model.forward(case.X)
     loss = model.loss(case.X, case.Y)
     g1 = model.gradient(case.X, case.Y)
-    assert_params("a second gradient(X, Y)", model.gradient(case.X, case.Y), g1, None, ctx)
-    assert_equal("forward(X) after two gradients", model.forward(case.X), out, ctx)
-    assert_equal("loss(X, Y) after two gradients", model.loss(case.X, case.Y), loss, ctx)
+    g2 = model.gradient(case.X, case.Y)
+    assert_params("a second gradient(X, Y)", g2, g1, GRADIENT_TOL, ctx)
+    assert_close("forward(X) after two gradients", model.forward(case.X), out, *FORWARD_TOL,
+                 context=ctx)
+    assert_close("loss(X, Y) after two gradients", model.loss(case.X, case.Y), loss,
+                 *FORWARD_TOL, context=ctx)
+    differs = max(float(np.max(np.abs(a - b))) if a.size else 0.0 for a, b in zip(g1, g2))
+    if differs:
+        note("repeat differs", f"two gradient(X, Y) calls on the same batch differed by up to "
+             f"{differs:.1e} (within the tolerance): the network adds its terms in another "
+             "order from one call to the next")
 
 
 @prop("train_step(X, Y, lr) moves every parameter by -lr times the reference's gradient",

@@ -8,6 +8,7 @@ import numpy as np
 
 from .checks import Mismatch, fmt
 from .contract import REQUIRED, ContractError
+from .diagnosis import diagnose, soft_targets_only
 from .plain import to_plain
 
 STATUSES = ("passed", "FAILED", "not applicable", "stopped")
@@ -23,6 +24,7 @@ class Result:
     seconds: float = 0.0
     example: dict = None      # the smallest failing example
     failure: AssertionError = None
+    notes: list = field(default_factory=list)   # what was seen beside the verdict (notes.py)
 
     def record_failure(self, example, failure):
         self.example, self.failure = example, failure
@@ -31,7 +33,8 @@ class Result:
     def line(self):
         what = {"passed": f" ({self.examples} examples, {self.seconds:.1f} s)",
                 "FAILED": f" ({self.seconds:.1f} s)"}.get(self.status, f": {self.reason}")
-        return f"  {self.status:<15} {self.name}{what}"
+        return "\n".join([f"  {self.status:<15} {self.name}{what}"]
+                         + [f"{'':18}note: {text}" for text in self.notes])
 
     def details(self, debug=False):
         """The failure: the smallest example, and yours against the reference's."""
@@ -70,6 +73,7 @@ class Result:
             out["examples"] = self.examples
         if self.reason:
             out["reason"] = self.reason
+        out["notes"] = list(self.notes)
         if self.status == "FAILED":
             # The same keys for every failure; those of a comparison are None otherwise.
             failure = {"message": str(self.failure), "example": to_plain(self.example),
@@ -92,8 +96,11 @@ class Report:
     seed: int
     thorough: bool
     one_hot: bool = False
+    precision: str = "float64"   # what the network computes in (its tolerances follow it)
     results: list = field(default_factory=list)
     seconds: float = 0.0
+    diagnosis: object = None     # where to start: diagnosis.Diagnosis, when a property failed
+    hints: list = field(default_factory=list)
 
     @property
     def passed(self):
@@ -110,7 +117,9 @@ class Report:
             f"  build accepts {self.accepted}",
             f"  optional methods: {', '.join(m for m in self.methods if m not in REQUIRED) or 'none'}",
             f"  seed {self.seed}, {'thorough' if self.thorough else 'quick'} run"
-            + ("; cross-entropy targets one-hot only" if self.one_hot else ""), ""])
+            + ("; cross-entropy targets one-hot only" if self.one_hot else ""),
+            *([f"  the network computes in {self.precision}: judged at {self.precision}'s "
+               "tolerances"] if self.precision != "float64" else []), ""])
 
     def summary(self):
         counts = self.counts()
@@ -118,24 +127,28 @@ class Report:
         return f"{', '.join(parts)} in {self.seconds:.1f} s"
 
     def failures_text(self, debug=False):
-        """Each failure's details, then the summary line."""
-        lines = []
-        for r in self.results:
-            if r.status == "FAILED":
-                lines += ["", r.details(debug)] + self._hints(r, debug)
+        """Where to start, then each failure's details (the start's first), then the summary."""
+        failed = [r for r in self.results if r.status == "FAILED"]
+        if self.diagnosis is not None:
+            first = [r for r in failed if r.name == self.diagnosis.property]
+            failed = first + [r for r in failed if r.name != self.diagnosis.property]
+        lines = ["", self.diagnosis.to_text()] if self.diagnosis is not None else []
+        lines += [f"  hint: {hint}" for hint in self.hints]
+        if failed and not debug and any(getattr(r.failure, "original", None) is not None
+                                        for r in failed):
+            lines.append("  hint: your code raised; --debug shows the line, in its traceback")
+        for r in failed:
+            lines += ["", r.details(debug)]
         return "\n".join(lines + ["", self.summary()])
 
-    def _hints(self, result, debug):
-        """What a student may try next, when the failure suggests it."""
-        hints, case = [], result.example["case"]
-        if not debug and getattr(result.failure, "original", None) is not None:
-            hints.append("  hint: your code raised; --debug shows the line, in its traceback")
-        Y = np.asarray(case.Y)
-        if (not self.one_hot and case.loss == "cross_entropy"
-                and not np.all(np.isin(Y, (0.0, 1.0)))):
-            hints.append("  hint: the targets here are probability rows; if your loss takes "
-                         "class labels (one-hot rows only), check with --one-hot")
-        return hints
+    def diagnose(self, make, fn_of):
+        """Find where to start (diagnosis.py) and the hints the evidence supports."""
+        self.diagnosis = diagnose(self.results, make)
+        if self.diagnosis is not None and not self.one_hot:
+            root = next(r for r in self.results if r.name == self.diagnosis.property)
+            if soft_targets_only(root, fn_of(root.name), make):
+                self.hints.append("the failure goes away when the targets are one-hot rows; if "
+                                  "your loss takes class labels, check with --one-hot")
 
     def to_text(self, name, debug=False):
         return "\n".join([self.header(name)] + [r.line for r in self.results]) + "\n" + \
@@ -144,16 +157,18 @@ class Report:
     def to_dict(self, name):
         return {"file": name, "error": None, "accepted": self.accepted,
                 "methods": self.methods, "seed": self.seed, "thorough": self.thorough,
-                "one_hot": self.one_hot, "passed": self.passed, "counts": self.counts(),
-                "seconds": round(self.seconds, 3),
-                "results": [r.to_dict() for r in self.results]}
+                "one_hot": self.one_hot, "precision": self.precision, "passed": self.passed,
+                "counts": self.counts(), "seconds": round(self.seconds, 3),
+                "diagnosis": None if self.diagnosis is None else self.diagnosis.to_dict(),
+                "hints": list(self.hints), "results": [r.to_dict() for r in self.results]}
 
 
 def uncheckable_dict(name, error):
     """The JSON of a file that could not be checked at all: the keys of a report, no results."""
     return {"file": name, "error": str(error), "accepted": None, "methods": [], "seed": None,
-            "thorough": None, "one_hot": None, "passed": False,
-            "counts": {s: 0 for s in STATUSES}, "seconds": 0.0, "results": []}
+            "thorough": None, "one_hot": None, "precision": None, "passed": False,
+            "counts": {s: 0 for s in STATUSES}, "seconds": 0.0, "diagnosis": None, "hints": [],
+            "results": []}
 
 
 def _largest_difference(mismatch):

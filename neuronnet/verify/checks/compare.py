@@ -3,7 +3,7 @@ arrays in full precision and the relative error. Built on numpy.testing."""
 
 import numpy as np
 
-from .tolerances import PARAM_ORDER_DOC
+from .tolerances import PARAM_ORDER_DOC, active_precision, judged
 
 
 def fmt(array, prefix="    "):
@@ -48,7 +48,10 @@ def assert_close(name, mine, ref, rtol, atol_scale, context=""):
 
     On failure: an AssertionError in numpy-ml's style: the quantity, the context (architecture
     and input), the tolerance, the worst element (mine, reference, relative error), then
-    numpy's own report (how many mismatched, the largest differences, both arrays)."""
+    numpy's own report (how many mismatched, the largest differences, both arrays).
+
+    For a network that computes in float32 the tolerance is float32's (tolerances.judged)."""
+    rtol, atol_scale = judged(rtol, atol_scale)
     mine = np.asarray(mine, dtype=np.float64)
     ref = np.asarray(ref, dtype=np.float64)
     finite_ref = ref[np.isfinite(ref)]
@@ -62,9 +65,14 @@ def assert_close(name, mine, ref, rtol, atol_scale, context=""):
         raise Mismatch(
             f"{name}: mine vs reference differ{ctx}\n"
             f"  tolerance: |mine - ref| <= {atol_scale:g}*s + {rtol:g}*|ref|, s = max(1, "
-            f"max|ref|) = {s:.6g}\n{_worst(mine, ref)}"
+            f"max|ref|) = {s:.6g}{_precision_said()}\n{_worst(mine, ref)}"
             f"  mine:\n    {fmt(mine)}\n  reference:\n    {fmt(ref)}\n"
             f"  numpy.testing says:{report}", name, mine, ref) from None
+
+
+def _precision_said():
+    precision = active_precision()
+    return "" if precision == "float64" else f" ({precision}'s tolerance)"
 
 
 def _worst(mine, ref):

@@ -1,0 +1,277 @@
+"""Where to start reading a failing report: the failure most likely to lead to the bug, the
+layer and the parameter where the network first went wrong, and, when the numbers fit one, a
+known pattern (patterns.py).
+
+The failures of a report are ranked by how directly they point at a value: a wrong forward
+pass or loss first (everything after it inherits it), then a wrong gradient (named at the
+first layer, counting from the output, where it differs: backprop starts there), then an input
+written in place, an answer that changes from call to call, a wrong update. The first failure
+in that order is the start; the rest are listed under it as failing with it. A pattern is named
+only when the network's own numbers on the smallest example fit it (patterns.py).
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reference import MLP
+
+from .checks import Mismatch, fmt, param_names
+from .checks.tolerances import GRADIENT_TOL, judged
+from .contract import ContractError
+from .patterns import scale_pattern, upstream_patterns
+
+START = ("forward_and_loss_equal_the_reference", "gradient_equals_the_reference",
+         "nothing_handed_in_is_changed", "results_are_repeatable",
+         "sgd_step_follows_the_gradient")
+
+
+@dataclass
+class Diagnosis:
+    """The "start here" of a report. ``layer`` is "output", "hidden", "every" or "input" (or
+    None when no layer can be named); ``parameter`` is "W", "b", "W and b", "X", "Y" or None."""
+    property: str
+    headline: str
+    layer: str = None
+    layer_index: int = None
+    parameter: str = None
+    numbers: list = field(default_factory=list)   # lines: yours against the expected
+    pattern: str = None                           # a catalogue-style name
+    pattern_text: str = None
+    with_it: list = field(default_factory=list)   # the other failing properties
+
+    def to_text(self):
+        lines = [f"start here: {self.headline}"]
+        lines += [f"  {line}" for line in self.numbers]
+        if self.pattern:
+            lines.append(f"  this looks like `{self.pattern}`: {self.pattern_text}")
+        if self.with_it:
+            lines.append(f"  failing with it ({len(self.with_it)}), most likely from the same "
+                         f"bug: {', '.join(self.with_it)}")
+        return "\n".join(lines)
+
+    def to_dict(self):
+        return {"property": self.property, "headline": self.headline, "layer": self.layer,
+                "layer_index": self.layer_index, "parameter": self.parameter,
+                "numbers": list(self.numbers), "pattern": self.pattern,
+                "pattern_text": self.pattern_text, "with_it": list(self.with_it)}
+
+
+def diagnose(results, make):
+    """The :class:`Diagnosis` of a report's results, or None when nothing failed."""
+    failed = [r for r in results if r.status == "FAILED"]
+    if not failed:
+        return None
+    rank = {name: k for k, name in enumerate(START)}
+    root = min(failed, key=lambda r: rank.get(r.name, len(START)))
+    diagnosis = None
+    if not isinstance(root.failure, ContractError) or isinstance(root.failure, Mismatch):
+        study = _STUDIES.get(root.name)
+        try:
+            with np.errstate(all="ignore"):
+                diagnosis = study(root, make) if study else None
+        except Exception:  # noqa: BLE001 - a diagnosis that cannot be made is left out
+            diagnosis = None
+    if diagnosis is None:
+        diagnosis = _from_the_failure(root)
+    diagnosis.with_it = [r.name for r in failed if r is not root]
+    return diagnosis
+
+
+def soft_targets_only(result, fn, make):
+    """True when the failing example's cross-entropy targets are probability rows and the
+    property ``fn`` holds on the same example with one-hot rows (the evidence for --one-hot)."""
+    case = result.example["case"]
+    Y = np.asarray(case.Y)
+    if case.loss != "cross_entropy" or np.all(np.isin(Y, (0.0, 1.0))):
+        return False
+    hot = np.eye(Y.shape[1])[Y.argmax(axis=1)]
+    try:
+        with np.errstate(all="ignore"):
+            fn(make, dict(result.example, case=case.replace(Y=hot)))
+    except Exception:  # noqa: BLE001 - it failed (or was rejected) on one-hot rows too
+        return False
+    return True
+
+
+def _from_the_failure(result):
+    """What the failure itself says: the quantity that differed, or what the network did."""
+    failure = result.failure
+    n_layers = len(result.example["case"].weights)
+    if isinstance(failure, Mismatch):
+        layer, index, parameter = _place_in_name(failure.name, n_layers)
+        return Diagnosis(result.name, f"{result.name}: {failure.name} differs", layer, index,
+                         parameter, _numbers(failure.name, failure.mine, failure.ref))
+    text = str(failure).strip()
+    first = text.splitlines()[0] if text else type(failure).__name__
+    layer, index, parameter = _place_in_name(first, n_layers)
+    return Diagnosis(result.name, f"{result.name}: {first}", layer, index, parameter)
+
+
+def _place_in_name(name, n_layers):
+    """(layer, index, parameter) read from a quantity's name such as "dW_1" or "b_0"."""
+    for token in name.replace("(", " ").replace(")", " ").split():
+        token = token.lstrip("d")
+        if len(token) > 2 and token[0] in "Wb" and token[1] == "_" and token[2:].isdigit():
+            index = int(token[2:])
+            layer = None if n_layers is None else ("output" if index == n_layers - 1
+                                                    else "hidden")
+            return layer, index, token[0]
+    return None, None, None
+
+
+def _numbers(name, mine, ref):
+    return [f"{name}: yours    {fmt(mine, prefix='    ' + name + ': yours    ')}",
+            f"{' ' * len(name)}  expected {fmt(ref, prefix='    ' + name + ': expected ')}"]
+
+
+def _close(mine, ref):
+    rtol, atol_scale = judged(*GRADIENT_TOL)
+    ref = np.asarray(ref, dtype=np.float64)
+    s = max(1.0, float(np.max(np.abs(ref)))) if ref.size else 1.0
+    mine = np.asarray(mine, dtype=np.float64)
+    return mine.shape == ref.shape and bool(np.all(np.abs(mine - ref) <= atol_scale * s
+                                                   + rtol * np.abs(ref)))
+
+
+def _oracle(case):
+    return MLP.from_arrays([np.array(W) for W in case.weights],
+                           [np.array(b) for b in case.biases], list(case.activations), case.loss)
+
+
+def _layer_words(layer, index, n_layers):
+    if layer == "output":
+        return f"the output layer (layer {index})"
+    return f"hidden layer {index} (of layers 0-{n_layers - 1})"
+
+
+def _study_gradient(result, make):
+    """The first layer, from the output down, whose dW or db differs, and what its numbers
+    look like against the reference's."""
+    case = result.example["case"]
+    mine = case.build(make).gradient(case.X, case.Y)
+    ref = _oracle(case).gradient(case.X, case.Y)
+    names = param_names(len(ref))
+    wrong = [not _close(m, r) for m, r in zip(mine, ref)]
+    n_layers = len(case.weights)
+    index = max(k // 2 for k, w in enumerate(wrong) if w)
+    which = [p for p, k in (("W", 2 * index), ("b", 2 * index + 1)) if wrong[k]]
+    parameter = " and ".join(which)
+    layer = "output" if index == n_layers - 1 else "hidden"
+    pattern = None
+    if all(wrong):
+        pattern = scale_pattern(make, case, mine, ref, every=True)
+        if pattern:
+            layer = "every"
+    if pattern is None:
+        k = 2 * index + (0 if which[0] == "W" else 1)
+        pattern = upstream_patterns(case, mine, index, parameter) or \
+            scale_pattern(make, case, mine, ref, only=k)
+    d = "d" + " and d".join(which)
+    above = "" if layer != "hidden" else "; every layer above it agrees"
+    where = ("every layer alike" if layer == "every"
+             else _layer_words(layer, index, n_layers) + above)
+    headline = f"{d} of {where}" if layer != "every" else f"every dW and db, {where}"
+    numbers = []
+    for k in ((2 * index, 2 * index + 1) if layer != "every" else range(len(ref))):
+        if wrong[k]:
+            numbers += _numbers(f"d{names[k]}", mine[k], ref[k])
+    diagnosis = Diagnosis(result.name, f"the gradient goes wrong first in {headline}",
+                          layer, index if layer != "every" else None, parameter
+                          if layer != "every" else "W and b", numbers[:6])
+    if pattern:
+        diagnosis.pattern, diagnosis.pattern_text = pattern
+    return diagnosis
+
+
+def _study_forward(result, make):
+    case = result.example["case"]
+    model, oracle = case.build(make), _oracle(case)
+    out, expected = model.forward(case.X), oracle.forward(case.X)
+    if not _close(out, expected):
+        return Diagnosis(result.name, "forward(X) differs: the forward pass is wrong, so "
+                         "every gradient after it is judged on wrong values", "output",
+                         len(case.weights) - 1, None, _numbers("forward(X)", out, expected))
+    loss, ref = model.loss(case.X, case.Y), oracle.loss(case.X, case.Y)
+    diagnosis = Diagnosis(result.name, "loss(X, Y) differs while forward(X) agrees: the loss "
+                          "is computed wrong from the right outputs", "output",
+                          len(case.weights) - 1, None, _numbers("loss(X, Y)", loss, ref))
+    ratio = loss / ref if ref else None
+    n = case.X.shape[0]
+    for factor, name, text in ((n, "summed-loss", f"the loss is n = {n} times the expected: a "
+                                "sum over the batch where the mean is wanted"),
+                               (2.0, "half-mse-factor-2", "the loss is twice the expected: the "
+                                "1/2 of half-MSE is missing")):
+        if ratio is not None and n != 2 and abs(ratio - factor) <= 1e-6 * factor:
+            diagnosis.pattern, diagnosis.pattern_text = name, text
+    return diagnosis
+
+
+def _study_handed_in(result, make):
+    name = result.failure.name if isinstance(result.failure, Mismatch) else ""
+    if name.startswith(("X", "Y")):
+        return Diagnosis(result.name, f"{name[0]} was written in place: a call changed the "
+                         "array it was handed", "input", None, name[0],
+                         _numbers(name, result.failure.mine, result.failure.ref),
+                         "input-written-in-place", "copy before changing an array you were "
+                         "handed (x = x - m, not x -= m; np.maximum(z, 0) without out=)")
+    return None
+
+
+def _study_repeat(result, make):
+    case = result.example["case"]
+    model = case.build(make)
+    first = model.gradient(case.X, case.Y)
+    second = model.gradient(case.X, case.Y)
+    wrong = [not _close(b, a) for a, b in zip(first, second)]
+    if not any(wrong):
+        return None
+    twice = all(_close(b, 2 * a) for a, b, w in zip(first, second, wrong) if w)
+    diagnosis = Diagnosis(result.name, "a second gradient(X, Y) on the same batch differs from "
+                          "the first", "every" if all(wrong) else None, None,
+                          "W and b" if all(wrong) else None)
+    k = wrong.index(True)
+    diagnosis.numbers = _numbers(f"second d{param_names(len(first))[k]}", second[k], first[k])
+    if twice:
+        diagnosis.pattern = "accumulates-across-calls"
+        diagnosis.pattern_text = ("the second gradient is the first plus itself: the gradients "
+                                  "add up across calls (set them to zero at the start of each "
+                                  "backward pass)")
+    return diagnosis
+
+
+def _study_step(result, make):
+    case, lr = result.example["case"], result.example["lr"]
+    model = case.build(make)
+    before = case.params()
+    expected = [p - lr * g for p, g in zip(before, _oracle(case).gradient(case.X, case.Y))]
+    model.train_step(case.X, case.Y, lr=lr)
+    after = model.parameters()
+    names = param_names(len(before))
+    wrong = [k for k in range(len(before)) if not _close(after[k], expected[k])]
+    if not wrong:
+        return None
+    still = [k for k in wrong if _close(after[k], before[k])]
+    kinds = sorted({names[k][0] for k in wrong})
+    n_layers = len(case.weights)
+    index = max(k // 2 for k in wrong)
+    layer = "every" if len({k // 2 for k in wrong}) == n_layers and n_layers > 1 else \
+        ("output" if index == n_layers - 1 else "hidden")
+    diagnosis = Diagnosis(result.name, "train_step moves "
+                          + " and ".join(f"{p}" for p in kinds) + " wrong: "
+                          + ("in every layer" if layer == "every"
+                             else _layer_words(layer, index, n_layers)),
+                          layer, None if layer == "every" else index, " and ".join(kinds),
+                          _numbers(f"{names[wrong[0]]} after the step", after[wrong[0]],
+                                   expected[wrong[0]]))
+    if still and len(still) == len(wrong):
+        diagnosis.pattern = "never-updated"
+        diagnosis.pattern_text = (f"{', '.join(names[k] for k in still)} did not move at all: "
+                                  "the update skips them")
+    return diagnosis
+
+
+_STUDIES = {"gradient_equals_the_reference": _study_gradient,
+            "forward_and_loss_equal_the_reference": _study_forward,
+            "nothing_handed_in_is_changed": _study_handed_in,
+            "results_are_repeatable": _study_repeat,
+            "sgd_step_follows_the_gradient": _study_step}
