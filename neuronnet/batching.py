@@ -13,7 +13,7 @@ that epoch's (possibly shuffled) sample order:
   only add to the reported loss. It is not mini-batch gradient descent (that averages the
   gradients of all k samples); it is online learning on 1/k of the data.
 """
-from .validation import check_choice, check_positive_int
+from .guards import check_choice, check_positive_int
 
 BATCH_MODES = ("online", "minibatch", "full", "sampled")
 

@@ -4,12 +4,12 @@
 Copies both ways, so neither side can change the other afterwards. Plain arrays in and out:
 neither package needs to import the other.
 """
-
-from .architecture import check_activations
+from .activations import get_activation
+from .guards import check_layer_arrays
+from .guards.model_arguments import per_layer
 from .layer import Layer
 from .network import Network
 from .neuron import Neuron
-from .validation import check_layer_arrays
 
 
 def to_arrays(network):
@@ -24,7 +24,7 @@ def from_arrays(weights, biases, activations, loss="half_mse"):
     if len(weights) != len(biases) or not weights:
         raise ValueError(f"weights, biases: got {len(weights)} and {len(biases)} arrays; "
                          "expected the same, non-zero number (one per layer)")
-    activations = check_activations(activations, len(weights))
+    activations = [get_activation(a) for a in per_layer(activations, len(weights))]
     layers = []
     for l, (W, b, activation) in enumerate(zip(weights, biases, activations)):
         W, b = check_layer_arrays(f"weights[{l}], biases[{l}]", W, b)

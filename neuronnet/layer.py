@@ -8,9 +8,9 @@ send to the inputs.
 import numpy as np
 
 from .activations import get_activation
+from .guards import check_choice, check_positive_int
 from .initializers import INITIALIZERS
 from .neuron import Neuron
-from .validation import check_choice, check_positive_int
 
 
 class Layer:

@@ -1,24 +1,28 @@
 """A network: a list of layers, a loss, and the order of forward, backward and update."""
+import functools
+
 import numpy as np
 
-from . import batching
-from .activations import ACTIVATIONS
-from .architecture import check_activations, check_sizes, memory_needed
+from .activations import get_activation
+from .batching import BATCH_MODES
+from .epoch import run_epoch
+from .guards import check_matrix, check_positive_real
+from .guards.model_arguments import (
+    check_chain,
+    check_data,
+    check_epochs,
+    check_grad_output,
+    check_init,
+    check_order,
+    check_parameter_list,
+    check_sizes,
+    per_layer,
+)
 from .initializers import INITIALIZERS
 from .layer import Layer
-from .losses import LOSSES, get_loss
+from .losses import get_loss
 from .optimizers import get_optimizer
 from .trace import trace
-from .validation import (
-    check_choice,
-    check_generator,
-    check_matrix,
-    check_memory,
-    check_positive_int,
-    check_positive_real,
-    check_real,
-    fail,
-)
 
 
 class Network:
@@ -42,13 +46,9 @@ class Network:
 
     def __init__(self, layer_sizes, activations, loss="half_mse", init="glorot_uniform",
                  rng=None, init_std=0.01):
-        sizes = check_sizes(layer_sizes)
-        check_memory("layer_sizes", sizes, memory_needed(sizes),
-                     "weights, velocities, gradients and one neuron object per neuron")
-        activations = check_activations(activations, len(sizes) - 1)
-        check_choice("init", init, INITIALIZERS)
-        check_real("init_std", init_std, low=0.0)
-        check_generator("rng", rng, "the initial weights are drawn from it")
+        sizes = check_sizes(layer_sizes)       # also refused when the machine lacks memory
+        activations = [get_activation(a) for a in per_layer(activations, len(sizes) - 1)]
+        check_init(init, init_std, rng, INITIALIZERS)
         self.loss_function = get_loss(loss)
         self.layers = [Layer.create(fan_in, fan_out, activation, init, rng, init_std)
                        for fan_in, fan_out, activation in zip(sizes, sizes[1:], activations)]
@@ -56,10 +56,7 @@ class Network:
     @classmethod
     def from_layers(cls, layers, loss="half_mse"):
         """A network from ready-made layers (their neurons keep their weights)."""
-        for below, above in zip(layers, layers[1:]):
-            if above.fan_in != below.fan_out:
-                raise ValueError(f"layers: got a layer with fan_in {above.fan_in} above a layer "
-                                 f"of {below.fan_out} neurons; expected them to match")
+        check_chain([(layer.fan_in, layer.fan_out) for layer in layers])
         net = cls.__new__(cls)
         net.loss_function = get_loss(loss)
         net.layers = list(layers)
@@ -80,18 +77,12 @@ class Network:
 
     @property
     def activation_names(self):
-        """One registered activation name per layer: what a model file stores. A component
-        that is not the registered class of its name (a subclass, a pitfall variant) has no
-        name a file could keep, since it would load back as the standard class: ValueError."""
-        for l, layer in enumerate(self.layers):
-            for neuron in getattr(layer, "neurons", [layer]):
-                _check_registered(f"layer {l}'s activation", neuron.activation, ACTIVATIONS)
+        """Each layer's activation, by name (as ``reference.MLP`` has them). Whether a file can
+        keep them is the file part's question: neuronnet/io/model_names.py."""
         return [layer.activation.name for layer in self.layers]
 
     @property
     def loss_name(self):
-        """The registered name of the loss (ValueError for a non-standard one, as above)."""
-        _check_registered("the loss", self.loss_function, LOSSES)
         return self.loss_function.name
 
     # --- forward and backward --------------------------------------------------------------
@@ -117,14 +108,7 @@ class Network:
         """After ``forward(X)``: backpropagate a given ``grad_output = dL/da`` of the output
         layer, (n, n_outputs), and return ``[dW_0, db_0, ...]`` (``gradient`` is this with the
         loss's own dL/da). Nothing is written into ``grad_output``."""
-        output = self.layers[-1].output
-        if output is None:
-            raise RuntimeError("backward: no forward pass yet; call forward(X) first")
-        grad_output = check_matrix("grad_output", grad_output, self.n_outputs)
-        if grad_output.shape != output.shape:
-            raise ValueError(f"grad_output: got shape {grad_output.shape}; expected "
-                             f"{output.shape}, the shape of the last forward's output")
-        self._backprop(grad_output)
+        self._backprop(check_grad_output(grad_output, self.layers[-1].output))
         return self._gradients()
 
     def trace(self, X, T, optimizer="sgd", lr=0.1, momentum=0.9):
@@ -138,7 +122,9 @@ class Network:
 
     def loss(self, X, Y):
         """The mean loss over the batch (X, Y)."""
-        X, Y = self._check_data(X, Y)
+        return self._loss(*self._check_data(X, Y))
+
+    def _loss(self, X, Y):
         return self.loss_function.value(self._forward(X), Y)
 
     def output_and_loss(self, X, Y):
@@ -180,39 +166,26 @@ class Network:
 
     def set_parameters(self, params):
         """Copy ``[W_0, b_0, ...]`` into the neurons (velocities are left as they are)."""
-        expected = [shape for layer in self.layers
-                    for shape in ((layer.fan_out, layer.fan_in), (layer.fan_out,))]
-        try:
-            params = list(params)
-        except TypeError:
-            fail("params", f"a {type(params).__name__}", "a list [W_0, b_0, W_1, b_1, ...]",
-                 TypeError)
-        if len(params) != len(expected):
-            raise ValueError(f"params: got {len(params)} arrays; expected {len(expected)} "
-                             "([W_0, b_0, W_1, b_1, ...])")
-        for k, (p, shape) in enumerate(zip(params, expected)):
-            if np.asarray(p).dtype.kind not in "iuf":
-                fail(f"params[{k}]", f"an array of dtype {np.asarray(p).dtype}",
-                     "real numbers (ints or floats)", TypeError)
-            if np.shape(p) != shape:
-                raise ValueError(f"params[{k}]: got shape {np.shape(p)}; expected {shape}")
-            if not np.isfinite(p).all():
-                raise ValueError(f"params[{k}]: got non-finite values; expected finite numbers")
+        shapes = [shape for layer in self.layers
+                  for shape in ((layer.fan_out, layer.fan_in), (layer.fan_out,))]
+        params = check_parameter_list(params, shapes)
         for layer, W, b in zip(self.layers, params[0::2], params[1::2]):
             for neuron, w_row, b_j in zip(layer.neurons, W, b):
-                neuron.weights = np.array(w_row, dtype=np.float64)
-                neuron.bias = float(b_j)
+                neuron.weights, neuron.bias = w_row.copy(), float(b_j)
 
     # --- training ------------------------------------------------------------------------------
     def train_step(self, X, Y, optimizer="sgd", lr=0.1, momentum=0.9, clip_norm=None):
         """Forward, backward and one update of every parameter on the batch (X, Y). Returns the
-        loss before the update. ``clip_norm``: see :meth:`_clip`."""
+        loss before the update. ``optimizer``: a name (made here with ``lr`` and ``momentum``)
+        or an Optimizer, used as it is. ``clip_norm``: see :meth:`_clip`."""
         X, Y = self._check_data(X, Y)
         if clip_norm is not None:
             clip_norm = check_positive_real("clip_norm", clip_norm)
-        return self._step(X, Y, get_optimizer(optimizer, lr, momentum), clip_norm)
+        return self.step(X, Y, get_optimizer(optimizer, lr, momentum), clip_norm)
 
-    def _step(self, X, Y, optimizer, clip_norm=None):
+    def step(self, X, Y, optimizer, clip_norm=None):
+        """:meth:`train_step` on data its caller has checked, with a ready Optimizer: what a
+        training loop calls once per batch."""
         loss = self.loss_function.value(self._forward(X), Y)
         self._backward(Y)
         if clip_norm is not None:
@@ -241,38 +214,21 @@ class Network:
 
     def fit(self, X, Y, *, epochs=1, batch_mode="minibatch", batch_size=None, optimizer="sgd",
             lr=0.1, momentum=0.9, rng=None, shuffle=True):
-        """Train for ``epochs`` epochs; returns each epoch's mean training loss.
+        """Train for ``epochs`` epochs; returns each epoch's loss (see epoch.py).
 
         Every epoch visits the samples in the order ``rng.permutation(n)`` (or 0..n-1 with
-        ``shuffle=False``) and steps as ``batch_mode`` says (see batching.py). The loss of an
-        epoch is the row-weighted mean of the losses measured before each step, so it lags the
-        parameters by up to an epoch.
+        ``shuffle=False``) and steps as ``batch_mode`` says (see batching.py); ``batch_size``
+        None is 32, or n when smaller. The optimizer is made once, here, for every step.
         """
         X, Y = self._check_data(X, Y)
-        epochs = check_positive_int("epochs", epochs)
-        check_choice("batch_mode", batch_mode, batching.BATCH_MODES)
-        if batch_size is None:  # as scikit-learn's "auto": 32, or all the data when it is less
-            batch_size = min(32, X.shape[0])
-        check_positive_int("batch_size", batch_size)
-        if batch_mode == "minibatch" and batch_size > X.shape[0]:
-            raise ValueError(f"batch_size: got {batch_size} for {X.shape[0]} samples; expected at "
-                             "most the number of samples (or batch_mode='full')")
-        optimizer = get_optimizer(optimizer, lr, momentum)
-        if shuffle:
-            check_generator("rng", rng, "shuffle=True draws each epoch's order from it")
-        n = X.shape[0]
-        history = []
-        for _ in range(epochs):
-            order = rng.permutation(n) if shuffle else np.arange(n)
-            total = 0.0
-            for rows, learn in batching.plan(order, batch_mode, batch_size):
-                Xb, Yb = X[rows], Y[rows]
-                if learn:
-                    total += self._step(Xb, Yb, optimizer) * len(rows)
-                else:
-                    total += self.loss_function.value(self._forward(Xb), Yb) * len(rows)
-            history.append(total / n)
-        return history
+        epochs, batch_size = check_epochs(len(X), epochs, batch_mode, batch_size, BATCH_MODES)
+        step = functools.partial(self.step, optimizer=get_optimizer(optimizer, lr, momentum))
+        check_order(shuffle, rng)
+        n = len(X)
+        return [run_epoch(step, self._loss, lambda rows: (X[rows], Y[rows]),
+                          rng.permutation(n) if shuffle else np.arange(n), batch_mode,
+                          batch_size)
+                for _ in range(epochs)]
 
     def predict(self, X):
         """Class indices (n,) for cross-entropy networks; the outputs (n, k) otherwise."""
@@ -281,19 +237,10 @@ class Network:
 
     # --- checks and display -------------------------------------------------------------------
     def _check_data(self, X, Y):
-        X, Y = check_matrix("X", X, self.n_inputs), check_matrix("Y", Y, self.n_outputs)
-        if Y.shape[0] != X.shape[0]:
-            raise ValueError(f"Y: got {Y.shape[0]} rows for the {X.shape[0]} rows of X; "
-                             "expected one target row per sample")
+        X, Y = check_data(X, Y, self.n_inputs, self.n_outputs)
         return X, self.loss_function.check_targets(Y)
 
     def __repr__(self):
         layers = ",\n  ".join(repr(layer) for layer in self.layers)
         return f"Network([\n  {layers}\n], loss={self.loss_function!r})"
 
-
-def _check_registered(what, component, registry):
-    name = getattr(component, "name", None)
-    if registry.get(name) is not type(component):
-        fail(f"model: {what}", f"a {type(component).__name__} named {name!r}",
-             f"one of the standard {sorted(registry)}")

@@ -11,7 +11,7 @@ The expressions are written in one fixed order, ``mu * v - lr * g`` and so on, a
 """
 import copy
 
-from .validation import check_real
+from .guards import check_real
 
 
 class Optimizer:

@@ -4,10 +4,10 @@ The app is the one place that builds either kind by name; the loop and the file 
 whatever model they are given.
 """
 from ..convert import from_arrays
+from ..guards import check_choice
 from ..io import load as load_file
 from ..io import read_metadata
 from ..network import Network
-from ..validation import check_choice
 
 MODELS = ("neuron", "reference")
 

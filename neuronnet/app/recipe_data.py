@@ -1,9 +1,9 @@
 """The data of each recipe: loaded, split with a seeded Generator, and wrapped as Datasets."""
 from dataclasses import dataclass, field
 
+from ..guards import check_choice
 from ..io import DataError, data_dir, load_image_folder, load_iris, load_mnist
 from ..training import PLANAR, Dataset, make_sin, min_max_scale, split_indices
-from ..validation import check_choice
 
 
 @dataclass

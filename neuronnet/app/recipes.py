@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..activations import ACTIVATIONS
+from ..guards import check_choice, check_positive_int
 from ..training import Settings
-from ..validation import check_choice, check_positive_int
 from .options import refuse_unused
 
 

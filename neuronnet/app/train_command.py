@@ -10,10 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from .. import io
-from ..architecture import memory_needed
+from ..guards import check_memory, memory_needed
 from ..training import PLANAR, confusion_matrix, evaluate, train
 from ..training.loop import check_batch_fits
-from ..validation import check_memory
 from . import recipe_data, recipes, tables
 from .models import build_model
 from .tables import printable

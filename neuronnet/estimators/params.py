@@ -6,8 +6,8 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..batching import BATCH_MODES
+from ..guards import check_choice, check_positive_int, check_positive_real, check_real, fail
 from ..initializers import INITIALIZERS
-from ..validation import check_choice, check_positive_int, check_positive_real, check_real, fail
 
 # scikit-learn's activation names, where they differ from the book's.
 SCIKIT_LEARN_NAMES = {"logistic": "sigmoid"}

@@ -1,7 +1,7 @@
 """Reading and writing files: the data readers (one module per format), model files and the
 atomic write. Every reader raises ``DataError`` and the model loader ``ModelFileError``, each
 naming the file; nothing is ever unpickled."""
-from ..signals import signals_deferred
+from ..guards import signals_deferred
 from .atomic import check_output_path, probe_writable, write_atomically
 from .errors import DataError, ModelFileError
 from .idx import load_mnist, read_idx

@@ -8,7 +8,7 @@ import os
 import secrets
 import stat
 
-from ..signals import signals_deferred
+from ..guards import signals_deferred
 
 
 def check_output_path(path, suffix, name="path"):

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from ..validation import check_layer_arrays
+from ..guards import check_layer_arrays
 from .atomic import check_output_path, write_atomically
 from .model_format import (
     ACTIVATION_NAMES,
@@ -27,6 +27,7 @@ from .model_format import (
     check_key,
     check_sizes,
 )
+from .model_names import component_names
 
 INT64 = np.iinfo(np.int64)
 
@@ -103,7 +104,7 @@ def _check_layer(what, W, b, fan_in):
 def _describe(model):
     """(activation names, loss name): what the file stores of the model's components."""
     try:
-        names, loss = list(model.activation_names), model.loss_name
+        names, loss = component_names(model)
     except AttributeError:
         raise TypeError(f"model: got a {type(model).__name__}; expected a model with "
                         "parameters(), activation_names and loss_name (a neuronnet Network "

@@ -7,7 +7,7 @@ full-MNIST training well under 400 MB.
 """
 import numpy as np
 
-from ..validation import check_positive_int, check_real
+from ..guards import check_positive_int, check_real
 
 # The most classes a Dataset takes: a network has one output neuron per class, and a one-hot
 # batch of 1,000 rows of 10**5 classes is already 800 MB.

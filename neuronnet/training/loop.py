@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import batching
-from ..signals import signals_deferred
-from ..validation import check_generator, check_positive_int, fail
+from ..guards import check_generator, check_positive_int, fail, signals_deferred
 from .dataset import Dataset
 from .settings import Settings
 

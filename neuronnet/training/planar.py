@@ -8,7 +8,7 @@ each function, so a seed reproduces the data.
 """
 import numpy as np
 
-from ..validation import check_generator, check_positive_int, check_real
+from ..guards import check_generator, check_positive_int, check_real
 
 
 def _check(n, rng, noise):

@@ -6,7 +6,7 @@ when there is none yet). The coursework's schedule reacts to the loss; the other
 """
 import math
 
-from ..validation import check_positive_int, check_real
+from ..guards import check_positive_int, check_real
 
 
 class Schedule:

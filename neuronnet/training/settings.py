@@ -7,8 +7,8 @@ naming the setting.
 from dataclasses import dataclass, fields, replace
 
 from .. import batching
+from ..guards import check_choice, check_positive_int, check_positive_real, check_real, fail
 from ..optimizers import OPTIMIZERS, Optimizer
-from ..validation import check_choice, check_positive_int, check_positive_real, check_real, fail
 from .schedules import Schedule, get_schedule
 
 

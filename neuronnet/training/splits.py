@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-from ..validation import check_generator, check_positive_int, check_real
+from ..guards import check_generator, check_positive_int, check_real
 
 
 def split_indices(n_or_labels, fractions, rng):

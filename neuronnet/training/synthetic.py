@@ -1,7 +1,7 @@
 """Generated problems, drawn from a ``numpy.random.Generator`` passed in."""
 import numpy as np
 
-from ..validation import check_generator, check_positive_int, check_real
+from ..guards import check_generator, check_positive_int, check_real
 
 
 def make_sin(n, rng, noise=0.0):

@@ -13,7 +13,7 @@ PACKAGES = ("neuronnet", "reference")
 MAX_LINES = 300
 # The parts of neuronnet: a module belongs to the first whose prefix it has; the rest is the book.
 PARTS = ("neuronnet.app", "neuronnet.pitfalls", "neuronnet.io", "neuronnet.training",
-         "neuronnet.verify", "neuronnet.estimators", "neuronnet.data")
+         "neuronnet.verify", "neuronnet.estimators", "neuronnet.guards", "neuronnet.data")
 
 
 def modules():

@@ -3,7 +3,6 @@ was expected, and is raised before any work starts: ``name: got X; expected Y``,
 :func:`fail`. A value of the wrong type is a ``TypeError``; a value of the right type that is
 out of range, a ``ValueError``."""
 import numbers
-import os
 
 import numpy as np
 
@@ -102,20 +101,3 @@ def check_layer_arrays(what, W, b, fan_in=None):
     if not (np.isfinite(W).all() and np.isfinite(b).all()):
         fail(what, "non-finite values (nan or inf)", "finite numbers")
     return W, b
-
-
-def machine_memory():
-    """The machine's physical memory in bytes, or None where the system does not say."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def check_memory(name, got, n_bytes, what):
-    """Refuse, by name and before anything is allocated, what needs more memory than the
-    machine has."""
-    limit = machine_memory()
-    if limit is not None and n_bytes > limit:
-        fail(name, f"{got}, which needs about {n_bytes / 2**30:,.1f} GiB for {what}",
-             f"at most the machine's {limit / 2**30:,.1f} GiB")
