@@ -11,8 +11,8 @@ import pytest
 
 from models import MODEL_CLASSES, make_model
 from neuronnet import io
+from neuronnet.guards.memory import machine_memory
 from neuronnet.io import image_folder
-from neuronnet.validation import machine_memory
 
 HUGE = [784, 100_000, 100_000, 10]   # 10**10 weights: hundreds of GiB
 

@@ -1,269 +1,404 @@
-"""Refusals word for word: every argument error is one sentence, ``name: got X; expected Y``,
-and the whole sentence is the contract (docs/semantics.md, "Refusals and limits"). Other tests
-check that a message *contains* the argument's name; these pin every word, so a message that
-names the wrong argument, loses its hint, or says nothing of what was expected fails here.
+"""Every refusal of an argument, in one table, checked by one structural test.
 
-One table: a call, the error class it must raise, and the exact message. A failure prints the
-message got under the one expected."""
-import errno
-import gzip
+The convention (neuronnet/validation.py): a bad argument is refused before any work with
+``name: got X; expected Y``, a TypeError for a wrong type, a ValueError for a bad value. A row
+is a call, the error class it must raise (exactly), the argument's name, and what the message
+must say it got (``None`` where that is prose). Only the message's shape is checked, never its
+words; the few sentences a learner reads most are pinned in tests/test_learner_messages.py."""
 import os
-import pathlib
+from fractions import Fraction
+from unittest import mock
 
 import numpy as np
 import pytest
 
-from neuronnet import SGD, Network, io
+from neuronnet import SGD, Network, batching, io
 from neuronnet.convert import from_arrays
-from neuronnet.io import atomic
-from neuronnet.training import Dataset, metrics, planar, splits, train
+from neuronnet.guards import arguments as v
+from neuronnet.guards import memory
+from neuronnet.io import atomic, model_format
+from neuronnet.layer import Layer
+from neuronnet.losses import CrossEntropy, get_loss
+from neuronnet.neuron import Neuron
+from neuronnet.optimizers import Momentum, Nesterov, get_optimizer
+from neuronnet.training import Dataset, Settings, evaluate, metrics, planar, splits, train
+from neuronnet.training.dataset import MAX_CLASSES
+from neuronnet.training.loop import check_batch_fits
+from neuronnet.training.schedules import Constant, LossThreshold
 from reference import MLP
-from reference import validation as reference_validation
+from reference import validation as rv
 
-GENERATOR = "a numpy.random.Generator ({}), e.g. numpy.random.default_rng(0)"
-REAL_TYPE = "a finite real number (an int or a float)"
+T, V = TypeError, ValueError
 
 
 def rng():
     return np.random.default_rng(0)
 
 
+def net(sizes=(3, 2), activations=("identity",), **kwargs):
+    return Network(list(sizes), list(activations), rng=rng(), **kwargs)
+
+
+def wide(**kwargs):
+    """2 -> 3 -> 4: no two sizes alike, so a size read from the wrong axis or layer shows."""
+    return Network([2, 3, 4], ["tanh", "identity"], rng=rng(), **kwargs)
+
+
+def mlp(**kwargs):
+    return MLP(**{**dict(layer_sizes=[3, 2], activations=["identity"], rng=rng()), **kwargs})
+
+
+W0, W1 = np.arange(6.0).reshape(3, 2), np.arange(12.0).reshape(4, 3)
+b0, b1 = np.array([0.5, -0.5, 1.0]), np.array([1.0, 2.0, 3.0, 4.0])
+
+
+def ref():
+    """The reference, 2 -> 3 -> 4."""
+    return MLP.from_arrays([W0, W1], [b0, b1], ["tanh", "identity"])
+
+
+def small_machine(call):
+    """The call on a machine of 1 GiB: [1, 2**25] needs at least 24 * 2 * 2**25 B = 1.5 GiB."""
+    def run():
+        pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 2**30 // 4096}.get
+        with mock.patch.object(os, "sysconf", pages, create=True):
+            return call()
+    return run
+
+
+def each(prefix, check, name, values):
+    """Rows of one check given several values, each (value, error): it says it got repr(value)."""
+    return [(f"{prefix}-{x!r}", lambda x=x: check(x), error, name, repr(x)) for x, error in values]
+
+
 def toy(n_features):
     return Dataset(np.ones((4, n_features)), targets=np.zeros((4, 2)), name="toy")
 
 
-def mlp(**kwargs):
-    args = dict(layer_sizes=[3, 2], activations=["identity"], rng=rng())
-    args.update(kwargs)
-    return MLP(**args)
+def regression(n):
+    return Dataset(np.arange(2.0 * n).reshape(n, 2), targets=np.zeros((n, 1)))
+
+
+X3 = np.arange(6, dtype=np.uint8).reshape(3, 2)
+LABELS = dict(labels=[0, 1, 0], n_classes=2)
+
+
+def data(**kwargs):
+    return lambda: Dataset(**{"X": X3, **kwargs})
+
+
+def fit(**kwargs):
+    return lambda: net((3, 4, 2), ("tanh", "identity")).fit(
+        np.ones((4, 3)), np.eye(2)[[0, 1, 0, 1]], **{"rng": rng(), **kwargs})
+
+
+def plan(mode, size):
+    return lambda: list(batching.plan(np.arange(4), mode, size))
 
 
 MAKERS = [planar.make_xor, planar.make_moons, planar.make_circles, planar.make_spiral]
+BAD_PARAMS = [np.array([["a", "b"]] * 3), np.zeros(3), np.zeros((1, 3)), np.zeros(1)]
 
-CASES = [
-    # the planar datasets: one check of n, rng and noise for all four
-    *[(f"{make.__name__}-n-type", lambda make=make: make(1.5, rng()), TypeError,
-       "n: got 1.5; expected a positive integer") for make in MAKERS],
-    *[(f"{make.__name__}-n-1", lambda make=make: make(1, rng()), ValueError,
-       "n: got 1; expected at least 2 (one sample of each class)") for make in MAKERS],
-    *[(f"{make.__name__}-rng", lambda make=make: make(10, None), TypeError,
-       "rng: got None; expected " + GENERATOR.format("the points are drawn from it"))
-      for make in MAKERS],
-    *[(f"{make.__name__}-noise", lambda make=make: make(10, rng(), noise=-0.5), ValueError,
-       "noise: got -0.5; expected a number >= 0.0") for make in MAKERS],
-    *[(f"{make.__name__}-noise-type", lambda make=make: make(10, rng(), noise="a"), TypeError,
-       f"noise: got 'a'; expected {REAL_TYPE}") for make in MAKERS],
-    # splits
-    ("split-rng", lambda: splits.split_indices(10, (0.5, 0.5), None), TypeError,
-     "rng: got None; expected " + GENERATOR.format("the rows are permuted with it")),
-    ("split-fractions-type", lambda: splits.split_indices(10, 5, rng()), TypeError,
-     "fractions: got 5; expected a sequence of positive numbers summing to 1, e.g. "
-     "(0.8, 0.1, 0.1)"),
-    # The second part first gets a row at m = 101 (round(100 * 0.995) = 100 still leaves it
-    # none); the search for that m must not stop short of it.
-    ("split-empty-part-needs-rows", lambda: splits.split_indices(50, (0.995, 0.005), rng()),
-     ValueError, "fractions: got (0.995, 0.005); part 1 (fraction 0.005) would be empty: the "
-     "data has 50 rows, but these fractions need at least 101 rows to give every part a row"),
-    # metrics
-    ("labels-one-hot", lambda: metrics.accuracy(np.eye(2, dtype=int), [0, 1]), ValueError,
-     "y_true: got an array of shape (2, 2); expected 1-D class indices (n,) (for one-hot rows "
-     "use Y.argmax(axis=1))"),
-    ("labels-3d", lambda: metrics.accuracy(np.zeros((1, 1, 2), dtype=int), [0, 1]), ValueError,
-     "y_true: got an array of shape (1, 1, 2); expected 1-D class indices (n,)"),
-    ("labels-one-float", lambda: metrics.accuracy([0.0], [0]), ValueError,
-     "y_true: got an array of dtype float64; expected integer class indices (a float or bool "
-     "label is ambiguous: convert it yourself)"),
-    ("labels-pred-float", lambda: metrics.accuracy([0], [0.0]), ValueError,
-     "y_pred: got an array of dtype float64; expected integer class indices (a float or bool "
-     "label is ambiguous: convert it yourself)"),
-    ("confusion-true-outside", lambda: metrics.confusion_matrix([0, 2], [0, 1], 2), ValueError,
-     "y_true: got the class 2 at position 1; expected classes 0 .. 1 (n_classes=2)"),
-    ("confusion-pred-outside", lambda: metrics.confusion_matrix([0, 1], [-1, 1], 2), ValueError,
-     "y_pred: got the class -1 at position 0; expected classes 0 .. 1 (n_classes=2)"),
-    # the book's conversions and optimizers
-    ("from-arrays-counts", lambda: from_arrays([np.ones((2, 3))], [], ["identity"]), ValueError,
-     "weights, biases: got 1 and 0 arrays; expected the same, non-zero number (one per layer)"),
-    ("sgd-lr-type", lambda: SGD(lr="a"), TypeError, f"lr: got 'a'; expected {REAL_TYPE}"),
-    ("network-clip-type", lambda: Network([3, 2], ["identity"], rng=rng()).train_step(
-        np.zeros((1, 3)), np.zeros((1, 2)), clip_norm="a"), TypeError,
-     f"clip_norm: got 'a'; expected {REAL_TYPE}"),
-    ("network-clip-zero", lambda: Network([3, 2], ["identity"], rng=rng()).train_step(
-        np.zeros((1, 3)), np.zeros((1, 2)), clip_norm=0), ValueError,
-     "clip_norm: got 0.0; expected a number > 0"),
-    # the training loop
-    ("train-settings", lambda: train(Network([2, 2], ["identity"], rng=rng()), toy(2), rng=rng(),
-                                     settings=5), TypeError,
-     "settings: got a int; expected a neuronnet.training.Settings"),
-    ("train-valid-shape", lambda: train(Network([2, 2], ["identity"], rng=rng()), toy(2),
-                                        toy(3), rng=rng()), ValueError,
-     "valid_data: got 3 features and 2 outputs; expected those of train_data (2 and 2)"),
-    # the reference's own checks (independent of the package's)
-    ("mlp-one-size", lambda: mlp(layer_sizes=[3]), ValueError,
-     "layer_sizes: got [3]; expected at least two sizes [n_inputs, n_outputs]"),
-    ("mlp-size-type", lambda: mlp(layer_sizes=[3, 2.5]), TypeError,
-     "layer_sizes[1]: got 2.5; expected a positive integer"),
-    ("mlp-size-zero", lambda: mlp(layer_sizes=[3, 0]), ValueError,
-     "layer_sizes[1]: got 0; expected a positive integer"),
-    ("mlp-init", lambda: mlp(init="zeros"), ValueError,
-     "init: got 'zeros'; expected one of ['coursework', 'glorot_uniform', 'he_normal', "
-     "'normal']"),
-    ("mlp-init-before-rng", lambda: mlp(init="zeros", rng=None), ValueError,
-     "init: got 'zeros'; expected one of ['coursework', 'glorot_uniform', 'he_normal', "
-     "'normal']"),
-    ("mlp-init-std-type", lambda: mlp(init="normal", init_std="x"), TypeError,
-     f"init_std: got 'x'; expected {REAL_TYPE}"),
-    ("mlp-init-std-nan", lambda: mlp(init="normal", init_std=float("nan")), ValueError,
-     "init_std: got nan; expected a finite real number"),
-    ("mlp-init-std-negative", lambda: mlp(init="normal", init_std=-1), ValueError,
-     "init_std: got -1; expected a number >= 0.0"),
-    ("mlp-rng-none", lambda: mlp(rng=None), TypeError,
-     "rng: got None; expected " + GENERATOR.format("the initial weights are drawn from it")),
-    ("mlp-rng-int", lambda: mlp(rng=42), TypeError,
-     "rng: got 42; expected " + GENERATOR.format("the initial weights are drawn from it")),
-    ("mlp-optimizer", lambda: mlp().train_step(np.zeros((1, 3)), np.zeros((1, 2)), "adam"),
-     ValueError, "optimizer: got 'adam'; expected one of ['momentum', 'nesterov', 'sgd']"),
+TABLE = [
+    # --- the checks themselves: neuronnet.validation ---------------------------------------------
+    ("fail", lambda: v.fail("x", "1", "2"), V, "x", "1"),
+    ("fail-type", lambda: v.fail("x", "1", "2", T), T, "x", "1"),
+    *each("int", lambda x: v.check_positive_int("n", x), "n", [(True, T), (2.0, T), (0, V), (-3, V)]),
+    *each("real", lambda x: v.check_real("x", x), "x",
+          [("1", T), (True, T), (Fraction(1, 2), T), (float("nan"), V), (-np.inf, V)]),
+    ("real-low", lambda: v.check_real("x", -0.5, low=0.0), V, "x", "-0.5"),
+    ("real-high", lambda: v.check_real("x", 1.5, low=0.0, high=1.0), V, "x", "1.5"),
+    ("real-high-open", lambda: v.check_real("x", 1.0, low=0.0, high=1.0, high_open=True), V,
+     "x", "1.0"),
+    ("real-low-open", lambda: v.check_real("x", -1, low=0.0, high=1.0, high_open=True), V,
+     "x", "-1"),
+    *each("positive-real", lambda x: v.check_positive_real("x", x), "x", [(0.0, V), (-2.0, V)]),
+    ("matrix-str", lambda: v.check_matrix("X", [["a", "b"]]), T, "X", "'U'"),
+    ("matrix-bool", lambda: v.check_matrix("X", np.ones((2, 2), dtype=bool)), T, "X", "'b'"),
+    ("matrix-complex", lambda: v.check_matrix("X", np.ones((2, 2), dtype=complex)), T, "X", "'c'"),
+    ("matrix-1d", lambda: v.check_matrix("X", np.ones(3)), V, "X", "(3,)"),
+    ("matrix-3d", lambda: v.check_matrix("X", np.ones((1, 2, 3)), 4), V, "X", "(1, 2, 3)"),
+    ("matrix-no-row", lambda: v.check_matrix("X", np.ones((0, 3))), V, "X", "(0, 3)"),
+    ("matrix-columns", lambda: v.check_matrix("X", np.ones((3, 2)), 4), V, "X", "(3, 2)"),
+    ("matrix-inf", lambda: v.check_matrix("X", [[0, 1], [np.inf, 0], [0, np.nan]]), V, "X",
+     "inf at row 1, column 0"),
+    ("matrix-nan", lambda: v.check_matrix("X", [[0, 1], [2, 3], [4, np.nan]]), V, "X",
+     "nan at row 2, column 1"),
+    ("choice", lambda: v.check_choice("mode", "x", {"b", "a"}), V, "mode", "'x'"),
+    *each("generator", lambda x: v.check_generator("rng", x, "why"), "rng", [(0, T), ("seed", T)]),
+    *[(f"layer-{i}", lambda W=W, b=b, f=f: v.check_layer_arrays("layer", W, b, f), V, "layer", got)
+      for i, (W, b, f, got) in enumerate([
+          (np.ones(3), np.ones(3), None, "(3,) and (3,)"),
+          (np.ones((2, 3)), np.ones(3), None, "(2, 3) and (3,)"),
+          (np.ones((2, 3)), np.ones(2), 4, "(2, 3) and (2,)"),
+          (np.zeros((0, 3)), np.zeros(0), None, "(0, 3) and (0,)"),
+          (np.zeros((2, 0)), np.zeros(2), None, "(2, 0) and (2,)"),
+          (np.array([[1.0, np.nan]]), np.zeros(1), None, None),
+          (np.ones((1, 2)), np.array([np.inf]), None, None)])],
+    # --- the reference's own checks (independent of the package's) ------------------------------
+    ("rv-fail", lambda: rv.fail("x", "1", "2"), V, "x", "1"),
+    *each("rv-int", lambda x: rv.positive_int("n", x), "n", [(False, T), (1.0, T), (0, V)]),
+    *each("rv-real", lambda x: rv.real("x", x, 0.0), "x", [("1", T), (False, T), (np.nan, V),
+                                                           (-0.5, V)]),
+    ("rv-real-high", lambda: rv.real("x", 1.0, 0.0, 1.0), V, "x", "1.0"),
+    ("rv-generator", lambda: rv.generator("rng", None, "why"), T, "rng", "None"),
+    ("rv-array-str", lambda: rv.finite_array("A", [["a"]]), T, "A", "'U'"),
+    ("rv-array-ragged", lambda: rv.finite_array("A", [[1.0], [1.0, 2.0]]), T, "A", "'O'"),
+    ("rv-array-bool", lambda: rv.finite_array("A", np.ones((2, 2), dtype=bool)), T, "A", "'b'"),
+    ("rv-array-cols", lambda: rv.finite_array("A", np.ones((2, 2)), (None, 3)), V, "A", "(2, 2)"),
+    ("rv-array-rows", lambda: rv.finite_array("A", np.ones((3, 2)), (2, None)), V, "A", "(3, 2)"),
+    ("rv-array-1d", lambda: rv.finite_array("A", np.ones(3), (4,)), V, "A", "(3,)"),
+    ("rv-array-ndim", lambda: rv.finite_array("A", np.ones(3), (3, 1)), V, "A", "(3,)"),
+    ("rv-array-inf", lambda: rv.finite_array("A", [1.0, -np.inf]), V, "A", None),
+    ("rv-data-no-row", lambda: rv.data(np.ones((0, 2)), None, 2, 1), V, "X", "(0, 2)"),
+    ("rv-data-y-cols", lambda: rv.data(np.ones((3, 2)), np.ones((3, 2)), 2, 1), V, "Y", "(3, 2)"),
+    ("rv-data-y-rows", lambda: rv.data(np.ones((3, 2)), np.ones((2, 1)), 2, 1), V, "Y", "2 rows"),
+    ("rv-rows-sum", lambda: rv.distribution_rows("Y", np.array([[1.0, 0.0], [0.3, 0.3]])), V, "Y",
+     "row 1 summing to 0.6"),
+    ("rv-rows-negative", lambda: rv.distribution_rows("Y", np.array([[2.0, -1.0], [0.5, 0.0]])),
+     V, "Y", "row 0 summing to 1 with a negative entry"),
+    # --- the reference model -------------------------------------------------------------------------
+    ("mlp-one-size", lambda: mlp(layer_sizes=[3]), V, "layer_sizes", "[3]"),
+    ("mlp-size-type", lambda: mlp(layer_sizes=[3, 2.5]), T, "layer_sizes[1]", "2.5"),
+    ("mlp-size-zero", lambda: mlp(layer_sizes=[3, 0]), V, "layer_sizes[1]", "0"),
+    ("mlp-init", lambda: mlp(init="zeros"), V, "init", "'zeros'"),
+    ("mlp-init-before-rng", lambda: mlp(init="zeros", rng=None), V, "init", "'zeros'"),
+    *each("mlp-init-std", lambda x: mlp(init="normal", init_std=x), "init_std",
+          [("x", T), (float("nan"), V), (-1, V)]),
+    *each("mlp-rng", lambda x: mlp(rng=x), "rng", [(None, T), (42, T)]),
+    ("mlp-optimizer", lambda: mlp().train_step(np.zeros((1, 3)), np.zeros((1, 2)), "adam"), V,
+     "optimizer", "'adam'"),
     ("mlp-momentum-one", lambda: mlp().train_step(np.zeros((1, 3)), np.zeros((1, 2)),
-                                                  momentum=1.0),
-     ValueError, "momentum: got 1.0; expected a number >= 0.0 and < 1.0"),
-    *[(f"mlp-cross-entropy-{name}", lambda T=T: mlp(loss="cross_entropy").loss(
-        np.zeros((2, 3)), np.array([[0.5, 0.5], T])), ValueError,
-       f"Y: got row 1 summing to {total}{negative}; expected every row a probability "
-       "distribution for cross_entropy: entries >= 0 summing to 1")
-      for name, T, total, negative in [("negative", [1.5, -0.5], "1", " with a negative entry"),
-                                       ("half", [0.25, 0.25], "0.5", ""),
-                                       ("zero-entry", [0.0, 0.5], "0.5", "")]],
-    ("mlp-clip-type", lambda: mlp().train_step(np.zeros((1, 3)), np.zeros((1, 2)),
-                                               clip_norm="a"),
-     TypeError, f"clip_norm: got 'a'; expected {REAL_TYPE}"),
+                                                  momentum=1.0), V, "momentum", "1.0"),
+    *[(f"mlp-cross-entropy-{name}", lambda T=row: mlp(loss="cross_entropy").loss(
+        np.zeros((2, 3)), np.array([[0.5, 0.5], T])), V, "Y", got)
+      for name, row, got in [("negative", [1.5, -0.5], "row 1 summing to 1 with a negative"),
+                             ("half", [0.25, 0.25], "row 1 summing to 0.5"),
+                             ("zero-entry", [0.0, 0.5], "row 1 summing to 0.5")]],
+    ("mlp-clip-type", lambda: mlp().train_step(np.zeros((1, 3)), np.zeros((1, 2)), clip_norm="a"),
+     T, "clip_norm", "'a'"),
     ("mlp-clip-negative", lambda: mlp().train_step(np.zeros((1, 3)), np.zeros((1, 2)),
-                                                   clip_norm=-1),
-     ValueError, "clip_norm: got -1; expected a number >= 0.0"),
+                                                   clip_norm=-1), V, "clip_norm", "-1"),
     ("mlp-clip-inf", lambda: mlp().train_step(np.zeros((1, 3)), np.zeros((1, 2)),
-                                              clip_norm=float("inf")),
-     ValueError, "clip_norm: got inf; expected a finite real number"),
+                                              clip_norm=float("inf")), V, "clip_norm", "inf"),
+    ("mlp-arrays-none", lambda: MLP.from_arrays([], [], "tanh"), V, "weights, biases", "0 and 0"),
+    ("mlp-arrays-counts", lambda: MLP.from_arrays([W0], [b0, b1], "tanh"), V, "weights, biases",
+     "1 and 2"),
+    ("mlp-arrays-empty", lambda: MLP.from_arrays([np.ones((0, 2))], [np.zeros(0)], "tanh"), V,
+     "weights[0]", "(0, 2)"),
+    ("mlp-arrays-empty-1", lambda: MLP.from_arrays([W0, np.ones((4, 0))], [b0, b1], "tanh"), V,
+     "weights[1]", "(4, 0)"),
+    ("mlp-arrays-1d", lambda: MLP.from_arrays([np.ones(3)], [b0], "tanh"), V, "weights[0]", "(3,)"),
+    ("mlp-arrays-bias", lambda: MLP.from_arrays([W0], [np.zeros(2)], "tanh"), V, "biases[0]",
+     "(2,)"),
+    ("mlp-arrays-bias-1", lambda: MLP.from_arrays([W0, W1], [b0, np.zeros(3)], "tanh"), V,
+     "biases[1]", "(3,)"),
+    ("mlp-arrays-nan", lambda: MLP.from_arrays([W0], [[np.nan] * 3], "tanh"), V, "biases[0]", None),
+    ("mlp-arrays-chain", lambda: MLP.from_arrays([W0, np.ones((4, 2))], [b0, b1], "tanh"), V,
+     "weights[1]", "(4, 2)"),
+    ("mlp-activations", lambda: MLP.from_arrays([W0, W1], [b0, b1], ["tanh"]), V, "activations",
+     "['tanh']"),
+    ("mlp-activations-int", lambda: MLP.from_arrays([W0, W1], [b0, b1], 5), V, "activations", "5"),
+    ("mlp-activation", lambda: MLP.from_arrays([W0, W1], [b0, b1], ["tanh", "softplus"]), V,
+     "activation", "'softplus'"),
+    ("mlp-loss", lambda: MLP.from_arrays([W0, W1], [b0, b1], "tanh", loss="mae"), V, "loss", "'mae'"),
+    ("mlp-params-type", lambda: ref().set_parameters(5), T, "params", "int"),
+    ("mlp-params-count", lambda: ref().set_parameters([W0]), V, "params", "1 arrays"),
+    ("mlp-params-bias", lambda: ref().set_parameters([W0, b0, W1, np.zeros(3)]), V, "params[3]",
+     "(3,)"),
+    ("mlp-params-transposed", lambda: ref().set_parameters([W0, b0, W1.T, b1]), V, "params[2]",
+     "(3, 4)"),
+    ("mlp-params-inf", lambda: ref().set_parameters([W0, b0 * np.inf, W1, b1]), V, "params[1]",
+     None),
+    ("mlp-X", lambda: ref().gradient(np.ones((5, 3)), np.ones((5, 4))), V, "X", "(5, 3)"),
+    ("mlp-Y", lambda: ref().gradient(np.ones((5, 2)), np.ones((5, 3))), V, "Y", "(5, 3)"),
+    # --- the book: neuron, layer, network, optimizers, losses, conversions -----------------------
+    ("layer-empty", lambda: Layer([]), V, "neurons", "an empty list"),
+    ("layer-fan-in", lambda: Layer([Neuron([1.0]), Neuron([1.0, 2.0])]), V, "neurons", "[1, 2]"),
+    ("layer-create-fan-in", lambda: Layer.create(0, 3, "tanh", "normal", rng()), V, "fan_in", "0"),
+    ("layer-create-init", lambda: Layer.create(2, 3, "tanh", "bogus", rng()), V, "init", "'bogus'"),
+    *each("sgd-lr", SGD, "lr", [(-0.1, V), (None, T), ("a", T)]),
+    *each("momentum", lambda mu: Momentum(0.1, mu), "momentum", [(1.0, V), (-0.1, V)]),
+    ("nesterov-none", lambda: Nesterov(0.1, None), T, "momentum", "None"),
+    ("momentum-lr", lambda: Momentum(-1.0), V, "lr", "-1.0"),
+    *each("get-optimizer-mu", lambda mu: get_optimizer("sgd", momentum=mu), "momentum",
+          [(1.0, V), (-0.5, V)]),
+    ("get-optimizer-mu-nan", lambda: get_optimizer("momentum", momentum=float("nan")), V,
+     "momentum", "nan"),
+    ("get-optimizer-lr", lambda: get_optimizer("sgd", lr=-2), V, "lr", "-2"),
+    ("get-optimizer-name", lambda: get_optimizer("adam"), V, "optimizer", "'adam'"),
+    ("get-optimizer-class", lambda: get_optimizer(SGD), V, "optimizer", repr(SGD)),
+    ("with-lr", lambda: SGD(0.1).with_lr(-1.0), V, "lr", "-1.0"),
+    *each("get-loss", get_loss, "loss", [("mae", V), (None, V)]),
+    *[(f"cross-entropy-{i}", lambda Y=Y: CrossEntropy().check_targets(np.array(Y)), V, "Y", got)
+      for i, (Y, got) in enumerate([([[1.0, 0.0], [0.25, 0.5]], "row 1 is [0.25 0.5 ] (sum 0.75)"),
+                                    ([[0.0, 1.0], [1.5, -0.5], [2.0, 0.0]], "row 1 is [ 1.5 -0.5]"),
+                                    ([[1 / 3, 1 / 3, 1 / 3 + 1e-7]], "(sum 1.0000001)"),
+                                    ([[0.2] * 10], "row 0 is [0.2 0.2 0.2 ... 0.2 0.2 0.2]")])],
+    ("network-cross-entropy", lambda: wide(loss="cross_entropy").gradient(
+        np.ones((2, 2)), np.full((2, 4), 0.5)), V, "Y", "row 0 is [0.5 0.5 0.5 0.5] (sum 2)"),
+    ("network-params-type", lambda: wide().set_parameters(5.0), T, "params", "float"),
+    ("network-params-str", lambda: net((2, 3, 1), ("tanh", "identity")).set_parameters(
+        [np.array([["a", "b"]] * 3), np.zeros(3), np.zeros((1, 3)), np.zeros(1)]), T,
+     "params[0]", "<U1"),
+    ("network-params-bool", lambda: net((2, 3, 1), ("tanh", "identity")).set_parameters(
+        [np.ones((3, 2), dtype=bool), np.zeros(3), np.zeros((1, 3)), np.zeros(1)]), T,
+     "params[0]", "bool"),
+    ("network-params-count", lambda: wide().set_parameters(wide().parameters()[:3]), V, "params",
+     "3 arrays"),
+    ("network-params-shape", lambda: wide().set_parameters(
+        [p if k != 2 else np.zeros((3, 4)) for k, p in enumerate(wide().parameters())]), V,
+     "params[2]", "(3, 4)"),
+    ("network-rng", lambda: Network([2, 3, 1], ["tanh", "identity"], rng=3), T, "rng", "3"),
+    ("network-X", lambda: wide().gradient(np.ones((5, 3)), np.ones((5, 4))), V, "X", "(5, 3)"),
+    ("network-Y", lambda: wide().gradient(np.ones((5, 2)), np.ones((5, 3))), V, "Y", "(5, 3)"),
+    ("network-Y-rows", lambda: wide().train_step(np.ones((5, 2)), np.ones((4, 4))), V, "Y",
+     "4 rows for the 5 rows of X"),
+    ("network-loss-Y-rows", lambda: wide().loss(np.ones((3, 2)), np.ones((5, 4))), V, "Y",
+     "5 rows for the 3 rows of X"),
+    ("network-activations", lambda: Network([2, 3, 4], ["tanh"], rng=rng()), V, "activations",
+     "1 activations"),
+    ("network-clip-type", lambda: net().train_step(np.zeros((1, 3)), np.zeros((1, 2)),
+                                                   clip_norm="a"), T, "clip_norm", "'a'"),
+    ("network-clip-zero", lambda: net().train_step(np.zeros((1, 3)), np.zeros((1, 2)),
+                                                   clip_norm=0), V, "clip_norm", "0.0"),
+    ("network-backward-shape", lambda: (lambda n: (n.forward(np.ones((5, 2))),
+                                                   n.backward(np.ones((4, 4)))))(wide()), V,
+     "grad_output", "(4, 4)"),
+    ("network-backward-columns", lambda: (lambda n: (n.forward(np.ones((5, 2))),
+                                                     n.backward(np.ones((5, 3)))))(wide()), V,
+     "grad_output", "(5, 3)"),
+    ("mlp-backward-shape", lambda: (lambda n: (n.forward(np.ones((5, 2))),
+                                               n.backward(np.ones((4, 4)))))(ref()), V,
+     "grad_output", "(4, 4)"),
+    ("from-arrays-counts", lambda: from_arrays([np.ones((2, 3))], [], ["identity"]), V,
+     "weights, biases", "1 and 0"),
+    ("from-arrays-shapes", lambda: from_arrays([np.zeros((2, 3))], [np.zeros(3)], ["identity"]), V,
+     "weights[0], biases[0]", "(2, 3) and (3,)"),
+    ("from-arrays-nan", lambda: from_arrays([np.full((2, 3), np.nan)], [np.zeros(2)], ["identity"]),
+     V, "weights[0], biases[0]", None),
+    # --- fit (both models share its checks) -----------------------------------------------------------
+    ("fit-rng", fit(shuffle=True, rng=None), T, "rng", "None"),
+    ("fit-batch-mode", fit(batch_mode="bogus"), V, "batch_mode", "'bogus'"),
+    ("fit-batch-size", fit(batch_mode="minibatch", batch_size=9), V, "batch_size", "9 for 4"),
+    # --- training: Dataset, Settings, schedules, the loop, metrics, splits, planar ---------------
+    ("data-X-3d", data(X=np.ones((3, 2, 1)), **LABELS), V, "data X", "(3, 2, 1)"),
+    ("data-X-no-row", data(X=np.ones((0, 2)), **LABELS), V, "data X", "(0, 2)"),
+    ("data-X-no-column", data(X=np.ones((3, 0)), **LABELS), V, "data X", "(3, 0)"),
+    ("data-X-bool", data(X=np.ones((3, 2), dtype=bool), **LABELS), V, "data X", "bool"),
+    ("data-X-inf", data(X=np.array([[1.0, np.inf], [0, 0], [0, 0]]), **LABELS), V, "data X", None),
+    ("data-X-nan32", data(X=np.array([[1, 0], [np.nan, 0], [0, 0]], np.float32), **LABELS), V,
+     "data X", None),
+    ("data-divisor-type", data(divisor="255", **LABELS), T, "divisor", "'255'"),
+    ("data-divisor-zero", data(divisor=0, **LABELS), V, "data divisor", "0.0"),
+    ("data-both", data(labels=[0, 1, 0], targets=np.ones((3, 1)), n_classes=2), V, "data", "both"),
+    ("data-neither", data(), V, "data", "neither"),
+    ("data-n-classes-none", data(labels=[0, 1, 0]), T, "n_classes", "None"),
+    ("data-n-classes-most", data(labels=[0, 1, 0], n_classes=MAX_CLASSES + 1), V,
+     "data n_classes", str(MAX_CLASSES + 1)),
+    ("data-labels-count", data(labels=[0, 1], n_classes=2), V, "data labels", "(2,)"),
+    ("data-labels-float", data(labels=[0.0, 1.0, 0.0], n_classes=2), V, "data labels", "float64"),
+    *[(f"data-labels-{y}", data(labels=y, n_classes=2), V, "data labels", f"[{min(y)}, {max(y)}]")
+      for y in ([0, 2, 0], [-1, 1, 0])],
+    ("data-named", data(labels=[0, 5, 0], n_classes=2, name="test split"), V, "test split labels",
+     "[0, 5]"),
+    ("data-targets-1d", data(targets=np.ones(3)), V, "data targets", "(3,)"),
+    ("data-targets-rows", data(targets=np.ones((2, 3))), V, "data targets", "(2, 3)"),
+    ("data-targets-nan", data(targets=[[0.0], [np.nan], [1.0]]), V, "data targets", None),
+    *[(f"settings-{name}-{x!r}", lambda name=name, x=x: Settings(**{name: x}), e, name,
+       "0.0" if name == "clip_norm" and x == 0 else repr(x))
+      for name, x, e in [("batch_mode", "batch", V), ("epochs", 0, V), ("epochs", 2.0, T),
+                         ("batch_size", 0, V), ("batch_size", "8", T), ("optimizer", "adam", V),
+                         ("lr", -0.1, V), ("lr", None, T), ("momentum", 1.0, V),
+                         ("momentum", -0.5, V), ("momentum", float("nan"), V), ("clip_norm", 0, V),
+                         ("clip_norm", "1", T), ("patience", 0, V), ("patience", 1.5, T)]],
+    ("settings-step-factor", lambda: Settings(schedule=("step", 2.0, 1)), V, "factor", "2.0"),
+    ("settings-lr-beside-schedule", lambda: Settings(lr=-1.0, schedule=Constant(0.1)), V, "lr",
+     "-1.0"),
+    ("settings-schedule", lambda: Settings(schedule="warm"), V, "schedule", "'warm'"),
+    ("settings-unknown", lambda: Settings().replace(learning_rate=0.1), T, "learning_rate", None),
+    ("threshold-none", lambda: LossThreshold(0.1, []), V, "steps", "no (threshold, rate) pairs"),
+    ("threshold-rising", lambda: LossThreshold(0.1, [(1.0, 0.1), (0.5, 0.2)]), V, "steps",
+     "rates [0.2, 0.1] for thresholds [0.5, 1.0]"),
+    *each("threshold", lambda pair: LossThreshold(0.1, [pair]), "steps", [((-1.0, 0.1), V),
+                                                                          ((1.0, -0.1), V)]),
+    ("plan-mode", plan("mini", 2), V, "batch_mode", "'mini'"),
+    ("plan-size", plan("online", 0), V, "batch_size", "0"),
+    ("plan-size-type", plan("full", 2.0), T, "batch_size", "2.0"),
+    ("batch-fits", lambda: check_batch_fits(Settings(batch_size=6), 5), V, "batch_size",
+     "6 for 5"),
+    ("train-settings", lambda: train(net((2, 2)), toy(2), rng=rng(), settings=5), T, "settings",
+     "int"),
+    ("train-valid-shape", lambda: train(net((2, 2)), toy(2), toy(3), rng=rng()), V, "valid_data",
+     "3 features and 2 outputs"),
+    ("train-rng", lambda: train(net((2, 1)), regression(4), rng=0), T, "rng", "0"),
+    ("train-data", lambda: train(net(), np.zeros((3, 3)), rng=rng()), V, "train_data", "ndarray"),
+    ("evaluate-batch", lambda: evaluate(net((2, 1)), regression(2), batch_size=0), V, "batch_size",
+     "0"),
+    *[(f"{make.__name__}-{what}", lambda make=make, args=args, kw=kw: make(*args, **kw), error,
+       name, got) for make in MAKERS for what, args, kw, error, name, got in [
+        ("n-type", (1.5, rng()), {}, T, "n", "1.5"), ("n-1", (1, rng()), {}, V, "n", "1"),
+        ("rng", (10, None), {}, T, "rng", "None"),
+        ("noise", (10, rng()), dict(noise=-0.5), V, "noise", "-0.5"),
+        ("noise-type", (10, rng()), dict(noise="a"), T, "noise", "'a'")]],
+    ("circles-inner", lambda: planar.make_circles(10, rng(), inner=1.5), V, "inner", "1.5"),
+    ("spiral-turns", lambda: planar.make_spiral(10, rng(), turns=-1.0), V, "turns", "-1.0"),
+    ("split-rng", lambda: splits.split_indices(10, (0.5, 0.5), None), T, "rng", "None"),
+    ("split-fractions-type", lambda: splits.split_indices(10, 5, rng()), T, "fractions", "5"),
+    ("labels-one-hot", lambda: metrics.accuracy(np.eye(2, dtype=int), [0, 1]), V, "y_true",
+     "(2, 2)"),
+    ("labels-3d", lambda: metrics.accuracy(np.zeros((1, 1, 2), dtype=int), [0, 1]), V, "y_true",
+     "(1, 1, 2)"),
+    ("labels-float", lambda: metrics.accuracy([0.0], [0]), V, "y_true", "float64"),
+    ("labels-pred-float", lambda: metrics.accuracy([0], [0.0]), V, "y_pred", "float64"),
+    ("confusion-true", lambda: metrics.confusion_matrix([0, 2], [0, 1], 2), V, "y_true",
+     "the class 2 at position 1"),
+    ("confusion-pred", lambda: metrics.confusion_matrix([0, 1], [-1, 1], 2), V, "y_pred",
+     "the class -1 at position 0"),
+    # --- io: what a model file can hold, where it can be written -----------------------------------
+    ("savable-model", lambda: io.check_savable(object()), T, "model", "object"),
+    ("savable-history", lambda: io.check_savable(net(), history=[1.0]), T, "history", "list"),
+    ("savable-history-key", lambda: io.check_savable(net(), history={"a b": [1.0]}), V, "history",
+     "'a b'"),
+    ("savable-metadata-key", lambda: io.check_savable(net(), metadata={"a b": 1}), V, "metadata",
+     "'a b'"),
+    ("savable-metadata-nan", lambda: io.check_savable(net(), metadata={"score": np.nan}), V,
+     "metadata['score']", "nan"),
+    ("model-layers", lambda: model_format.check_sizes("model", [1] * 1002, V), V, "model",
+     "1001 layers"),
+    ("writable-folder", lambda tmp_path: atomic.probe_writable(tmp_path), V, "path", "which is a folder"),
+    ("writable-missing", lambda tmp_path: atomic.probe_writable(tmp_path / "no" / "m.npz"), V, "path",
+     "cannot be written"),
+    *[(f"{name}-none", call, T, arg, "None") for name, call, arg in [
+        ("load", lambda: io.load(None, lambda *a: a), "path"),
+        ("load-history", lambda: io.load_history(None), "path"),
+        ("image-folder", lambda: io.load_image_folder(None), "root"),
+        ("save", lambda: io.save(net(), None), "path")]],
+    # --- memory: the need and the machine's limit, before anything is allocated -----------------
+    ("memory-reference", small_machine(lambda: MLP([1, 2**25], ["identity"], rng=rng())), V,
+     "layer_sizes", "[1, 33554432], needing about 1.5 GiB"),
+    ("memory-neuron-model", small_machine(lambda: Network([1, 2**25], ["identity"], rng=rng())), V,
+     "layer_sizes", "[1, 33554432]"),
+    ("memory-reference-check", small_machine(lambda: rv.fits_in_memory("layer_sizes", "[1, 3]", 2**31)), V,
+     "layer_sizes", "[1, 3]"),
+    ("memory-package-check", small_machine(lambda: memory.check_memory("--hidden", "100", 2**31, "net")), V,
+     "--hidden", "100"),
 ]
 
 
-@pytest.mark.parametrize("call, error, message", [case[1:] for case in CASES],
-                         ids=[case[0] for case in CASES])
-def test_each_refusal_is_its_whole_sentence(call, error, message):
-    with pytest.raises(error) as info:
-        call()
-    assert str(info.value) == message, f"\n got: {info.value}\nwant: {message}"
+@pytest.mark.parametrize("call, error, name, got", [row[1:] for row in TABLE],
+                         ids=[row[0] for row in TABLE])
+def test_a_refusal_names_the_argument_what_it_got_and_what_was_expected(call, error, name, got,
+                                                                         tmp_path):
+    assert error in (TypeError, ValueError)
+    with pytest.raises(Exception) as info:
+        call(tmp_path) if call.__code__.co_argcount and not call.__defaults__ else call()
+    message = str(info.value)
+    assert type(info.value) is error or (error is ValueError and type(info.value) in (
+        io.DataError, io.ModelFileError)), f"{type(info.value).__name__}: {message}"
+    said, sep, expected = message.partition("; expected")
+    assert sep and expected.strip(), f"nothing said of what was expected: {message}"
+    assert said.startswith(f"{name}: ") and len(said) > len(name) + 2, f"not named {name!r}: {message}"
+    assert got is None or got in said[len(name) + 2:], f"does not say it got {got!r}: {message}"
+    assert "\n" not in message, message
 
-
-@pytest.mark.parametrize("make", MAKERS)
-def test_two_points_are_enough_for_a_planar_dataset(make):
-    X, y = make(2, rng())
-    assert X.shape == (2, 2), X.shape
-    assert list(y) == [0, 1], y
-
-
-@pytest.mark.skipif(not hasattr(os, "sysconf"), reason="no os.sysconf: memory is not known")
-def test_the_machine_memory_refusal_states_the_need_and_the_limit(monkeypatch):
-    # The reference holds 3 float64 numbers per parameter (weights, gradients, velocities):
-    # 24 (a + 1) b bytes for a layer of a inputs (and the bias) and b neurons. With 1 GiB of
-    # memory, [1, 2**25] needs 24 * 2 * 2**25 bytes = 1.5 GiB.
-    sizes = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 2**30 // 4096}
-    monkeypatch.setattr(os, "sysconf", sizes.__getitem__)
-    with pytest.raises(ValueError) as info:
-        MLP([1, 2**25], ["identity"], rng=rng())
-    assert str(info.value) == ("layer_sizes: got [1, 33554432], needing about 1.5 GiB; "
-                               "expected at most the machine's 1.0 GiB")
-    with pytest.raises(ValueError) as info:
-        reference_validation.fits_in_memory("layer_sizes", "[1, 3]", 3 * 2**30)
-    assert str(info.value) == ("layer_sizes: got [1, 3], needing about 3.0 GiB; expected at "
-                               "most the machine's 1.0 GiB")
-    reference_validation.fits_in_memory("layer_sizes", "[1, 1]", 2**30)  # exactly: it fits
-
-
-def test_a_path_refused_for_writing_says_which_and_why(tmp_path):
-    with pytest.raises(ValueError) as info:
-        atomic.probe_writable(tmp_path)
-    assert str(info.value) == f"path: got {str(tmp_path)!r}, which is a folder; expected a " \
-                              "file name"
-    target = tmp_path / "missing" / "model.npz"
-    with pytest.raises(ValueError) as info:
-        atomic.probe_writable(target)
-    assert str(info.value) == (f"path: {str(target)!r} cannot be written "
-                               f"({os.strerror(errno.ENOENT)}); expected a file name in a "
-                               "folder you can write to")
-
-
-def test_an_idx_file_that_cannot_be_read_is_named_with_the_cause(tmp_path, monkeypatch):
-    with pytest.raises(io.DataError) as info:
-        io.read_idx(tmp_path / "none.idx")
-    assert str(info.value) == f"{tmp_path / 'none.idx'}: this path does not exist; expected " \
-                              "an IDX file (gzipped or raw)"
-    with pytest.raises(io.DataError) as info:
-        io.read_idx(tmp_path)
-    assert str(info.value) == f"{tmp_path}: this path is not a file; expected an IDX file " \
-                              "(gzipped or raw)"
-    broken = tmp_path / "broken.idx.gz"
-    broken.write_bytes(gzip.compress(b"\x00\x00\x08\x01\x00\x00\x00\x05abcde")[:-6])
-    with pytest.raises(io.DataError) as info:
-        io.read_idx(broken)
-    cause = info.value.__cause__
-    assert isinstance(cause, (OSError, EOFError))
-    assert str(info.value) == (f"{broken}: the gzip stream is corrupt or truncated "
-                               f"({type(cause).__name__}: {cause})")
-    # A raw file the system will not open (as root, permissions cannot refuse it: simulated).
-    raw = tmp_path / "raw.idx"
-    raw.write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x01a")
-
-    def refuse(self, *args, **kwargs):
-        raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(pathlib.Path, "open", refuse)
-    with pytest.raises(io.DataError) as info:
-        io.read_idx(raw)
-    assert str(info.value) == (f"{raw}: the file could not be read (PermissionError: "
-                               "[Errno 13] Permission denied)")
-
-
-def test_the_model_file_refusals(tmp_path):
-    net = Network([2, 1], ["identity"], rng=rng())
-    cases = [
-        (lambda: io.check_savable(object()), TypeError,
-         "model: got a object; expected a model with parameters(), activation_names and "
-         "loss_name (a neuronnet Network or a reference.MLP)"),
-        (lambda: io.check_savable(net, history=[1.0]), TypeError,
-         "history: got a list; expected a dict of str -> list of numbers (None for a missing "
-         "value)"),
-        (lambda: io.check_savable(net, history={"a b": [1.0]}), ValueError,
-         "history: got the key 'a b'; expected a non-empty str of letters, digits, '_', '.' "
-         "and '-' (it names a member of the zip file)"),
-        (lambda: io.check_savable(net, metadata={"a b": 1}), ValueError,
-         "metadata: got the key 'a b'; expected a non-empty str of letters, digits, '_', '.' "
-         "and '-' (it names a member of the zip file)"),
-    ]
-    for call, error, message in cases:
-        with pytest.raises(error) as info:
-            call()
-        assert str(info.value) == message, f"\n got: {info.value}\nwant: {message}"
-
-
-@pytest.mark.skipif(not hasattr(os, "sysconf"), reason="no os.sysconf: memory is not known")
-def test_the_neuron_model_refuses_what_the_machine_cannot_hold(monkeypatch):
-    # 24 bytes per parameter (weight, velocity, gradient) and NEURON_BYTES per neuron object:
-    # a network needing exactly the machine's memory is built, one byte more is refused.
-    from neuronnet.architecture import NEURON_BYTES, memory_needed
-    assert memory_needed([3, 4, 2]) == 24 * ((3 + 1) * 4 + (4 + 1) * 2) + NEURON_BYTES * 6
-    needed = memory_needed([1, 2])
-    for pages, fits in ((needed, True), (needed - 1, False)):
-        monkeypatch.setattr(os, "sysconf", {"SC_PAGE_SIZE": 1, "SC_PHYS_PAGES": pages}.get)
-        if fits:
-            Network([1, 2], ["identity"], rng=rng())
-            continue
-        with pytest.raises(ValueError) as info:
-            Network([1, 2], ["identity"], rng=rng())
-        want = (f"layer_sizes: got [1, 2], which needs about {needed / 2**30:,.1f} GiB for "
-                "weights, velocities, gradients and one neuron object per neuron; expected at "
-                f"most the machine's {(needed - 1) / 2**30:,.1f} GiB")
-        assert str(info.value) == want, f"\n got: {info.value}\nwant: {want}"
-    monkeypatch.setattr(os, "sysconf", {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 2**30 // 4096}.get)
-    with pytest.raises(ValueError) as info:
-        Network([1, 2**25], ["identity"], rng=rng())
-    want = (f"layer_sizes: got [1, 33554432], which needs about "
-            f"{(48 + NEURON_BYTES) * 2**25 / 2**30:,.1f} GiB for weights, velocities, gradients "
-            "and one neuron object per neuron; expected at most the machine's 1.0 GiB")
-    assert str(info.value) == want, f"\n got: {info.value}\nwant: {want}"

@@ -1,37 +1,11 @@
-"""The one check of a layer's arrays (``check_layer_arrays``: from arrays, set_parameters and
-model files), word for word, and what it hands back: float64 copies of any numeric input; and
-the checks and the default of a new layer (``Layer.create``)."""
+"""A layer: what the one check of its arrays (``check_layer_arrays``: from arrays,
+set_parameters and model files) hands back, float64 copies of any numeric input; and the checks
+and the default of a new layer (``Layer.create``). (The refusals' shape: tests/test_refusals.py.)"""
 import numpy as np
 import pytest
 
-from neuronnet.validation import check_layer_arrays
-
-
-@pytest.mark.parametrize("W, b, fan_in, sentence", [
-    (np.ones(3), np.ones(3), None,
-     "layer: got shapes (3,) and (3,); expected (fan_out, fan_in) and (fan_out,), "
-     "W (fan_out, fan_in) with both > 0"),
-    (np.ones((2, 3)), np.ones(3), None,
-     "layer: got shapes (2, 3) and (3,); expected (2, fan_in) and (2,), "
-     "W (fan_out, fan_in) with both > 0"),
-    (np.ones((2, 3)), np.ones(2), 4,
-     "layer: got shapes (2, 3) and (2,); expected (2, 4) and (2,), "
-     "W (fan_out, fan_in) with both > 0"),
-    (np.zeros((0, 3)), np.zeros(0), None,
-     "layer: got shapes (0, 3) and (0,); expected (0, fan_in) and (0,), "
-     "W (fan_out, fan_in) with both > 0"),
-    (np.zeros((2, 0)), np.zeros(2), None,
-     "layer: got shapes (2, 0) and (2,); expected (2, fan_in) and (2,), "
-     "W (fan_out, fan_in) with both > 0"),
-    (np.array([[1.0, np.nan]]), np.zeros(1), None,
-     "layer: got non-finite values (nan or inf); expected finite numbers"),
-    (np.ones((1, 2)), np.array([np.inf]), None,
-     "layer: got non-finite values (nan or inf); expected finite numbers"),
-])
-def test_a_bad_layer_is_refused_in_one_whole_sentence(W, b, fan_in, sentence):
-    with pytest.raises(ValueError) as refusal:
-        check_layer_arrays("layer", W, b, fan_in)
-    assert str(refusal.value) == sentence
+from neuronnet.guards.arguments import check_layer_arrays
+from refusing import refused
 
 
 @pytest.mark.parametrize("W, b", [
@@ -47,16 +21,14 @@ def test_any_numeric_layer_comes_back_as_float64(W, b):
         b64, np.asarray(b, dtype=np.float64))
 
 
-@pytest.mark.parametrize("fan_in, init, sentence", [
-    (0, "normal", "fan_in: got 0; expected a positive integer"),
-    (2, "bogus", "init: got 'bogus'; expected one of ['coursework', 'glorot_uniform', "
-                 "'he_normal', 'normal']"),
-])
-def test_a_layer_is_created_only_from_good_settings(fan_in, init, sentence):
+@pytest.mark.parametrize("fan_in, fan_out, init, name", [
+    (0, 3, "normal", "fan_in"), (2, 0, "normal", "fan_out"), (2, 3, "bogus", "init")])
+def test_a_layer_is_created_only_from_good_settings(fan_in, fan_out, init, name):
     from neuronnet.layer import Layer
-    with pytest.raises(ValueError) as refusal:
-        Layer.create(fan_in, 3, "tanh", init, np.random.default_rng(0))
-    assert str(refusal.value) == sentence
+    refused(ValueError, name, lambda: Layer.create(fan_in, fan_out, "tanh", init,
+                                                   np.random.default_rng(0)))
+    assert len(Layer.create(1, 1, "tanh", init if init != "bogus" else "normal",
+                            np.random.default_rng(0)).neurons) == 1
 
 
 def test_a_layers_default_std_is_001():

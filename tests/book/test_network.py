@@ -1,28 +1,132 @@
-"""The neuron model's own refusals, word for word (its parameters, generator, data and layers),
-and what set_parameters stores: float64 weights whatever numbers it was handed."""
+"""The neuron model's Network: its refusals happen before any work (nothing trained, nothing
+changed) and name the argument and the bad value; what set_parameters stores; the defaults of
+train_step and fit. (The refusals' shape: tests/test_refusals.py.)"""
 import numpy as np
 import pytest
 
+from models import make_model
 from neuronnet import Network
 from neuronnet.layer import Layer
 from neuronnet.neuron import Neuron
+from refusing import refused
+from strategies import WrongType, expecting
 
 
 def net():
     return Network([2, 3, 1], ["tanh", "identity"], rng=np.random.default_rng(0))
 
 
-@pytest.mark.parametrize("params, error, sentence", [
-    (5.0, TypeError, "params: got a float; expected a list [W_0, b_0, W_1, b_1, ...]"),
-    ([np.array([["a", "b"]] * 3), np.zeros(3), np.zeros((1, 3)), np.zeros(1)], TypeError,
-     "params[0]: got an array of dtype <U1; expected real numbers (ints or floats)"),
-    ([np.ones((3, 2), dtype=bool), np.zeros(3), np.zeros((1, 3)), np.zeros(1)], TypeError,
-     "params[0]: got an array of dtype bool; expected real numbers (ints or floats)"),
+def wide():
+    """2 -> 3 -> 4: no two sizes alike, so a size read from the wrong axis or layer shows."""
+    return Network([2, 3, 4], ["tanh", "identity"], rng=np.random.default_rng(0))
+
+
+def make_net():
+    return make_model("neuron", sizes=(3, 4, 2))
+
+
+def data(n=5):
+    rng = np.random.default_rng(1)
+    return rng.normal(size=(n, 3)), np.eye(2)[rng.integers(0, 2, n)]
+
+
+def unchanged(before, model):
+    for p, q in zip(before, model.parameters()):
+        np.testing.assert_array_equal(p, q)     # nothing was trained before the error
+
+
+@pytest.mark.parametrize("kwargs, words, error", expecting([
+    (dict(layer_sizes=[3]), ["layer_sizes", "[3]"]),
+    WrongType((dict(layer_sizes=5), ["layer_sizes", "5"])),
+    (dict(layer_sizes=[3, 0, 2]), ["layer_sizes[1]", "0"]),
+    (dict(layer_sizes=[3, -4, 2]), ["layer_sizes[1]", "-4"]),
+    WrongType((dict(layer_sizes=[3, 2.5, 2]), ["layer_sizes[1]", "2.5"])),
+    (dict(activations=["tanh"]), ["activations", "1"]),
+    (dict(activations=["tanh", "softplus"]), ["activation", "'softplus'"]),
+    (dict(loss="mae"), ["loss", "'mae'"]),
+    (dict(init="zeros"), ["init", "'zeros'"]),
+    (dict(init_std=float("nan")), ["init_std", "nan"]),
+    (dict(init_std=-1.0), ["init_std", "-1.0"]),
+    WrongType((dict(rng=None), ["rng", "None"])),
+    WrongType((dict(rng=42), ["rng", "42"])),
+]))
+def test_the_constructor_refuses_naming_the_argument_and_the_value(kwargs, words, error):
+    args = dict(layer_sizes=[3, 4, 2], activations=["tanh", "identity"], loss="half_mse",
+                rng=np.random.default_rng(0))
+    args.update(kwargs)
+    message = refused(error, words[0], lambda: Network(**args))
+    assert words[1] in message.split("; expected")[0], message
+
+
+@pytest.mark.parametrize("method", ["forward", "loss", "gradient", "train_step", "fit"])
+@pytest.mark.parametrize("bad_X, got, error", expecting([
+    (np.zeros((5, 4)), "(5, 4)"),
+    (np.zeros(3), "(3,)"),
+    (np.zeros((0, 3)), "(0, 3)"),
+    (np.array([[0.0, np.nan, 1.0]] * 5), "nan at row 0, column 1"),
+    (np.array([[0.0, 1.0, np.inf]] * 5), "inf"),
+    WrongType(([["a", "b", "c"]] * 5, "")),
+]))
+def test_bad_data_is_refused_by_every_entry_point_before_any_work(method, bad_X, got, error):
+    network = make_net()
+    before = network.parameters()
+    _, Y = data()
+    call = getattr(network, method)
+    message = refused(error, "X", lambda: call(bad_X) if method == "forward" else call(
+        bad_X, Y, rng=np.random.default_rng(0)) if method == "fit" else call(bad_X, Y))
+    assert got in message.split("; expected")[0], message
+    unchanged(before, network)
+
+
+@pytest.mark.parametrize("bad_Y, got", [(np.zeros((5, 3)), "(5, 3)"), (np.zeros((4, 2)), "4 rows"),
+                                        (np.full((5, 2), np.nan), "nan")])
+def test_bad_targets_are_refused_before_any_work(bad_Y, got):
+    X, _ = data()
+    network = make_net()
+    before = network.parameters()
+    message = refused(ValueError, "Y", lambda: network.fit(X, bad_Y, rng=np.random.default_rng(0)))
+    assert got in message.split("; expected")[0], message
+    unchanged(before, network)
+
+
+@pytest.mark.parametrize("kwargs, got, error", expecting([
+    (dict(epochs=0), "0"), (dict(batch_size=0), "0"), (dict(batch_size=-3), "-3"),
+    (dict(batch_mode="stochastic"), "'stochastic'"), (dict(optimizer="adam"), "'adam'"),
+    (dict(lr=-0.1), "-0.1"), (dict(lr=float("inf")), "inf"),
+    (dict(optimizer="momentum", momentum=1.0), "1.0"),
+    (dict(optimizer="nesterov", momentum=-0.5), "-0.5"),
+    WrongType((dict(rng=None), "None")),
+]))
+def test_fit_refuses_a_bad_setting_before_any_work(kwargs, got, error):
+    X, Y = data()
+    network = make_net()
+    before = network.parameters()
+    name = [k for k in kwargs if k != "optimizer" or len(kwargs) == 1][-1]
+    message = refused(error, name, lambda: network.fit(X, Y, **{"rng": np.random.default_rng(0),
+                                                                 **kwargs}))
+    assert got in message.split("; expected")[0], message
+    unchanged(before, network)
+
+
+def test_fit_without_shuffle_needs_no_generator():
+    X, Y = data()
+    assert len(make_net().fit(X, Y, shuffle=False, epochs=2)) == 2
+
+
+@pytest.mark.parametrize("params, name, error", [
+    (5.0, "params", TypeError),
+    ([np.array([["a", "b"]] * 3), np.zeros(3), np.zeros((1, 3)), np.zeros(1)], "params[0]",
+     TypeError),
+    ([np.ones((3, 2), dtype=bool), np.zeros(3), np.zeros((1, 3)), np.zeros(1)], "params[0]",
+     TypeError),
+    ([np.zeros((3, 2)), np.zeros(3), np.zeros((1, 3))], "params", ValueError),
+    ([np.zeros((3, 2)), np.zeros(3), np.zeros((3, 1)), np.zeros(1)], "params[2]", ValueError),
 ])
-def test_bad_parameters_are_refused_in_one_whole_sentence(params, error, sentence):
-    with pytest.raises(error) as refusal:
-        net().set_parameters(params)
-    assert str(refusal.value) == sentence
+def test_bad_parameters_are_refused_and_nothing_is_set(params, name, error):
+    network = net()
+    before = network.parameters()
+    refused(error, name, lambda: network.set_parameters(params))
+    unchanged(before, network)
 
 
 def test_integer_parameters_are_stored_as_float64():
@@ -34,43 +138,12 @@ def test_integer_parameters_are_stored_as_float64():
     assert np.array_equal(weights[2], [4.0, 5.0])
 
 
-def test_a_bad_generator_is_refused_in_one_whole_sentence():
-    with pytest.raises(TypeError) as refusal:
-        Network([2, 3, 1], ["tanh", "identity"], rng=3)
-    assert str(refusal.value) == (
-        "rng: got 3; expected a numpy.random.Generator (the initial weights are drawn from "
-        "it), e.g. numpy.random.default_rng(0)")
-
-
-def wide():
-    """2 -> 3 -> 4: no two sizes alike, so a size read from the wrong axis or layer shows."""
-    return Network([2, 3, 4], ["tanh", "identity"], rng=np.random.default_rng(0))
-
-
-@pytest.mark.parametrize("call, sentence", [
-    (lambda: wide().gradient(np.ones((5, 3)), np.ones((5, 4))),
-     "X: got an array of shape (5, 3); expected 2 columns, shape (n_samples, 2)"),
-    (lambda: wide().gradient(np.ones((5, 2)), np.ones((5, 3))),
-     "Y: got an array of shape (5, 3); expected 4 columns, shape (n_samples, 4)"),
-    (lambda: wide().train_step(np.ones((5, 2)), np.ones((4, 4))),
-     "Y: got 4 rows for the 5 rows of X; expected one target row per sample"),
-    (lambda: wide().loss(np.ones((3, 2)), np.ones((5, 4))),
-     "Y: got 5 rows for the 3 rows of X; expected one target row per sample"),
-    (lambda: Network([2, 3, 4], ["tanh", "identity"], loss="cross_entropy",
-                     rng=np.random.default_rng(0)).gradient(np.ones((2, 2)), np.full((2, 4), 0.5)),
-     "Y: row 0 is [0.5 0.5 0.5 0.5] (sum 2); expected, for cross_entropy, every row a "
-     "probability distribution: entries >= 0 summing to 1 (a one-hot row for a class label)"),
-    (lambda: Network([2, 3, 4], ["tanh"], rng=np.random.default_rng(0)),
-     "activations: got 1 activations; expected 2, one per layer of neurons"),
-    (lambda: Layer([]), "neurons: got an empty list; expected at least one Neuron"),
-    (lambda: Layer([Neuron([1.0]), Neuron([1.0, 2.0])]),
-     "neurons: got fan_in values [1, 2]; expected every neuron of a layer to read the same "
-     "inputs (one fan_in)"),
-])
-def test_bad_data_and_layers_are_refused_in_one_whole_sentence(call, sentence):
-    with pytest.raises(ValueError) as refusal:
-        call()
-    assert str(refusal.value) == sentence
+def test_a_bad_upstream_gradient_is_refused_against_the_last_forward():
+    network = make_net()
+    network.forward(np.ones((5, 3)))
+    refused(ValueError, "grad_output", lambda: network.backward(np.ones((4, 2))))
+    refused(ValueError, "grad_output", lambda: network.backward(np.ones((5, 3))))
+    network.backward(np.ones((5, 2)))                           # the right shape is taken
 
 
 def test_train_step_defaults_to_plain_sgd_at_rate_0_1():

@@ -1,6 +1,7 @@
 """A save's temporary file: a name already taken is never opened (O_EXCL), the search for a
 free one gives up after its 100 tries with a clear error, and the rename is made durable by
 syncing the folder, and only a folder."""
+import errno
 import os
 import stat
 
@@ -8,6 +9,7 @@ import pytest
 
 from neuronnet.io import atomic
 from neuronnet.io.atomic import temporary_prefix, write_atomically
+from refusing import refused
 
 
 def names(monkeypatch, *tokens):
@@ -67,3 +69,10 @@ def test_only_a_folder_is_synced_as_one(tmp_path, monkeypatch):
     atomic._sync_directory(tmp_path / "a-file")   # O_DIRECTORY refuses it: nothing synced
     atomic._sync_directory(tmp_path)
     assert kinds == ["folder"]
+
+
+def test_a_path_refused_for_writing_is_named_with_why(tmp_path):
+    refused(ValueError, "path", lambda: atomic.probe_writable(tmp_path))
+    message = refused(ValueError, "path", lambda: atomic.probe_writable(tmp_path / "no" / "m.npz"))
+    assert os.strerror(errno.ENOENT) in message, message
+    atomic.probe_writable(tmp_path / "m.npz")                   # a new file in a folder: fine

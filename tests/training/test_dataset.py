@@ -1,8 +1,7 @@
-"""A Dataset holds what it was given, each part as checked, and refuses bad data word for word
-before it keeps anything. X has 3 rows and 2 columns throughout, so a row count read from the
-wrong axis shows."""
+"""A Dataset holds what it was given, each part as checked, and at its limits (the most classes,
+labels at both ends). X has 3 rows and 2 columns throughout, so a row count read from the
+wrong axis shows. (Its refusals, one row each: tests/test_refusals.py.)"""
 import numpy as np
-import pytest
 
 from neuronnet.training import Dataset
 from neuronnet.training.dataset import MAX_CLASSES
@@ -34,64 +33,6 @@ def test_labels_at_both_ends_and_the_most_classes_are_accepted():
     assert Dataset(np.ones((1, 1)), labels=[0], n_classes=1).n_outputs == 1
 
 
-LABELS = dict(labels=[0, 1, 0], n_classes=2)
-CASES = [
-    (dict(X=np.ones((3, 2, 1)), **LABELS), ValueError,
-     "data X: got shape (3, 2, 1); expected (n_samples, n_features) with both at least 1"),
-    (dict(X=np.ones((0, 2)), **LABELS), ValueError,
-     "data X: got shape (0, 2); expected (n_samples, n_features) with both at least 1"),
-    (dict(X=np.ones((3, 0)), **LABELS), ValueError,
-     "data X: got shape (3, 0); expected (n_samples, n_features) with both at least 1"),
-    (dict(X=np.ones((3, 2), dtype=bool), **LABELS), ValueError,
-     "data X: got dtype bool; expected integers or floats"),
-    (dict(X=np.array([[1.0, np.inf], [0, 0], [0, 0]]), **LABELS), ValueError,
-     "data X: got non-finite values; expected finite numbers"),
-    (dict(X=np.array([[1.0, 0], [np.nan, 0], [0, 0]], dtype=np.float32), **LABELS), ValueError,
-     "data X: got non-finite values; expected finite numbers"),
-    (dict(X=X, divisor="255", **LABELS), TypeError,
-     "divisor: got '255'; expected a finite real number (an int or a float)"),
-    (dict(X=X, divisor=0, **LABELS), ValueError,
-     "data divisor: got 0.0; expected a non-zero number"),
-    (dict(X=X, labels=[0, 1, 0], targets=np.ones((3, 1)), n_classes=2), ValueError,
-     "data: got both labels and targets; expected exactly one (labels for classes, targets "
-     "for regression)"),
-    (dict(X=X), ValueError,
-     "data: got neither labels and targets; expected exactly one (labels for classes, "
-     "targets for regression)"),
-    (dict(X=X, labels=[0, 1, 0]), TypeError, "n_classes: got None; expected a positive integer"),
-    (dict(X=X, labels=[0, 1, 0], n_classes=MAX_CLASSES + 1), ValueError,
-     f"data n_classes: got {MAX_CLASSES + 1}; expected at most {MAX_CLASSES} (one output "
-     "neuron per class)"),
-    (dict(X=X, labels=[0, 1], n_classes=2), ValueError,
-     "data labels: got int64 of shape (2,); expected 3 integer class indices"),
-    (dict(X=X, labels=[0.0, 1.0, 0.0], n_classes=2), ValueError,
-     "data labels: got float64 of shape (3,); expected 3 integer class indices"),
-    (dict(X=X, labels=[0, 2, 0], n_classes=2), ValueError,
-     "data labels: got values in [0, 2]; expected class indices in [0, 1]"),
-    (dict(X=X, labels=[-1, 1, 0], n_classes=2), ValueError,
-     "data labels: got values in [-1, 1]; expected class indices in [0, 1]"),
-    (dict(X=X, targets=np.ones(3)), ValueError,
-     "data targets: got shape (3,); expected (3, n_outputs), one row per sample"),
-    (dict(X=X, targets=np.ones((2, 3))), ValueError,
-     "data targets: got shape (2, 3); expected (3, n_outputs), one row per sample"),
-    (dict(X=X, targets=[[0.0], [np.nan], [1.0]]), ValueError,
-     "data targets: got non-finite values; expected finite numbers"),
-]
-
-
-@pytest.mark.parametrize("kwargs, error, sentence", CASES)
-def test_each_refusal_is_its_whole_sentence(kwargs, error, sentence):
-    with pytest.raises(error) as refusal:
-        Dataset(**kwargs)
-    assert str(refusal.value) == sentence
-
-
-def test_a_refusal_names_the_set():
-    with pytest.raises(ValueError) as refusal:
-        Dataset(X, labels=[0, 5, 0], n_classes=2, name="test split")
-    assert str(refusal.value).startswith("test split labels: got values in [0, 5]")
-
-
 def test_a_batch_is_divided_by_the_divisor_and_a_subset_keeps_it_and_names_itself():
     for divisor in (1.0, 2.0, 255):
         d = Dataset(X, labels=[0, 1, 0], n_classes=2, divisor=divisor)
@@ -103,3 +44,8 @@ def test_a_batch_is_divided_by_the_divisor_and_a_subset_keeps_it_and_names_itsel
         regression = Dataset(X, targets=[[1], [2], [3]], divisor=divisor).subset([0, 2], "ends")
         assert (regression.name, regression.divisor) == ("ends", float(divisor))
         assert regression.batch([1])[0].tolist() == [list(X[2] / divisor)]
+
+
+def test_a_subset_keeps_the_name_unless_given_one():
+    data = Dataset(np.zeros((4, 2)), targets=np.zeros((4, 1)), name="train")
+    assert data.subset([0, 1]).name == "train" and data.subset([0], name="part").name == "part"

@@ -67,3 +67,10 @@ def test_the_noise_is_the_last_draw_added_to_every_coordinate_and_only_when_aske
     again = np.random.default_rng(5)
     make(n, again, noise=0.0)
     assert again.bit_generator.state == after_clean
+
+
+@pytest.mark.parametrize("make", MAKERS)
+def test_two_points_are_enough_for_a_planar_dataset(make):
+    X, y = make(2, np.random.default_rng(0))
+    assert X.shape == (2, 2), X.shape
+    assert list(y) == [0, 1], y
