@@ -34,3 +34,8 @@ def plan(order, mode, batch_size):
         # QUIRK: sampled-backprop
         for position, i in enumerate(order):
             yield [i], position % batch_size == 0
+
+
+def n_batches(n, mode, batch_size):
+    """How many batches ``plan`` yields for ``n`` samples (a progress bar's length)."""
+    return {"online": n, "sampled": n, "full": 1}.get(mode, -(-n // batch_size))

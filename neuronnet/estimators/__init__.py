@@ -15,6 +15,7 @@ except ImportError as error:
                       "python -m pip install scikit-learn (or, from a checkout of the "
                       "repository, python -m pip install \".[sklearn]\")") from error
 
-from .mlp import NeuronNetClassifier, NeuronNetRegressor  # noqa: E402
+from .classifier import NeuronNetClassifier  # noqa: E402
+from .regressor import NeuronNetRegressor  # noqa: E402
 
 __all__ = ["NeuronNetClassifier", "NeuronNetRegressor"]

@@ -1,34 +1,22 @@
-"""What makes the estimators behave as scikit-learn's do, beyond the mathematics: each class has
-its own ``__init__`` (its defaults, its name in errors, its parameters documented), and a fit
-that fails changes nothing."""
+"""What makes the estimators behave as scikit-learn's do, beyond the mathematics: each class's
+parameters documented in its own words, and a fit that fails changes nothing."""
 import copy
 import functools
-import inspect
-import types
 
 from .params import PARAMETERS_DOC
 
 
-def own_init(base, doc, **defaults):
-    """A class decorator: give the class ``base.__init__`` under its own name, with its own
-    ``defaults`` and its parameters documented (``doc`` fills in the class's own words), so
-    that a keyword it does not take (``alpha=...``) is reported against the class the user
-    called, and ``get_params`` and ``help`` show the class's own defaults."""
-    def give(cls):
-        init = base.__init__
-        names = list(inspect.signature(init).parameters)[1:]
-        values = tuple(defaults.pop(name, value) for name, value in zip(names, init.__defaults__))
-        if defaults:
-            raise TypeError(f"own_init: {base.__name__} has no parameters {sorted(defaults)}")
-        own = types.FunctionType(init.__code__, init.__globals__, "__init__", values)
-        own.__qualname__ = f"{cls.__name__}.__init__"
-        cls.__init__ = own
+def documented(**words):
+    """A class decorator: append the parameters' documentation (params.PARAMETERS_DOC) to the
+    class's docstring, with the class's own ``words`` (its output, its default rate) filled in,
+    so that ``help`` shows every parameter."""
+    def document(cls):
         text = PARAMETERS_DOC
-        for key, value in doc.items():      # not str.format: the text has braces of its own
+        for key, value in words.items():      # not str.format: the text has braces of its own
             text = text.replace("{" + key + "}", str(value))
         cls.__doc__ += text
         return cls
-    return give
+    return document
 
 
 def all_or_nothing(method):

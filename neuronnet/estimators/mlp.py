@@ -1,9 +1,9 @@
-"""NeuronNetClassifier and NeuronNetRegressor: the neuron model behind scikit-learn's estimator
-API. Parameters take MLPClassifier's names where the meaning is the same; ``batch_mode``,
+"""What NeuronNetClassifier and NeuronNetRegressor share: the neuron model behind scikit-learn's
+estimator API. Parameters take MLPClassifier's names where the meaning is the same; ``batch_mode``,
 ``init`` and ``clip_norm`` are neuronnet's own.
 
 Training, per epoch: the order is ``rng.permutation(n)`` (``rng`` seeded by ``random_state``)
-or 0..n-1 without ``shuffle``; one ``train_step`` per batch of ``batch_size`` rows (online:
+or 0..n-1 without ``shuffle``; one step per batch of ``batch_size`` rows (online:
 1, full: n). Stopping follows MLPClassifier's rule: an epoch whose training loss is not below
 ``best_loss_ - tol`` (with ``early_stopping``: whose validation score is not above
 ``best_validation_score_ + tol``) counts as no improvement, one that is resets the count, and
@@ -20,17 +20,17 @@ half-MSE, summed over outputs and averaged over samples; MLPRegressor averages o
 so with k outputs the same rate takes k times our step there. The early-stopping split is a
 plain random one (scikit-learn's is stratified for a classifier).
 """
+import functools
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .. import batching
+from ..epoch import run_epoch
 from ..network import Network
-from .conventions import all_or_nothing, own_init
+from ..optimizers import get_optimizer
 from .params import check_parameters
 
 # The default rates (benchmarks/estimator_defaults.py measures them beside scikit-learn's).
@@ -46,30 +46,8 @@ BLOW_UP = 1e3
 
 
 class _NeuronNetBase(BaseEstimator):
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu",
-                 learning_rate_init=CLASSIFIER_RATE, momentum=0.9, nesterovs_momentum=True,
-                 batch_size="auto", max_iter=200, shuffle=True, random_state=None,
-                 early_stopping=False, validation_fraction=0.1, n_iter_no_change=10, tol=1e-4,
-                 verbose=False, batch_mode="minibatch", init="glorot_uniform", clip_norm=None,
-                 model="neuron"):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.learning_rate_init = learning_rate_init
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.batch_size = batch_size
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.verbose = verbose
-        self.batch_mode = batch_mode
-        self.init = init
-        self.clip_norm = clip_norm
-        self.model = model
+    """What the classifier and the regressor share: fitting, epoch by epoch. Each subclass
+    writes out its own ``__init__`` (scikit-learn reads the parameters from its signature)."""
 
     # --- what the subclasses say --------------------------------------------------------------
     loss_name = None
@@ -131,9 +109,10 @@ class _NeuronNetBase(BaseEstimator):
             X, Y, X_valid, y_valid = X[train], Y[train], X[valid], y[valid]
         # "auto" as MLPClassifier: 200, or all the rows when there are fewer.
         batch = min(200 if self.batch_size == "auto" else int(self.batch_size), len(X))
+        step = self._step_function()
         best_params = None
         for _ in range(1 if incremental else self.max_iter):
-            self._epoch(X, Y, batch, rng)
+            self._epoch(X, Y, batch, rng, step)
             if valid is not None:
                 self.validation_scores_.append(self.score(X_valid, y_valid))
                 if self.verbose:
@@ -164,15 +143,29 @@ class _NeuronNetBase(BaseEstimator):
         self.intercepts_ = [b.copy() for b in params[1::2]]
         return self
 
-    def _epoch(self, X, Y, batch, rng):
-        """One pass over (X, Y); appends its loss (row-weighted mean of the losses measured
-        before each step) to ``loss_curve_``."""
+    def _step_function(self):
+        """(X, Y) -> the loss before one step. The neuron Network is handed an optimizer made
+        once per fit and steps on rows validate_data has checked (``Network.step``); the
+        reference takes its rule by name."""
+        if self.model == "neuron":
+            optimizer = get_optimizer(self._optimizer(), self.learning_rate_init, self.momentum)
+            return functools.partial(self.network_.step, optimizer=optimizer,
+                                     clip_norm=self.clip_norm)
+        return functools.partial(self.network_.train_step, optimizer=self._optimizer(),
+                                 lr=self.learning_rate_init, momentum=self.momentum,
+                                 clip_norm=self.clip_norm)
+
+    def _epoch(self, X, Y, batch, rng, step):
+        """One pass over (X, Y) (neuronnet/epoch.py); appends its loss (row-weighted mean of
+        the losses measured before each step) to ``loss_curve_``."""
         order = rng.permutation(len(X)) if self.shuffle else np.arange(len(X))
         # A run that blows up is reported below, once, with its epoch: numpy's overflow
         # warnings from inside it would say the same many times without saying where.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            total = self._steps(X, Y, order, batch)
-        self.loss_curve_.append(total / len(X))
+            # sampled mode: the rows between steps only go forward, as in train()
+            self.loss_curve_.append(run_epoch(step, self.network_.loss,
+                                              lambda rows: (X[rows], Y[rows]), order,
+                                              self.batch_mode, batch))
         self.n_iter_ += 1
         if self.verbose:
             print(f"Iteration {self.n_iter_}, loss = {self.loss_curve_[-1]:.8f}")
@@ -183,106 +176,7 @@ class _NeuronNetBase(BaseEstimator):
                              "smaller learning_rate_init, or scaled data (StandardScaler for X; "
                              "for a regressor's y, TransformedTargetRegressor)")
 
-    def _steps(self, X, Y, order, batch):
-        """The steps of one epoch; returns the sum of the losses measured before each step (and
-        of every forward-only row), each weighted by its rows."""
-        total = 0.0
-        for rows, learn in batching.plan(order, self.batch_mode, batch):
-            if learn:
-                total += len(rows) * self.network_.train_step(
-                    X[rows], Y[rows], optimizer=self._optimizer(), lr=self.learning_rate_init,
-                    momentum=self.momentum, clip_norm=self.clip_norm)
-            else:   # sampled mode: the rows between steps only go forward, as in train()
-                total += len(rows) * self.network_.loss(X[rows], Y[rows])
-        return total
-
     def _output(self, X):
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return self.network_.forward(X)
-
-
-@own_init(_NeuronNetBase, dict(output="linear (the softmax lives in the loss)",
-                               rate=CLASSIFIER_RATE,
-                               why_rate="(MLPClassifier's 0.001 is adam's; see the README.)"),
-          learning_rate_init=CLASSIFIER_RATE)
-class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
-    """A classifier: the neuron model (or the reference) with softmax cross-entropy, trained by
-    SGD with momentum, behind scikit-learn's API. Labels of any type, through ``classes_``.
-    """
-    loss_name = "cross_entropy"
-    out_activation_ = "softmax"
-
-    @all_or_nothing
-    def fit(self, X, y):
-        self._checked = self._check(incremental=False)
-        X, y = validate_data(self, X, y, dtype=np.float64)
-        check_classification_targets(y)
-        self.classes_, labels = np.unique(y, return_inverse=True)
-        return self._fit(X, np.eye(max(len(self.classes_), 2))[labels], y)
-
-    @all_or_nothing
-    def partial_fit(self, X, y, classes=None):
-        self._checked = self._check(incremental=True)
-        first = not hasattr(self, "classes_")
-        X, y = validate_data(self, X, y, dtype=np.float64, reset=first)
-        check_classification_targets(y)
-        if first:
-            if classes is None:
-                raise ValueError("classes: got None on the first call to partial_fit; "
-                                 "expected every class label, as scikit-learn's estimators do")
-            self.classes_ = np.unique(classes)
-        labels = np.searchsorted(self.classes_, y)
-        if (labels >= len(self.classes_)).any() or (self.classes_[labels] != y).any():
-            raise ValueError("y: got a label not in classes_; expected one of "
-                             f"{self.classes_.tolist()}")
-        return self._fit(X, np.eye(max(len(self.classes_), 2))[labels], incremental=True)
-
-    def predict_log_proba(self, X):
-        """log p, by log-softmax of the logits (a single class's second output is dropped)."""
-        z = self._output(X)[:, :len(self.classes_)]
-        shifted = z - z.max(axis=1, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-    def predict_proba(self, X):
-        return np.exp(self.predict_log_proba(X))
-
-    def predict(self, X):
-        probabilities = self.predict_proba(X)   # first: it says NotFittedError before fit
-        return self.classes_[probabilities.argmax(axis=1)]
-
-
-@own_init(_NeuronNetBase, dict(output="linear", rate=REGRESSOR_RATE,
-                               why_rate="(Small, for unscaled targets; scale y to go faster.)"),
-          learning_rate_init=REGRESSOR_RATE)
-class NeuronNetRegressor(RegressorMixin, _NeuronNetBase):
-    """A regressor: the neuron model (or the reference) with a linear output and half-MSE,
-    trained by SGD with momentum, behind scikit-learn's API. Scale y (TransformedTargetRegressor
-    with StandardScaler) when its values are large.
-    """
-    loss_name = "half_mse"
-    out_activation_ = "identity"
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True      # y may have several columns
-        return tags
-
-    @all_or_nothing
-    def fit(self, X, y):
-        self._checked = self._check(incremental=False)
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True)
-        return self._fit(X, y.reshape(len(y), -1), y)
-
-    @all_or_nothing
-    def partial_fit(self, X, y):
-        self._checked = self._check(incremental=True)
-        first = not hasattr(self, "network_")
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, multi_output=True,
-                             reset=first)
-        return self._fit(X, y.reshape(len(y), -1), incremental=True)
-
-    def predict(self, X):
-        out = self._output(X)
-        return out[:, 0] if out.shape[1] == 1 else out     # one output: (n,), as scikit-learn
-

@@ -4,7 +4,8 @@
     result = train(model, Dataset(X, labels=y, n_classes=3), rng=np.random.default_rng(0))
 """
 from .dataset import Dataset
-from .loop import Evaluation, TrainingResult, evaluate, train
+from .evaluation import Evaluation, evaluate
+from .loop import TrainingResult, train
 from .metrics import accuracy, confusion_matrix
 from .planar import PLANAR, make_circles, make_moons, make_spiral, make_xor
 from .schedules import Constant, LossThreshold, StepDecay, get_schedule

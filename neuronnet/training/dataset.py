@@ -102,3 +102,9 @@ class Dataset:
     def __repr__(self):
         kind = f"{self.n_classes} classes" if self.is_classification else f"{self.n_outputs} targets"
         return f"Dataset({self.name!r}, {len(self)} x {self.n_features} {self.X.dtype}, {kind})"
+
+
+def check_dataset(name, data):
+    if not isinstance(data, Dataset):
+        raise ValueError(f"{name}: got {type(data).__name__}; expected a neuronnet.dataset."
+                         "Dataset (e.g. Dataset(X, labels=y, n_classes=10))")

@@ -4,13 +4,16 @@ One loop for both models. It needs only what the neuron ``Network`` and ``refere
 both offer: ``train_step(X, Y, optimizer, lr, momentum, clip_norm)`` (one update, returns the
 loss before it), ``output_and_loss(X, Y)`` (a forward pass that changes no parameter),
 ``parameters()`` (copies) and ``set_parameters(params)``. Given the same seed, data and settings,
-the two models take the same steps, so their histories agree to rounding.
+the two models take the same steps, so their histories agree to rounding. The optimizer is made
+once per run from the settings; the neuron ``Network`` is handed it and steps on batches
+checked once, before the first epoch (``Network.step``).
 
 An epoch, in order:
 
 1. the rate for the epoch from the schedule (which may look at the last epoch's loss);
-2. the epoch's sample order ``rng.permutation(n)``, cut into batches by the batch mode;
-3. per batch: one step, and a check that its loss is finite (else: stop, diverged);
+2. the epoch's sample order ``rng.permutation(n)``, cut into batches by the batch mode, each
+   one step (neuronnet/epoch.py, the one epoch loop of the package);
+3. after each batch, a check that its loss is finite (else: stop, diverged);
 4. evaluation, which changes no parameter: training loss and accuracy on a fixed subset of the
    training set, validation loss and accuracy on the validation set;
 5. if the validation loss is the lowest so far, a *copy* of the parameters becomes the best
@@ -19,6 +22,7 @@ An epoch, in order:
 6. early stopping once ``patience`` epochs pass without a new lowest validation loss.
 """
 import copy
+import functools
 import math
 import sys
 import time
@@ -27,18 +31,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import batching
-from ..guards import check_generator, check_positive_int, fail, signals_deferred
-from .dataset import Dataset
+from ..epoch import run_epoch
+from ..guards import check_generator, check_positive_int, check_real, fail, signals_deferred
+from ..network import Network
+from .dataset import check_dataset
+from .evaluation import evaluate
 from .settings import Settings
-
-
-@dataclass
-class Evaluation:
-    """The mean loss over a dataset, the accuracy (None for regression) and the predictions:
-    class indices (n,) for classification, the outputs (n, k) for regression."""
-    loss: float
-    accuracy: object
-    predictions: np.ndarray
 
 
 @dataclass
@@ -54,26 +52,6 @@ class TrainingResult:
     diverged: bool = False
     interrupted: bool = False
     timings: dict = field(default_factory=dict)
-
-
-def evaluate(model, dataset, batch_size=1000):
-    """Loss and accuracy of ``model`` on ``dataset``, ``batch_size`` rows at a time (so a 10,000
-    image test set never exists as one float64 array). Changes no parameter."""
-    _check_dataset("dataset", dataset)
-    batch_size = check_positive_int("batch_size", batch_size)
-    total, outputs = 0.0, []
-    for start in range(0, len(dataset), batch_size):
-        X_b, Y_b = dataset.batch(slice(start, start + batch_size))
-        # FIX: backprop-on-test
-        output, loss = model.output_and_loss(X_b, Y_b)
-        total += loss * len(X_b)
-        outputs.append(output)
-    outputs = np.concatenate(outputs)
-    loss = total / len(dataset)
-    if dataset.is_classification:
-        predictions = outputs.argmax(axis=1)
-        return Evaluation(loss, float(np.mean(predictions == dataset.labels)), predictions)
-    return Evaluation(loss, None, outputs)
 
 
 def check_batch_fits(settings, n_samples):
@@ -114,9 +92,9 @@ def train(model, train_data, valid_data=None, *, rng, settings=None, train_eval_
         fail("settings", f"a {type(settings).__name__}", "a neuronnet.training.Settings",
              TypeError)
     settings = settings.replace(**changes)
-    _check_dataset("train_data", train_data)
+    check_dataset("train_data", train_data)
     if valid_data is not None:
-        _check_dataset("valid_data", valid_data)
+        check_dataset("valid_data", valid_data)
         if (valid_data.n_features, valid_data.n_outputs) != (train_data.n_features,
                                                               train_data.n_outputs):
             fail("valid_data", f"{valid_data.n_features} features and {valid_data.n_outputs} "
@@ -135,6 +113,8 @@ def train(model, train_data, valid_data=None, *, rng, settings=None, train_eval_
     model.output_and_loss(*train_data.batch(slice(0, 1)))
     if valid_data is not None:
         model.output_and_loss(*valid_data.batch(slice(0, 1)))
+    if isinstance(model, Network) and not train_data.is_classification:
+        model.loss_function.check_targets(train_data.targets)   # every row, once (Network.step)
 
     n = len(train_data)
     if n > train_eval_size:
@@ -155,6 +135,7 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
     """The epochs of :func:`train`, its arguments checked."""
     n, epochs, patience = len(train_data), settings.epochs, settings.patience
     schedule = settings.make_schedule()
+    optimizer = settings.make_optimizer()      # once per run; each epoch sets its rate
     classify = train_data.is_classification
     history = {key: [] for key in ("epoch", "lr", "step_loss", "train_loss", "valid_loss",
                                    "seconds")}
@@ -163,43 +144,34 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
 
     best_params, best_loss, best_epoch = model.parameters(), math.inf, 0
     stop_reason, diverged, interrupted = f"completed {epochs} epoch{'s' * (epochs != 1)}", False, False
-    last_loss, last_finite = None, None
-    epoch = batch = 0
+    last_loss, epoch, watch = None, 0, _Watch()
     training_since = None
     timings = {"train": 0.0, "evaluate": 0.0}
     try:
         for epoch in range(1, epochs + 1):
-            batch = 0   # none of this epoch's batches has run (a stop now says batch 0)
-            rate = schedule.rate(epoch, last_loss)
-            optimizer = settings.optimizer_at(rate)
-            order = rng.permutation(n)
-            steps = list(batching.plan(order, settings.batch_mode, settings.batch_size))
-            bar = _progress_bar(len(steps), f"epoch {epoch}/{epochs}", progress)
+            watch.done = 0   # none of this epoch's batches has run (a stop now says batch 0)
+            rate = optimizer.lr = check_real("lr", schedule.rate(epoch, last_loss), low=0.0)
+            watch.bar = _progress_bar(batching.n_batches(n, settings.batch_mode,
+                                                         settings.batch_size),
+                                      f"epoch {epoch}/{epochs}", progress)
             start = training_since = time.perf_counter()
-            total = 0.0
-            for batch, (rows, learn) in enumerate(steps, start=1):
-                X_b, Y_b = train_data.batch(rows)
-                if learn:
-                    loss = model.train_step(X_b, Y_b, optimizer=optimizer, lr=rate,
-                                            momentum=settings.momentum,
-                                            clip_norm=settings.clip_norm)
-                else:  # sampled mode: this sample only goes forward
-                    loss = model.output_and_loss(X_b, Y_b)[1]
-                if not math.isfinite(loss):
-                    diverged = True
-                    break
-                last_finite = loss
-                total += loss * len(rows)
-                if bar is not None:
-                    bar.update(1)
-            if bar is not None:
-                bar.close()
+            try:
+                step_loss = run_epoch(_step_function(model, optimizer, settings),
+                                      lambda X, Y: model.output_and_loss(X, Y)[1],
+                                      train_data.batch, rng.permutation(n), settings.batch_mode,
+                                      settings.batch_size, after_batch=watch)
+            except _Diverged as error:
+                diverged, loss = True, error.loss
+            finally:
+                if watch.bar is not None:
+                    watch.bar.close()
             seconds = time.perf_counter() - start
             timings["train"] += seconds
             training_since = None
             if diverged:
-                stop_reason = (f"diverged: the loss became {loss} at epoch {epoch}, batch {batch} "
-                               f"(last finite loss {last_finite}); {_kept(best_epoch)}")
+                stop_reason = (f"diverged: the loss became {loss} at epoch {epoch}, batch "
+                               f"{watch.done} (last finite loss {watch.last_finite}); "
+                               f"{_kept(best_epoch)}")
                 break
 
             start = time.perf_counter()
@@ -207,7 +179,7 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
             on_valid = (evaluate(model, valid_data, eval_batch_size)
                         if valid_data is not None else on_train)
             timings["evaluate"] += time.perf_counter() - start
-            row = dict(epoch=epoch, lr=rate, step_loss=total / n, train_loss=on_train.loss,
+            row = dict(epoch=epoch, lr=rate, step_loss=step_loss, train_loss=on_train.loss,
                        valid_loss=on_valid.loss if valid_data is not None else None, seconds=seconds)
             if classify:
                 row.update(train_accuracy=on_train.accuracy,
@@ -233,6 +205,7 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
                 break
     except KeyboardInterrupt:
         interrupted = True
+        batch = watch.done + (training_since is not None)   # the batch that was running
         if training_since is not None:  # the part of the epoch that ran
             timings["train"] += time.perf_counter() - training_since
         # The live model may be mid-update (some neurons stepped, others not); the snapshot,
@@ -252,16 +225,47 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
                           interrupted, timings)
 
 
+def _step_function(model, optimizer, settings):
+    """(X, Y) -> the loss before one step. The neuron Network is handed the run's optimizer and
+    steps on batches the loop has checked once (``Network.step``); any other model (the
+    reference, a wrapper) gets ``train_step`` with the rule as the settings name it (a name, or
+    the Optimizer) and the epoch's rate."""
+    if isinstance(model, Network):
+        return functools.partial(model.step, optimizer=optimizer, clip_norm=settings.clip_norm)
+    rule = settings.optimizer if isinstance(settings.optimizer, str) else optimizer
+    return functools.partial(model.train_step, optimizer=rule, lr=optimizer.lr,
+                             momentum=settings.momentum, clip_norm=settings.clip_norm)
+
+
+class _Diverged(Exception):
+    """A batch's loss is not finite: the epoch stops there."""
+
+    def __init__(self, loss):
+        super().__init__(loss)
+        self.loss = loss
+
+
+class _Watch:
+    """Called by ``run_epoch`` after each batch: counts the epoch's batches, keeps the last
+    finite loss of the run, moves the progress bar, and stops the epoch at a loss that is not
+    finite (:class:`_Diverged`)."""
+
+    def __init__(self):
+        self.done, self.last_finite, self.bar = 0, None, None
+
+    def __call__(self, number, loss):
+        self.done = number
+        if not math.isfinite(loss):
+            raise _Diverged(loss)
+        self.last_finite = loss
+        if self.bar is not None:
+            self.bar.update(1)
+
+
 def _kept(best_epoch):
     if best_epoch == 0:
         return "kept the initial weights (no epoch had finished)"
     return f"kept the best model, from epoch {best_epoch}"
-
-
-def _check_dataset(name, data):
-    if not isinstance(data, Dataset):
-        raise ValueError(f"{name}: got {type(data).__name__}; expected a neuronnet.dataset."
-                         "Dataset (e.g. Dataset(X, labels=y, n_classes=10))")
 
 
 def _progress_bar(total, description, enabled):

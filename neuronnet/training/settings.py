@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 
 from .. import batching
 from ..guards import check_choice, check_positive_int, check_positive_real, check_real, fail
-from ..optimizers import OPTIMIZERS, Optimizer
+from ..optimizers import OPTIMIZERS, Optimizer, get_optimizer
 from .schedules import Schedule, get_schedule
 
 
@@ -65,12 +65,12 @@ class Settings:
         """The Schedule of this run (asked for each epoch's rate)."""
         return get_schedule(self.schedule, self.lr)
 
-    def optimizer_at(self, rate):
-        """What ``train_step`` gets for an epoch at ``rate``: the optimizer's name, or a copy of
-        the Optimizer object with its rate set to ``rate``."""
+    def make_optimizer(self):
+        """The Optimizer of a run, made once: from the name with ``lr`` and ``momentum``, or a
+        copy of the Optimizer object at rate ``lr`` (the loop sets each epoch's rate on it)."""
         if isinstance(self.optimizer, Optimizer):
-            return self.optimizer.with_lr(rate)
-        return self.optimizer
+            return self.optimizer.with_lr(self.lr)
+        return get_optimizer(self.optimizer, self.lr, self.momentum)
 
     def describe(self):
         """One line, for the head of a training table."""

@@ -1,0 +1,36 @@
+"""Evaluation: a model's loss and accuracy on a dataset, a batch at a time, changing nothing."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..guards import check_positive_int
+from .dataset import check_dataset
+
+
+@dataclass
+class Evaluation:
+    """The mean loss over a dataset, the accuracy (None for regression) and the predictions:
+    class indices (n,) for classification, the outputs (n, k) for regression."""
+    loss: float
+    accuracy: object
+    predictions: np.ndarray
+
+
+def evaluate(model, dataset, batch_size=1000):
+    """Loss and accuracy of ``model`` on ``dataset``, ``batch_size`` rows at a time (so a 10,000
+    image test set never exists as one float64 array). Changes no parameter."""
+    check_dataset("dataset", dataset)
+    batch_size = check_positive_int("batch_size", batch_size)
+    total, outputs = 0.0, []
+    for start in range(0, len(dataset), batch_size):
+        X_b, Y_b = dataset.batch(slice(start, start + batch_size))
+        # FIX: backprop-on-test
+        output, loss = model.output_and_loss(X_b, Y_b)
+        total += loss * len(X_b)
+        outputs.append(output)
+    outputs = np.concatenate(outputs)
+    loss = total / len(dataset)
+    if dataset.is_classification:
+        predictions = outputs.argmax(axis=1)
+        return Evaluation(loss, float(np.mean(predictions == dataset.labels)), predictions)
+    return Evaluation(loss, None, outputs)
