@@ -12,7 +12,6 @@ import json
 
 import numpy as np
 import pytest
-from spying import Reached, spy
 from threadpoolctl import threadpool_info
 
 import neuronnet.verify as verify
@@ -28,6 +27,7 @@ from neuronnet.app import (
     train_command,
 )
 from neuronnet.app.options import TRAINING_OPTIONS
+from spying import Reached, spy
 
 CHECKED = "examples/check_reference.py"
 ONE = ["--property", "forward_and_loss_equal_the_reference"]

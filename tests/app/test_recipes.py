@@ -5,9 +5,9 @@ import dataclasses
 
 import numpy as np
 import pytest
-from spying import Reached, spy
 
 from neuronnet.app import models, recipe_data, recipes, train_command
+from spying import Reached, spy
 
 # The fields of a recipe that say what runs, each checked below; the rest only describe it.
 RUN_FIELDS = {"data", "hidden", "activation", "output_activation", "loss", "init", "settings"}
