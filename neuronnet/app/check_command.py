@@ -20,6 +20,15 @@ from pathlib import Path
 from ..verify.limits import PROBE_LIMIT, THOROUGH, TIME_LIMIT
 from .tables import printable
 
+HELP = "the generic property suite on your own network"
+DESCRIPTION = ("Check a network written in any style against the generic properties of backprop: "
+               "FILE.py defines build(layer_sizes, activations, loss), which returns a network "
+               "with set_parameters, forward, loss and gradient (docs/checking-your-network.md "
+               "in the repository). One line per property; for each failure, the smallest "
+               "example, yours against the reference's. Exit status: 0 passed, 1 a property "
+               "failed or the file cannot be checked, 2 a usage error.")
+EPILOG = None
+
 
 def add_arguments(parser):
     parser.add_argument("file", metavar="FILE.py",
@@ -130,7 +139,7 @@ def load_build(path, name="build", debug=False, seconds=None):
     return build
 
 
-def run(args, out=print):
+def main(args, out=print):
     """Returns the exit status (0 passed, 1 failed or uncheckable)."""
     from .. import verify  # here, not above: hypothesis loads only when a check runs
     try:

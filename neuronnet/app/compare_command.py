@@ -3,10 +3,34 @@
 The same initial weights, split and sample order; trained one after the other; then per epoch
 both losses, both accuracies, the largest parameter difference and the time of each.
 """
+import sys
+
 from ..training import evaluate, train
 from . import recipe_data, recipes, tables
 from .models import MODELS, build_model, max_parameter_difference
+from .options import add_training_options, seed_of, training_options
 from .train_command import check_fits
+
+HELP = "both models from one start, side by side"
+DESCRIPTION = ("Train the neuron model and the reference from the same initial weights, split "
+               "and sample order, and show per epoch both losses, both accuracies, the largest "
+               "parameter difference and the time of each.")
+EPILOG = recipes.help_text()
+
+
+def add_arguments(parser):
+    parser.add_argument("recipe", choices=list(recipes.RECIPES), metavar="RECIPE",
+                        help="one of: " + ", ".join(recipes.RECIPES))
+    add_training_options(parser)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def main(args, out=print):
+    """0 done, 1 a model's training diverged."""
+    run = compare_recipe(args.recipe, seed=seed_of(args), options=training_options(args),
+                         progress=sys.stderr.isatty() and not args.quiet,
+                         data_dir=args.data_dir, out=out)
+    return 1 if any(result.diverged for result, _, _ in run["runs"].values()) else 0
 
 
 def compare_recipe(name, *, seed=0, options=None, progress=False, data_dir=None, out=print):

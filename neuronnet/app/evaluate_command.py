@@ -3,8 +3,27 @@ from pathlib import Path
 
 from ..training import confusion_matrix, evaluate
 from . import recipe_data, recipes, tables
-from .models import load_model, model_file_metadata
+from .models import MODELS, load_model, model_file_metadata
 from .tables import printable
+
+HELP = "a saved model on its recipe's test split"
+DESCRIPTION = ("Load a model saved by `neuronnet train --save` and report its loss, accuracy and "
+               "confusion matrix on the test split of its recipe.")
+EPILOG = None
+
+
+def add_arguments(parser):
+    parser.add_argument("model_file", metavar="MODEL.npz")
+    parser.add_argument("--model", choices=MODELS, default="neuron",
+                        help="load it as the neuron model (default) or the reference")
+    parser.add_argument("--plot", metavar="DIR", help="write the confusion matrix as a PNG")
+
+
+def main(args, out=print):
+    """0: the file was evaluated (a failure is an error: exit status 2, from the cli)."""
+    evaluate_file(args.model_file, model=args.model, plot=args.plot, seed=args.seed,
+                  data_dir=args.data_dir, out=out)
+    return 0
 
 
 def evaluate_file(path, *, model="neuron", plot=None, seed=None, data_dir=None, out=print):

@@ -153,3 +153,8 @@ def refuse_unused(options, settings):
 def flag(name):
     """The option of a setting: ``batch_size`` -> ``batch-size``."""
     return name.replace("_", "-")
+
+
+def seed_of(args):
+    """The run's one seed: ``--seed``, 0 when not given."""
+    return 0 if args.seed is None else args.seed

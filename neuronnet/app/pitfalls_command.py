@@ -4,8 +4,8 @@
     neuronnet pitfalls show ID               one pitfall in full: the bug, the fix, the property
     neuronnet pitfalls demo ID [--plot DIR]  the buggy and the fixed component side by side
 
-``add_parser(subparsers)`` adds the subcommand to the program's parser; ``run(args, out)``
-carries it out, printing through ``out`` (the tests call it directly).
+As every command: ``add_arguments(parser)`` and ``main(args, out)``, which returns the exit
+status; ``run(args, out)`` carries it out and returns what it showed (the tests read it).
 """
 import argparse
 import textwrap
@@ -13,6 +13,7 @@ import textwrap
 from ..pitfalls import CATALOGUE, PROPERTIES, get
 from ..pitfalls.counterexamples import COUNTEREXAMPLES
 from . import stops
+from .options import add_common_options, seed_of
 
 WIDTH = 96
 
@@ -27,21 +28,14 @@ and the fixed component side by side on a small problem and prints the symptom.
 """
 
 
-def _epilog():
-    return "pitfalls:\n" + "\n".join(
-        f"  {p.id:<28} " + textwrap.shorten(p.title, WIDTH - 31, placeholder=" ...")
-        for p in CATALOGUE)
+HELP = "the catalogue of classic backprop mistakes: the list, show ID, demo ID"
+EPILOG = "pitfalls:\n" + "\n".join(
+    f"  {p.id:<28} " + textwrap.shorten(p.title, WIDTH - 31, placeholder=" ...")
+    for p in CATALOGUE)
 
 
-def add_parser(subparsers, add_common=None):
-    """The ``pitfalls`` subcommand, added to an argparse subparsers object; ``add_common(parser)``
-    adds the program's common options (``--seed`` among them) to each of its parsers."""
-    parser = subparsers.add_parser(
-        "pitfalls", help="the catalogue of classic backprop mistakes: the list, show ID, demo ID",
-        description=DESCRIPTION, epilog=_epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    if add_common is not None:
-        add_common(parser)
+def add_arguments(parser):
+    """The actions ``show ID`` and ``demo ID``, each with the program's common options."""
     actions = parser.add_subparsers(dest="pitfalls_action", metavar="ACTION")
     parsers = {}
     for action, summary, words in (
@@ -54,17 +48,20 @@ def add_parser(subparsers, add_common=None):
              "seconds) and print the measure that shows the symptom: loss curves, "
              "gradient-check errors, accuracies.")):
         parsers[action] = actions.add_parser(
-            action, help=summary, description=textwrap.fill(words, WIDTH), epilog=_epilog(),
+            action, help=summary, description=textwrap.fill(words, WIDTH), epilog=EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter)
         parsers[action].add_argument("pitfall_id", metavar="ID",
                                      help="a pitfall id (see the list below)")
-        if add_common is not None:
-            add_common(parsers[action])
-    demo = parsers["demo"]
-    demo.add_argument("--plot", metavar="DIR",
-                      help="also write both curves into DIR/pitfall-ID.png (needs the 'plot' "
-                           "extra: matplotlib)")
-    return parser
+        add_common_options(parsers[action], defaults=False)
+    parsers["demo"].add_argument(
+        "--plot", metavar="DIR", help="also write both curves into DIR/pitfall-ID.png (needs the "
+                                      "'plot' extra: matplotlib)")
+
+
+def main(args, out=print):
+    """0: shown (an unknown ID is an error: exit status 2, from the cli)."""
+    run(args, out, seed_of(args))
+    return 0
 
 
 def run(args, out=print, seed=0):

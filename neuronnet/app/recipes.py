@@ -156,3 +156,10 @@ def seeds(seed):
     """Three independent generators from one seed: (split, initial weights, sample order).
     Separate streams, so changing the number of epochs never changes the split or the start."""
     return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)]
+
+
+def help_text():
+    """The list of recipes, for the epilog of the commands that take one."""
+    return ("recipes (each re-runs the experiment of a source document, docs/sources.md in the "
+            "repository, with its bugs fixed):\n"
+            + "\n".join(f"  {r.name:<15} {r.summary}" for r in RECIPES.values()))

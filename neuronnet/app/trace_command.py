@@ -11,8 +11,16 @@ import numpy as np
 
 from . import recipe_data, recipes
 from .models import build_model, load_model, model_file_metadata
+from .options import seed_of
+from .trace_text import trace_lines
 
-SHOWN_TERMS = 4      # per sum: the first terms, then "..."
+HELP = "one backprop step, neuron by neuron, every number checked"
+DESCRIPTION = ("Trace one forward, backward and update of a recipe's network on one training "
+               "sample: each neuron's z = w . x + b and a = f(z) with the numbers substituted, "
+               "its delta, dW and db, and its step; beside each quantity whether it agrees with "
+               "the reference and with a central difference. Exit status 0 when every check "
+               "agrees.")
+EPILOG = recipes.help_text()
 
 
 def add_arguments(parser):
@@ -121,8 +129,9 @@ def _sub(MLP, params, activations, l):
                            "half_mse")
 
 
-def run(args, out=print):
-    seed = 0 if args.seed is None else args.seed
+def main(args, out=print):
+    """0 when every check agrees, else 1."""
+    seed = seed_of(args)
     if args.plot is not None:
         from .train_command import check_plot_dir
         check_plot_dir(args.plot)
@@ -132,7 +141,6 @@ def run(args, out=print):
     if args.json:
         out(json.dumps(to_dict(record, counts), indent=1))
     else:
-        from .trace_text import trace_lines
         for line in trace_lines(record, recipe, counts, args.sample):
             out(line)
     if args.plot is not None:

@@ -7,7 +7,8 @@ the loss has no derivative there to compare with; ``DIFFERS`` names a disagreeme
 """
 from ..trace import SHOWN_NEURONS
 from ..trace import shown as _shown_or_gap
-from .trace_command import SHOWN_TERMS
+
+SHOWN_TERMS = 4      # per sum: the first terms, then "..."
 
 MARKS = {"reference ok": "ref ok", "reference DIFFERS": "ref DIFFERS", "numeric ok": "num ok",
          "numeric DIFFERS": "num DIFFERS", "kink": "kink: not comparable"}

@@ -1,9 +1,12 @@
 """``neuronnet train RECIPE``: one model on a recipe, a per-epoch table, then the test result.
 
-Takes plain arguments (no argparse objects), prints through ``out`` and returns what it
+As every command: ``add_arguments(parser)`` and ``main(args, out)``, which returns the exit
+status. :func:`train_recipe` takes plain arguments, prints through ``out`` and returns what it
 measured, so the tests can call it directly.
 """
 import os
+import signal
+import sys
 import time
 from pathlib import Path
 
@@ -13,9 +16,43 @@ from .. import io
 from ..guards import check_memory, memory_needed
 from ..training import PLANAR, confusion_matrix, evaluate, train
 from ..training.loop import check_batch_fits
-from . import recipe_data, recipes, tables
-from .models import build_model
+from . import recipe_data, recipes, stops, tables
+from .models import MODELS, build_model
+from .options import add_training_options, seed_of, training_options
 from .tables import printable
+
+HELP = "train one model on a recipe"
+DESCRIPTION = ("Train the neuron model (or the reference) on a recipe: a per-epoch table of losses "
+               "and accuracies, then the best-validation model on the test set.")
+EPILOG = recipes.help_text()
+
+
+def add_arguments(parser):
+    parser.add_argument("recipe", choices=list(recipes.RECIPES), metavar="RECIPE",
+                        help="one of: " + ", ".join(recipes.RECIPES))
+    parser.add_argument("--model", choices=MODELS, default="neuron",
+                        help="the object-per-neuron network (default) or the vectorized reference")
+    add_training_options(parser)
+    parser.add_argument("--save", metavar="FILE.npz",
+                        help="save the best model (plain arrays, no pickle) to this file")
+    parser.add_argument("--plot", metavar="DIR",
+                        help="write PNG plots here (needs the 'plot' extra: matplotlib)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no table and no progress bar: only the final lines")
+
+
+def main(args, out=print):
+    """0 done, 1 training diverged, 128 + the signal that stopped it."""
+    run = train_recipe(args.recipe, model=args.model, seed=seed_of(args),
+                       options=training_options(args), save=args.save, plot=args.plot,
+                       quiet=args.quiet, progress=sys.stderr.isatty(), data_dir=args.data_dir,
+                       out=out)
+    if run["interrupted"]:
+        signum = stops.received()
+        name = signal.Signals(signum).name if signum is not None else "SIGINT"
+        print(f"neuronnet: stopped by {name}", file=sys.stderr)
+        return stops.exit_status(signum)
+    return 1 if run["result"].diverged else 0
 
 
 def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=None,
