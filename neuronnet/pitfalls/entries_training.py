@@ -49,7 +49,7 @@ ENTRIES = [
                 "evaluating twice gives two answers.",
         fix="Evaluation is forward passes only: output_and_loss, which changes no parameter.",
         bug_code=code(f"{V}:evaluate_with_backprop"),
-        fix_code=code(Marked("neuronnet.training.loop")),
+        fix_code=code(Marked("neuronnet.training.evaluation")),
         variant=variants.evaluate_with_backprop,
         caught_by=("evaluation_changes_no_parameter",)),
     Pitfall(
