@@ -1,5 +1,5 @@
-"""Every code block of README.md (and of docs/guide.md, its continuation) runs as printed, and
-every link of the README leads somewhere.
+"""Every code block of README.md (and of the pages that took over its text) runs as printed,
+and every link of those pages leads to a file and a heading that exist.
 
 A block's fence says what it is:
 
@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["README.md", "docs/guide.md"]
+PAGES = ["README.md", "docs/guide.md", "docs/measurements.md", "docs/mutation.md",
+         "docs/sources.md"]
 TIME_BUDGET = 90     # seconds per command; the slowest, the tour, takes 5-15 s here
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```", re.M | re.S)
 NOT_RUN = {("python", "-m", "pip"): "installs: CI does that (.ci/run)",
