@@ -1,96 +1,169 @@
-"""Speed of the neuron model against the reference, one after the other in one process.
+"""Speed of the neuron model now and before a given commit, side by side in one run.
 
-    python benchmarks/speed.py [--steps 40] [--repeats 5] [--profile]
+    python benchmarks/speed.py [--before f463f64^] [--rounds 5] [--repeats 3] [--samples 1000]
+    python benchmarks/speed.py --profile          # where the batch-1 time goes, now
 
-784-100-10 (relu, softmax cross-entropy), batch 128, float64, SGD with momentum 0.9, on
-MNIST-shaped random data (pixels in [0, 1], 10 classes): seconds per epoch-equivalent (60,000
-samples) of each model, the median of several repeats; then the neuron model at batch 1 on
-784-40-10 (forward + backward + update per sample). BLAS is pinned to one thread with
-threadpoolctl, so both models get the same single core however loaded the second one is.
+The tree of ``--before`` (default: the parent of f463f64, the layout redesign) is exported with
+``git archive`` into a temporary folder. Each round runs one worker process per tree, the two
+alternating, so a load that comes and goes on the machine falls on both. Every worker pins BLAS
+to one thread (threadpoolctl), builds the same networks from the same arrays and times each
+workload ``--repeats`` times. The table shows the best time of each tree over all its repeats
+and rounds (other processes only ever add time, so the best is the least disturbed), and the
+median beside it. The workloads, on MNIST-shaped random data (pixels in [0, 1], 10 classes,
+softmax cross-entropy, SGD with momentum 0.9):
+
+- ``fit, batch 1``: ``Network.fit`` on 784-40-10 (relu), one sample per step, in samples/s;
+- ``train(), batch 1``: the training loop of the command line (``train``), the same work;
+- ``fit, batch 128``: ``Network.fit`` on 784-100-10 (relu), seconds per 60,000 samples;
+- ``reference, batch 128``: ``reference.MLP.fit``, the same work: the control (the reference
+  did not change), so a difference there is the machine, not the code.
 """
 import argparse
-import cProfile
-import pstats
+import json
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from threadpoolctl import threadpool_limits
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from neuronnet import Network, convert  # noqa: E402
-from reference import MLP  # noqa: E402
-
+ROOT = Path(__file__).resolve().parent.parent
 EPOCH = 60_000
+REDESIGN = "f463f64"
+# (label, unit, shown per sample: samples/s; else seconds per 60,000 samples)
+ROWS = [("fit, batch 1", "samples/s", True), ("train(), batch 1", "samples/s", True),
+        ("fit, batch 128", "s/epoch", False), ("reference, batch 128", "s/epoch", False)]
 
 
-def mnist_shaped(n, rng):
-    X = rng.integers(0, 256, size=(n, 784)).astype(np.float64) / 255.0
-    Y = np.eye(10)[rng.integers(0, 10, size=n)]
-    return X, Y
+def worker(tree, samples, steps, repeats):
+    """Runs in a subprocess with ``tree`` first on the path: the timings of that tree, as JSON."""
+    sys.path.insert(0, tree)
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    from neuronnet import convert
+    from reference import MLP
+    try:
+        from neuronnet.training import Dataset, train
+    except ImportError:                      # before the redesign: flat modules
+        from neuronnet.dataset import Dataset
+        from neuronnet.training import train
+    assert Path(convert.__file__).resolve().is_relative_to(Path(tree).resolve()), convert.__file__
+
+    rng = np.random.default_rng(0)
+
+    def arrays(sizes):
+        weights = [rng.normal(0, np.sqrt(2 / fan_in), (fan_out, fan_in))
+                   for fan_in, fan_out in zip(sizes, sizes[1:])]
+        return weights, [np.zeros(len(W)) for W in weights]
+
+    def data(n):
+        X = rng.integers(0, 256, size=(n, 784)).astype(np.float64) / 255.0
+        labels = rng.integers(0, 10, size=n)
+        return X, np.eye(10)[labels], labels
+
+    acts = ["relu", "identity"]
+    small, big = arrays([784, 40, 10]), arrays([784, 100, 10])
+    X1, Y1, labels1 = data(samples)
+    X, Y, _ = data(128 * steps)
+    fit = dict(epochs=1, optimizer="momentum", lr=0.1, momentum=0.9)
+
+    def timed_fit(build, weights, Xw, Yw, mode, size):
+        model = build(*weights, acts, "cross_entropy")
+        start = time.perf_counter()
+        model.fit(Xw, Yw, batch_mode=mode, batch_size=size, rng=np.random.default_rng(1), **fit)
+        return time.perf_counter() - start
+
+    def timed_train():
+        model = convert.from_arrays(*small, acts, "cross_entropy")
+        dataset = Dataset(X1, labels=labels1, n_classes=10)
+        result = train(model, dataset, rng=np.random.default_rng(1), batch_mode="online",
+                       train_eval_size=10, **fit)
+        return result.history["seconds"][0]      # the epoch's training time, no evaluation
+
+    work = {"fit, batch 1": lambda: timed_fit(convert.from_arrays, small, X1, Y1, "online", 1),
+            "train(), batch 1": timed_train,
+            "fit, batch 128": lambda: timed_fit(convert.from_arrays, big, X, Y, "minibatch", 128),
+            "reference, batch 128": lambda: timed_fit(MLP.from_arrays, big, X, Y, "minibatch",
+                                                      128)}
+    with threadpool_limits(limits=1):
+        seconds = {label: [run() for _ in range(repeats)] for label, run in work.items()}
+    print(json.dumps(seconds))
 
 
-def seconds_per_run(model, X, Y, batch_size, batch_mode):
-    start = time.perf_counter()
-    model.fit(X, Y, epochs=1, batch_mode=batch_mode, batch_size=batch_size, optimizer="momentum",
-              lr=0.1, momentum=0.9, rng=np.random.default_rng(1))
-    return time.perf_counter() - start
+def export(rev, folder):
+    """The package folders of ``rev``, written into ``folder`` by git archive."""
+    archive = subprocess.run(["git", "archive", "--format=tar", rev, "neuronnet", "reference"],
+                             cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
 
 
-def median_time(make_model, X, Y, batch_size, batch_mode, repeats):
-    # A fresh model per repeat from the same start, so every repeat does the same work.
-    return statistics.median(seconds_per_run(make_model(), X, Y, batch_size, batch_mode)
-                             for _ in range(repeats))
+def run_worker(tree, args):
+    out = subprocess.run([sys.executable, __file__, "--worker", tree, "--samples",
+                          str(args.samples), "--steps", str(args.steps), "--repeats",
+                          str(args.repeats)],
+                         capture_output=True, text=True, check=True, cwd=tree)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def profile(samples):
+    import cProfile
+    import pstats
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    sys.path.insert(0, str(ROOT))
+    from neuronnet import Network
+    rng = np.random.default_rng(0)
+    net = Network([784, 40, 10], ["relu", "identity"], "cross_entropy", init="he_normal", rng=rng)
+    X = rng.random((samples, 784))
+    Y = np.eye(10)[rng.integers(0, 10, samples)]
+    with threadpool_limits(limits=1):
+        profiler = cProfile.Profile()
+        profiler.runcall(net.fit, X, Y, batch_mode="online", optimizer="momentum", rng=rng)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(14)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=40, help="batches of 128 per repeat")
-    parser.add_argument("--samples", type=int, default=1000, help="samples for the batch-1 run")
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--profile", action="store_true",
-                        help="also print where the neuron model's batch-1 time goes")
+    parser.add_argument("--before", default=f"{REDESIGN}^", help="the commit to compare with")
+    parser.add_argument("--rounds", type=int, default=5, help="worker pairs, alternating")
+    parser.add_argument("--repeats", type=int, default=3, help="timings per workload and worker")
+    parser.add_argument("--samples", type=int, default=1000, help="samples of the batch-1 runs")
+    parser.add_argument("--steps", type=int, default=40, help="batches of the batch-128 runs")
+    parser.add_argument("--profile", action="store_true", help="profile fit at batch 1, now")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:
+        return worker(args.worker, args.samples, args.steps, args.repeats)
+    if args.profile:
+        return profile(args.samples)
 
-    rng = np.random.default_rng(0)
-    sizes, activations = [784, 100, 10], ["relu", "identity"]
-    start_net = Network(sizes, activations, loss="cross_entropy", init="he_normal", rng=rng)
-    weights, biases = convert.to_arrays(start_net)
-    X, Y = mnist_shaped(128 * args.steps, rng)
-    small = Network([784, 40, 10], activations, loss="cross_entropy", init="he_normal", rng=rng)
-    small_w, small_b = convert.to_arrays(small)
-    X1, Y1 = mnist_shaped(args.samples, rng)
-
-    with threadpool_limits(limits=1):
-        # The same four runs differ only in model class and workload; timed one after another.
-        builders = {"neuron": convert.from_arrays, "reference": MLP.from_arrays}
-        workloads = {"batch": (weights, biases, X, Y, 128, "minibatch"),
-                     "one": (small_w, small_b, X1, Y1, 1, "online")}
-        times = {}
-        for work, (w, b, Xw, Yw, size, mode) in workloads.items():
-            for model, build in builders.items():
-                times[work, model] = median_time(
-                    lambda: build(w, b, activations, "cross_entropy"),
-                    Xw, Yw, size, mode, args.repeats)
-        t_neuron, t_ref = times["batch", "neuron"], times["batch", "reference"]
-        t_one, t_one_ref = times["one", "neuron"], times["one", "reference"]
-        if args.profile:
-            net = convert.from_arrays(small_w, small_b, activations, "cross_entropy")
-            profiler = cProfile.Profile()
-            profiler.runcall(seconds_per_run, net, X1, Y1, 1, "online")
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(12)
-
-    scale = EPOCH / len(X)
-    print(f"784-100-10, batch 128, float64, momentum 0.9, 1 BLAS thread, median of "
-          f"{args.repeats} x {args.steps} steps")
-    print(f"  neuron model : {t_neuron * scale:7.3f} s/epoch (60,000 samples)")
-    print(f"  reference    : {t_ref * scale:7.3f} s/epoch")
-    print(f"  784-40-10 at batch 1: neuron {args.samples / t_one:,.0f} samples/s, "
-          f"reference {args.samples / t_one_ref:,.0f} samples/s")
-    print(f"ratio neuron/reference: {t_neuron / t_ref:.2f}")
-    print(f"per-sample 784-40-10: {args.samples / t_one:.0f} samples/s")
+    steps = 128 * args.steps
+    with tempfile.TemporaryDirectory() as before:
+        export(args.before, before)
+        trees = {"before": before, "now": str(ROOT)}
+        runs = {name: [] for name in trees}
+        for _ in range(args.rounds):
+            for name, tree in trees.items():
+                runs[name].append(run_worker(tree, args))
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                          text=True).stdout.strip()
+    print(f"neuron model, 1 BLAS thread, {args.rounds} alternating rounds x {args.repeats} "
+          f"repeats; before = {args.before}, now = {head} and the working tree")
+    print("| workload               | unit      | before (best) | now (best) | speed, now | "
+          "before (median) | now (median) |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for label, unit, per_sample in ROWS:
+        seconds = {name: sorted(t for r in results for t in r[label])
+                   for name, results in runs.items()}
+        scale = (lambda t: args.samples / t) if per_sample else (lambda t: EPOCH / steps * t)
+        best = {name: scale(times[0]) for name, times in seconds.items()}
+        middle = {name: scale(statistics.median(times)) for name, times in seconds.items()}
+        gain = seconds["before"][0] / seconds["now"][0] - 1
+        print(f"| {label:<22} | {unit:<9} | {best['before']:13.3f} | {best['now']:10.3f} | "
+              f"{gain * 100:+9.1f}% | {middle['before']:15.3f} | {middle['now']:12.3f} |")
 
 
 if __name__ == "__main__":
