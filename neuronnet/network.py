@@ -1,4 +1,21 @@
-"""A network: a list of layers, a loss, and the order of forward, backward and update."""
+"""A network: a list of layers, a loss, and the order of forward, backward and update.
+
+One training step (:meth:`Network.step`), in reading order; with a sigmoid layer, half-MSE and
+SGD it is about a hundred lines, most of them the mathematics:
+
+1. forward, layer by layer (``Layer.forward``), neuron by neuron (``Neuron.forward``):
+   ``z = x . w + b`` and ``a = f(z)`` (``Sigmoid.forward``, activations.py);
+2. the loss of the output ``a_L`` against the targets (``HalfMSE.value``, losses.py) and its
+   gradient ``dL/da_L = (a_L - t) / n`` (``HalfMSE.gradient``);
+3. backward, from the output layer down (``Layer.backward``, ``Neuron.backward``):
+   ``delta = dL/da * f'(z)``, ``dW = delta . x``, ``db = sum(delta)``, and the blame
+   ``dL/dx = sum_j outer(delta_j, w_j)`` handed to the layer below;
+4. the update of every parameter (``Neuron.update``): ``w <- w - lr * dW`` (``SGD.step``,
+   optimizers.py).
+
+The arguments a caller gives are checked in one line each before any of this
+(neuronnet/guards/); ``step`` itself takes data its caller has checked.
+"""
 import functools
 
 import numpy as np
@@ -104,6 +121,17 @@ class Network:
         for depth in range(len(self.layers) - 1, -1, -1):
             grad = self.layers[depth].backward(grad, need_grad_inputs=depth > 0)
 
+    def step(self, X, Y, optimizer, clip_norm=None):
+        """:meth:`train_step` on data its caller has checked, with a ready Optimizer: what a
+        training loop calls once per batch."""
+        loss = self.loss_function.value(self._forward(X), Y)
+        self._backward(Y)
+        if clip_norm is not None:
+            self._clip(clip_norm)
+        for layer in self.layers:
+            layer.update(optimizer)
+        return loss
+
     def backward(self, grad_output):
         """After ``forward(X)``: backpropagate a given ``grad_output = dL/da`` of the output
         layer, (n, n_outputs), and return ``[dW_0, db_0, ...]`` (``gradient`` is this with the
@@ -182,17 +210,6 @@ class Network:
         if clip_norm is not None:
             clip_norm = check_positive_real("clip_norm", clip_norm)
         return self.step(X, Y, get_optimizer(optimizer, lr, momentum), clip_norm)
-
-    def step(self, X, Y, optimizer, clip_norm=None):
-        """:meth:`train_step` on data its caller has checked, with a ready Optimizer: what a
-        training loop calls once per batch."""
-        loss = self.loss_function.value(self._forward(X), Y)
-        self._backward(Y)
-        if clip_norm is not None:
-            self._clip(clip_norm)
-        for layer in self.layers:
-            layer.update(optimizer)
-        return loss
 
     def _clip(self, clip_norm):
         """Gradient clipping by global norm (Pascanu, Mikolov & Bengio 2013): when the norm of
