@@ -126,10 +126,16 @@ def result_of(text):
 
 
 def machine():
-    cores = os.cpu_count()
+    """The code measured and the machine: commit, cores, Python, numpy."""
     import numpy
-    return (f"{cores} cores, Python {platform.python_version()}, numpy {numpy.__version__}, "
-            "one BLAS thread")
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout
+    commit = git("rev-parse", "--short", "HEAD").strip() or "no git"
+    if git("status", "--porcelain", "--", "neuronnet", "reference").strip():
+        commit += " with uncommitted changes"
+    return (f"commit {commit}; {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"numpy {numpy.__version__}")
 
 
 def measure(row, today):
@@ -139,7 +145,7 @@ def measure(row, today):
             run(row.setup, model)
         seconds, megabytes, text = run(row.command, model)
     line = (f"| `{row.command}` | {row.what} | {result_of(text)} | {seconds:.1f} s | "
-            f"{megabytes:.0f} MB | {today}, `python benchmarks/measurements.py` ({machine()}) |")
+            f"{megabytes:.0f} MB | {today}, {machine()} |")
     print(line, flush=True)
     return line
 
