@@ -120,17 +120,11 @@ class Value:
     def __sub__(self, other):
         return self + (-other)
 
-    def __rsub__(self, other):
-        return other + (-self)
-
     def __rmul__(self, other):
         return self * other
 
     def __truediv__(self, other):
         return self * other ** -1
-
-    def __repr__(self):
-        return f"Value(data={self.data}, grad={self.grad})"
 
 
 class Neuron:
@@ -200,10 +194,14 @@ class Adapter:
                     w.data = float(W[j, i])
                 neuron.b.data = float(b[j])
 
-    def parameters(self):
-        return [np.array([[w.data for w in n.w] for n in layer.neurons]) if k == 0 else
-                np.array([n.b.data for n in layer.neurons])
+    def _arrays(self, field):
+        """[W_0, b_0, ...] of the Values' data or grad."""
+        return [np.array([[getattr(w, field) for w in n.w] for n in layer.neurons]) if k == 0
+                else np.array([getattr(n.b, field) for n in layer.neurons])
                 for layer in self.model.layers for k in (0, 1)]
+
+    def parameters(self):
+        return self._arrays("data")
 
     def forward(self, X):
         return np.array([[a.data for a in self.model(list(x))] for x in X.tolist()])
@@ -219,9 +217,7 @@ class Adapter:
         total = self._mean_loss(X, Y)
         self.model.zero_grad()
         total.backward()
-        return [np.array([[w.grad for w in n.w] for n in layer.neurons]) if k == 0 else
-                np.array([n.b.grad for n in layer.neurons])
-                for layer in self.model.layers for k in (0, 1)]
+        return self._arrays("grad")
 
     def train_step(self, X, Y, lr):
         self.gradient(X, Y)
