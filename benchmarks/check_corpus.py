@@ -85,12 +85,14 @@ def run_check(entry, thorough=False, seed=0):
 
 
 def localised(entry, report):
-    """Does the report's start-here line name the recorded layer and parameter?"""
+    """Does the report's start-here line name the recorded layer and parameter? A bug recorded
+    in "every" layer goes wrong first (counting from the output, where backprop starts) in the
+    output layer: a start at the output layer, or at "every" layer, places it."""
     diagnosis = report.diagnosis
     if diagnosis is None or entry.bug is None:
         return False
     layer, parameter = entry.bug["layer"], entry.bug["parameter"]
-    if diagnosis.layer != layer:
+    if diagnosis.layer != layer and not (layer == "every" and diagnosis.layer == "output"):
         return False
     named = set((diagnosis.parameter or "").split(" and "))
     wanted = set(parameter.split(" and "))

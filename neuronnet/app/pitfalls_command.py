@@ -76,8 +76,10 @@ def run(args, out=print, seed=0):
 
 def listing(out=print):
     bugs = sum(p.kind == "bug" for p in CATALOGUE)
-    out(f"{len(CATALOGUE)} pitfalls: {bugs} bugs, each caught by a generic property, and "
-        f"{len(CATALOGUE) - bugs} quirks, pinned")
+    quirks = sum(p.kind == "quirk" for p in CATALOGUE)
+    out(f"{len(CATALOGUE)} pitfalls: {bugs} bugs, each caught by a generic property, "
+        f"{quirks} quirks, pinned, and {len(CATALOGUE) - bugs - quirks} warning (right values, "
+        "noted)")
     out(f"{'id':<28} {'source':<9} {'kind':<6} what goes wrong")
     for p in CATALOGUE:
         kind = p.kind + ("*" if p.further else "")
@@ -109,12 +111,12 @@ def show(pitfall_id, out=print):
         f"replaces the {p.component}")
     out("")
     _para(out, "what the code did", p.did)
-    _para(out, "why it is wrong" if p.kind == "bug" else "what it means", p.why)
+    _para(out, "what it means" if p.kind == "quirk" else "why it is wrong", p.why)
     _para(out, "what you see", p.symptom)
     _para(out, "the fix", p.fix)
     if p.notes:
         _para(out, "note", p.notes)
-    titles = (("the bug", "the fix, in the real code") if p.kind == "bug"
+    titles = (("the bug", "the fix, in the real code") if p.kind != "quirk"
               else ("the quirk", "the usual way, in the real code"))
     for title, codes in zip(titles, (p.bug_code, p.fix_code)):
         for code in codes:
@@ -123,7 +125,7 @@ def show(pitfall_id, out=print):
             for line in snippet(code, p.id).splitlines():
                 out(f"    {line}")
     out("")
-    verb = "caught by" if p.kind == "bug" else "pinned by"
+    verb = {"bug": "caught by", "quirk": "pinned by", "warning": "noted by"}[p.kind]
     for node in p.properties:
         out(f"{verb} {node}")
         for line in _wrap(PROPERTIES[node], WIDTH - 4):

@@ -3,7 +3,7 @@ counterexamples.json: the property that found it (by its function's name), the e
 plain numbers, and the failure it gave when it was recorded (shown in the docs; the tests
 replay the example itself, on the variant and on the real component).
 
-Written by ``PITFALLS_RECORD=1 CI=true python -m pytest tests/test_pitfalls.py``, which asks
+Written by ``PITFALLS_RECORD=1 CI=true python -m pytest tests/pitfalls/test_catalogue.py``, which asks
 hypothesis (``hypothesis.find``, derandomized) for the smallest example on which the variant
 fails the property. Do not edit by hand.
 """

@@ -4,7 +4,7 @@
 The code snippets are read from the code itself (``inspect``): the buggy code from variants.py
 (its buggy lines marked ``# BUG:``) and the fixing lines from the real modules, where a comment
 ``# FIX: <pitfall id>`` stands above each. So the page cannot drift from the code: a test
-(tests/test_pitfalls.py) compares the file with :func:`render`.
+(tests/pitfalls/test_catalogue.py) compares the file with :func:`render`.
 """
 import ast
 import importlib
@@ -112,11 +112,12 @@ def render():
     """The whole of docs/pitfalls.md."""
     bugs = [p for p in CATALOGUE if p.kind == "bug"]
     quirks = [p for p in CATALOGUE if p.kind == "quirk"]
+    warnings = [p for p in CATALOGUE if p.kind == "warning"]
     out = [
         "# The pitfall catalogue",
         "",
         "<!-- Generated from neuronnet/pitfalls by `python -m neuronnet.pitfalls.docs > "
-        "docs/pitfalls.md`; tests/test_pitfalls.py checks that it is current. -->",
+        "docs/pitfalls.md`; tests/pitfalls/test_catalogue.py checks that it is current. -->",
         "",
         "The mistakes every learner makes when writing backpropagation by hand, found in the "
         "five source documents (the coursework reports, blog posts and the Q&A this project "
@@ -124,7 +125,7 @@ def render():
         "and how a "
         "test finds it. Each bug has a *buggy variant* in `neuronnet/pitfalls/variants.py`, a "
         "real component of this project with the mistake put back in (the line is marked "
-        "`# BUG:`). `tests/test_pitfalls.py` runs the **generic** properties of the test suite "
+        "`# BUG:`). `tests/pitfalls/test_catalogue.py` runs the **generic** properties of the test suite "
         "(the functions that guard the real code, not tests written for one bug) with the "
         "variant swapped in; each must fail, and hypothesis shrinks the failure to the "
         "counterexample shown. The same example, replayed on the real component, passes.",
@@ -146,6 +147,11 @@ def render():
             "| quirk | source | pinned by |", "|---|---|---|"]
     for p in quirks:
         out.append(f"| [{p.id}](#{p.id}) | {p.source} | `{p.pinned_by[0]}` |")
+    out += ["", "## Warnings: right values, with a warning on the way", "",
+            "The checker judges values: these pass, and the report notes the warning.", "",
+            "| warning | source | noted by |", "|---|---|---|"]
+    for p in warnings:
+        out.append(f"| [{p.id}](#{p.id}) | {p.source} | `{p.noted_by[0]}` |")
     out += ["", "Entries marked *further* were found in the sources while building the "
             "catalogue, beyond the project's first survey of them.", ""]
     for p in CATALOGUE:
@@ -158,17 +164,17 @@ def _entry(p):
     out = [f"## {p.id}", "", f"*Source {p.source}, {p.kind}{further}; the variant replaces "
            f"{_article(p.component)}.* {p.title[0].upper()}{p.title[1:]}.", "",
            f"**What the code did.** {p.did}", "", f"**Why it is wrong.** {p.why}"
-           if p.kind == "bug" else f"**What it means.** {p.why}", "",
+           if p.kind != "quirk" else f"**What it means.** {p.why}", "",
            f"**What you see.** {p.symptom}", "", f"**The fix.** {p.fix}", ""]
     if p.notes:
         out += [f"**Note.** {p.notes}", ""]
-    if p.kind == "bug":
+    if p.kind != "quirk":
         out += ["**The bug**, as a variant in project code:", ""] + _block(p.bug_code, p.id)
         out += ["**The fix**, in the real code:", ""] + _block(p.fix_code, p.id)
     else:
         out += ["**The quirk**, in project code:", ""] + _block(p.bug_code, p.id)
         out += ["**The usual way**, in the real code:", ""] + _block(p.fix_code, p.id)
-    verb = "Caught by" if p.kind == "bug" else "Pinned by"
+    verb = {"bug": "Caught by", "quirk": "Pinned by", "warning": "Noted by"}[p.kind]
     for k, node in enumerate(p.properties):
         lead = verb if k == 0 else "Also " + verb.lower()
         out += [f"**{lead}** `{node}`: {PROPERTIES[node]}.", ""]

@@ -234,7 +234,7 @@ ENTRIES = [
         notes="The project's own `coursework` initializer, uniform(0, 1/fan_in), is source 000's "
               "scheme and the same hazard in a milder form: all positive, but small. It is kept "
               "only so that source 000 can be reproduced; no recipe uses it. The symmetry "
-              "property is stated for the other initializers, and tests/test_pitfalls.py pins "
+              "property is stated for the other initializers, and tests/pitfalls/test_catalogue.py pins "
               "that `coursework` fails it, so the exception is written down, not hidden."),
     Pitfall(
         id="summed-loss", source="004, 003", kind="bug", component="loss",
@@ -274,12 +274,13 @@ ENTRIES = [
         factory=NetworkFactory("clipped-log", loss=variants.CrossEntropyLogPlusEpsilon()),
         caught_by=("cross_entropy_facts", "forward_and_loss_equal_the_reference")),
     Pitfall(
-        id="sigmoid-overflow", source="001, 003", kind="bug", component="activation",
+        id="sigmoid-overflow", source="001, 003", kind="warning", component="activation",
         further=True,
         title="1 / (1 + exp(-z)) overflows exp for z < -709",
         did="sigmoid(x) = 1 / (1 + np.exp(-x)).",
-        why="exp(-x) overflows for x below about -709.78. The result, 1/inf = 0, happens to be "
-            "right, but NumPy warns for every such element, and with floating-point errors set "
+        why="A warning, not a wrong value. exp(-x) overflows for x below about -709.78. The "
+            "result, 1/inf = 0, is right (so neuronnet check passes it, with a note), but NumPy "
+            "warns for every such element, and with floating-point errors set "
             "to raise (np.seterr(all=\"raise\"), a common debugging setting) training crashes. "
             "Written as (1 + tanh(z/2))/2 nothing overflows.",
         symptom="\"RuntimeWarning: overflow encountered in exp\" on unscaled inputs; a "
@@ -290,5 +291,5 @@ ENTRIES = [
         fix_code=code("neuronnet.activations:Sigmoid.forward"),
         variant=variants.SigmoidNaiveExp,
         factory=NetworkFactory("sigmoid-overflow", activation=variants.SigmoidNaiveExp()),
-        caught_by=("losses_are_finite_and_non_negative",)),
+        noted_by=("losses_are_finite_and_non_negative",)),
 ]

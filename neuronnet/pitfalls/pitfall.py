@@ -9,7 +9,9 @@ named by its function's name. A variant that is a whole network (``factory``) is
 ``neuronnet check`` like anyone's network, and fails the network properties it names.
 
 Two entries are quirks, not bugs (``kind == "quirk"``): they name a property that pins down
-what they do instead of one that fails.
+what they do instead of one that fails. An entry whose code gives the right values but makes
+numpy warn on the way is a warning (``kind == "warning"``): the checker judges values, so it
+names the property that passes it with a note (``noted_by``).
 """
 from dataclasses import dataclass, field
 
@@ -81,7 +83,7 @@ def code(*targets):
 class Pitfall:
     id: str
     source: str           # the source documents it comes from: "000", "004, 003" (docs/sources.md)
-    kind: str             # "bug" or "quirk"
+    kind: str             # "bug", "quirk" or "warning"
     component: str        # what the variant swaps in for
     title: str            # the bug in one line
     did: str              # what the source's code did
@@ -93,6 +95,7 @@ class Pitfall:
     variant: object       # the buggy component (a class or a function)
     caught_by: tuple = ()     # PROPERTIES that fail with the variant (bugs)
     pinned_by: tuple = ()     # PROPERTIES that pin the semantics (quirks)
+    noted_by: tuple = ()      # PROPERTIES that pass it with a note (warnings: right values)
     factory: object = None    # a NetworkFactory with the variant swapped in, when it is a part
     also: tuple = ()          # further variants of the same mistake (caught the same way)
     further: bool = False     # found while building the catalogue, beyond the first survey
@@ -101,4 +104,4 @@ class Pitfall:
 
     @property
     def properties(self):
-        return self.caught_by or self.pinned_by
+        return self.caught_by or self.pinned_by or self.noted_by

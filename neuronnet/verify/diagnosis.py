@@ -9,6 +9,7 @@ written in place, an answer that changes from call to call, a wrong update. The 
 in that order is the start; the rest are listed under it as failing with it. A pattern is named
 only when the network's own numbers on the smallest example fit it (patterns.py).
 """
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -104,7 +105,26 @@ def _from_the_failure(result):
     text = str(failure).strip()
     first = text.splitlines()[0] if text else type(failure).__name__
     layer, index, parameter = _place_in_name(first, n_layers)
-    return Diagnosis(result.name, f"{result.name}: {first}", layer, index, parameter)
+    diagnosis = Diagnosis(result.name, f"{result.name}: {first}", layer, index, parameter)
+    if "read-only" in first:   # the arrays handed over are read-only: a write raises
+        diagnosis.layer, diagnosis.parameter = "input", "X"
+        diagnosis.pattern = "input-written-in-place"
+        diagnosis.pattern_text = ("your code wrote into an array it was handed (the checker "
+                                  "hands them over read-only); copy it before changing it")
+    shapes = re.search(r"returned shape \(([\d, ]*)\); expected \(([\d, ]*)\)", first)
+    if shapes and parameter:
+        got, wanted = (tuple(int(x) for x in g.split(",") if x.strip())
+                       for g in shapes.groups())
+        if parameter == "W" and got == wanted[::-1]:
+            diagnosis.pattern = "dW-transposed"
+            diagnosis.pattern_text = ("dW has the transposed shape: delta and the layer's input "
+                                      "are multiplied in the wrong order (dW = delta^T a_prev, "
+                                      "shaped (fan_out, fan_in))")
+        elif parameter == "b" and len(got) == 2 and got[1:] == wanted:
+            diagnosis.pattern = "db-one-row-per-sample"
+            diagnosis.pattern_text = ("db has one row per sample: the sum over the batch "
+                                      "(axis 0) is missing")
+    return diagnosis
 
 
 def _place_in_name(name, n_layers):
@@ -225,11 +245,16 @@ def _study_repeat(result, make):
     wrong = [not _close(b, a) for a, b in zip(first, second)]
     if not any(wrong):
         return None
-    twice = all(_close(b, 2 * a) for a, b, w in zip(first, second, wrong) if w)
+    twice = all(_close(b, 2 * a) for a, b in zip(first, second))
+    every = all(w or not np.any(a) for a, w in zip(first, wrong))   # a zero array stays zero
+    k = max(j for j, w in enumerate(wrong) if w)   # the first that differs, from the output
+    n_layers = len(case.weights)
+    layer = "every" if every else ("output" if k // 2 == n_layers - 1 else "hidden")
     diagnosis = Diagnosis(result.name, "a second gradient(X, Y) on the same batch differs from "
-                          "the first", "every" if all(wrong) else None, None,
-                          "W and b" if all(wrong) else None)
-    k = wrong.index(True)
+                          "the first" + (", in every dW and db" if every else
+                                         f", first in d{'Wb'[k % 2]} of "
+                                         + _layer_words(layer, k // 2, n_layers)),
+                          layer, None if every else k // 2, "W and b" if every else "Wb"[k % 2])
     diagnosis.numbers = _numbers(f"second d{param_names(len(first))[k]}", second[k], first[k])
     if twice:
         diagnosis.pattern = "accumulates-across-calls"

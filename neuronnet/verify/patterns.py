@@ -60,8 +60,6 @@ def scale_pattern(make, case, mine, ref, every=False, only=None):
     c = _factor(m, r)
     if c is None:
         return None if every else _one_sample(case, m[0], only, what)
-    if sum(int(np.count_nonzero(x)) for x in r) < 2:
-        return None   # one number is a multiple of any other: no evidence of a factor
     n = case.X.shape[0]
     doubled = case.replace(X=np.vstack([case.X, case.X]), Y=np.vstack([case.Y, case.Y]))
     again = case.build(make).gradient(doubled.X, doubled.Y)
@@ -76,6 +74,8 @@ def scale_pattern(make, case, mine, ref, every=False, only=None):
                 "stacked on itself: divided by n once too often"
                 + (" (averaged over the batch where the mean loss already divided)"
                    if name == "db-mean-not-sum" else ""))
+    if sum(int(np.count_nonzero(x)) for x in r) < 2:
+        return None   # one number is a multiple of any other: no evidence of a constant
     if c2 is not None and _near(c2, c):
         for factor, name, text in ((2.0, "half-mse-factor-2", "twice the expected: the 1/2 "
                                     "of half-MSE was dropped from the derivative (or added "

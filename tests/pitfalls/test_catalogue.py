@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RECORD = os.environ.get("PITFALLS_RECORD")
 BUGS = [p for p in CATALOGUE if p.kind == "bug"]
 QUIRKS = [p for p in CATALOGUE if p.kind == "quirk"]
+WARNINGS = [p for p in CATALOGUE if p.kind == "warning"]
 
 
 def argument(prop, pitfall, variant=None):
@@ -114,6 +115,16 @@ def test_the_generic_property_catches_the_variant(pitfall, name):
         example = search(prop, argument(prop, pitfall, variant), shrink=False)
         assert example is not None, (f"{pitfall.id}: the generic property {name} passed with "
                                      f"the buggy variant {variant!r} swapped in; it must fail")
+
+
+@pytest.mark.parametrize("pitfall", WARNINGS, ids=[p.id for p in WARNINGS])
+def test_a_warning_passes_with_a_note_naming_it(pitfall):
+    """Right values with a warning on the way: the checker passes the variant (it judges
+    values) and says what it saw."""
+    for name in pitfall.noted_by:
+        result = check(pitfall.factory.build, names=[name]).results[0]
+        assert result.status == "passed", result.line
+        assert any("warned" in note for note in result.notes), result.notes
 
 
 def test_every_network_variant_names_a_network_property():
@@ -195,6 +206,7 @@ def test_every_entry_names_generic_properties():
     assert set(PROPERTIES) == known, set(PROPERTIES) ^ known
     for p in CATALOGUE:
         assert (p.kind == "bug") == bool(p.caught_by) and (p.kind == "quirk") == bool(p.pinned_by)
+        assert (p.kind == "warning") == bool(p.noted_by), p.id
         for name in p.properties:
             assert name in known, (p.id, name, sorted(known))
 
