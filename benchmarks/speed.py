@@ -7,16 +7,20 @@ The tree of ``--before`` (default: the parent of f463f64, the layout redesign) i
 ``git archive`` into a temporary folder. Each round runs one worker process per tree, the two
 alternating, so a load that comes and goes on the machine falls on both. Every worker pins BLAS
 to one thread (threadpoolctl), builds the same networks from the same arrays and times each
-workload ``--repeats`` times. The table shows the best time of each tree over all its repeats
-and rounds (other processes only ever add time, so the best is the least disturbed), and the
-median beside it. The workloads, on MNIST-shaped random data (pixels in [0, 1], 10 classes,
-softmax cross-entropy, SGD with momentum 0.9):
+workload ``--repeats`` times in CPU seconds of the process (``time.process_time``: with one
+BLAS thread that is the work done, which other processes on a shared machine inflate less than
+wall time). The table shows each tree's best time over all its repeats and rounds (other
+processes only ever add time), and the speed-up as the median over the rounds of the ratio of
+the two workers' best times: a paired comparison, the two having run one after the other.
+
+The workloads, on MNIST-shaped random data (pixels in [0, 1], 10 classes, softmax
+cross-entropy, SGD with momentum 0.9):
 
 - ``fit, batch 1``: ``Network.fit`` on 784-40-10 (relu), one sample per step, in samples/s;
 - ``train(), batch 1``: the training loop of the command line (``train``), the same work;
 - ``fit, batch 128``: ``Network.fit`` on 784-100-10 (relu), seconds per 60,000 samples;
-- ``reference, batch 128``: ``reference.MLP.fit``, the same work: the control (the reference
-  did not change), so a difference there is the machine, not the code.
+- ``reference, batch 128``: ``reference.MLP.fit``, the same work: a control (the reference
+  changed little since, only its argument checks), so a large difference there is the machine.
 """
 import argparse
 import json
@@ -70,16 +74,17 @@ def worker(tree, samples, steps, repeats):
 
     def timed_fit(build, weights, Xw, Yw, mode, size):
         model = build(*weights, acts, "cross_entropy")
-        start = time.perf_counter()
+        start = time.process_time()
         model.fit(Xw, Yw, batch_mode=mode, batch_size=size, rng=np.random.default_rng(1), **fit)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
     def timed_train():
         model = convert.from_arrays(*small, acts, "cross_entropy")
         dataset = Dataset(X1, labels=labels1, n_classes=10)
-        result = train(model, dataset, rng=np.random.default_rng(1), batch_mode="online",
-                       train_eval_size=10, **fit)
-        return result.history["seconds"][0]      # the epoch's training time, no evaluation
+        start = time.process_time()       # evaluation: 10 rows once, the rest is training
+        train(model, dataset, rng=np.random.default_rng(1), batch_mode="online",
+              train_eval_size=10, **fit)
+        return time.process_time() - start
 
     work = {"fit, batch 1": lambda: timed_fit(convert.from_arrays, small, X1, Y1, "online", 1),
             "train(), batch 1": timed_train,
@@ -145,26 +150,23 @@ def main(argv=None):
         export(args.before, before)
         trees = {"before": before, "now": str(ROOT)}
         runs = {name: [] for name in trees}
-        for _ in range(args.rounds):
-            for name, tree in trees.items():
-                runs[name].append(run_worker(tree, args))
+        for k in range(args.rounds):      # before, now; now, before; ...: a drift falls on both
+            for name in sorted(trees, reverse=k % 2 == 1):
+                runs[name].append(run_worker(trees[name], args))
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                           text=True).stdout.strip()
     print(f"neuron model, 1 BLAS thread, {args.rounds} alternating rounds x {args.repeats} "
           f"repeats; before = {args.before}, now = {head} and the working tree")
-    print("| workload               | unit      | before (best) | now (best) | speed, now | "
-          "before (median) | now (median) |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| workload | unit | before (best) | now (best) | now vs before (median of the rounds' "
+          "ratios) |")
+    print("|---|---|---:|---:|---:|")
     for label, unit, per_sample in ROWS:
-        seconds = {name: sorted(t for r in results for t in r[label])
-                   for name, results in runs.items()}
+        # Each worker's best repeat; the two workers of a round ran one after the other.
+        best = {name: [min(r[label]) for r in results] for name, results in runs.items()}
+        ratio = statistics.median(b / n for b, n in zip(best["before"], best["now"]))
         scale = (lambda t: args.samples / t) if per_sample else (lambda t: EPOCH / steps * t)
-        best = {name: scale(times[0]) for name, times in seconds.items()}
-        middle = {name: scale(statistics.median(times)) for name, times in seconds.items()}
-        gain = seconds["before"][0] / seconds["now"][0] - 1
-        print(f"| {label:<22} | {unit:<9} | {best['before']:13.3f} | {best['now']:10.3f} | "
-              f"{gain * 100:+9.1f}% | {middle['before']:15.3f} | {middle['now']:12.3f} |")
-
+        print(f"| {label} | {unit} | {scale(min(best['before'])):.3f} | "
+              f"{scale(min(best['now'])):.3f} | {(ratio - 1) * 100:+.1f}% |")
 
 if __name__ == "__main__":
     main()
