@@ -6,7 +6,7 @@ For every activation of both models, the worst relative error of f(z) and of f'(
 exact value (Python's decimal, 50 digits) over an even grid of z on [-745, 40] and on
 [-40, 40]; only where the exact value is a normal float (>= 2.2e-308), since a subnormal
 result carries fewer than 53 bits by definition. The property that holds the models to this is
-tests/test_numerics.py; its tolerance is TAIL_RTOL in neuronnet/verify/checks/tolerances.py.
+tests/book/test_activations.py; its tolerance is TAIL_RTOL in neuronnet/verify/checks/tolerances.py.
 """
 import argparse
 import sys

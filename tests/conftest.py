@@ -9,8 +9,9 @@ strategies.budget):
 - otherwise ``quick`` (the default): random, no deadline (the neuron model is Python loops).
 ``HYPOTHESIS_PROFILE`` wins over ``CI`` when both are set.
 
-The fast tier (tiny nets and closed forms: every ``tests/test_fast_*.py`` and anything marked
-``fast``) runs first, and alone with ``python -m pytest -m fast``.
+The fast tier (tiny nets and closed forms: every ``test_fast_*.py``, as
+tests/proofs/test_fast_closed_forms.py, and anything marked ``fast``) runs first, and alone with
+``python -m pytest -m fast``.
 """
 import os
 

@@ -1,6 +1,6 @@
 """Exact values of the activations and their derivatives, from Python's decimal at 50 digits:
 an oracle that shares no arithmetic with numpy, for the tail-accuracy property
-(tests/test_numerics.py) and benchmarks/activation_tails.py."""
+(tests/book/test_activations.py) and benchmarks/activation_tails.py."""
 from decimal import Decimal, localcontext
 
 TINY = 2.2250738585072014e-308     # the smallest normal float64

@@ -5,11 +5,11 @@ component under test and one drawn example, with the strategy that draws the exa
     prop(CrossEntropy(), example)      # raises AssertionError when the property fails
 
 The properties of a whole network are not here: they are the public checker's,
-neuronnet.verify, which tests/test_verify.py runs on both models. Two here look inside the
+neuronnet.verify, which tests/verify/test_check.py runs on both models. Two here look inside the
 neuron model (its neurons' stored values, one layer's backward).
 
-A property is true of every correct component. tests/test_generic_properties.py runs each on
-the real components (``prop.reals``); tests/test_pitfalls.py runs the same functions on the
+A property is true of every correct component. tests/proofs/test_generic_properties.py runs each on
+the real components (``prop.reals``); tests/pitfalls/test_catalogue.py runs the same functions on the
 pitfall catalogue's buggy variants, which must fail them, and the catalogue names them by
 their function's name. Examples are dicts of plain values (numbers, arrays, a :class:`Case`),
 so a counterexample can be stored as JSON (:func:`to_plain`, :func:`from_plain`).

@@ -136,7 +136,7 @@ CROSS_ENTROPIES = {"neuronnet": CrossEntropy(),
                    "reference": LossLayer(reference.SoftmaxCrossEntropy())}
 MOMENTA = {"neuronnet": (Momentum, SGD), "reference": (ref_momentum, ref_sgd)}
 # The initializers the recipes use. The coursework's uniform(0, 1/fan_in) is all positive by
-# design: it is the exception, pinned as such in tests/test_pitfalls.py.
+# design: it is the exception, pinned as such in tests/pitfalls/test_catalogue.py.
 SYMMETRIC = ("glorot_uniform", "he_normal", "normal")
 INITIAL = {f"neuronnet-{name}": INITIALIZERS[name] for name in SYMMETRIC}
 INITIAL.update({f"reference-{name}": _reference_draw(name) for name in SYMMETRIC})

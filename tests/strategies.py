@@ -30,7 +30,7 @@ def budget(n):
 # inputs up to 3, a 4-layer net's loss curvature reaches the hundreds and lr = 0.1 diverges
 # (rounding is then amplified without bound, and both models overflow). Training cases draw
 # weights, biases, inputs and targets from [-1, 1]; the tests add a precondition that the
-# oracle's run stays bounded (see tests/test_properties.py).
+# oracle's run stays bounded (see tests/proofs/test_properties.py).
 TRAINING_BOUND = 1.0
 
 

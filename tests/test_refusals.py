@@ -1,6 +1,6 @@
 """Every refusal of an argument, in one table, checked by one structural test.
 
-The convention (neuronnet/validation.py): a bad argument is refused before any work with
+The convention (neuronnet/guards/arguments.py): a bad argument is refused before any work with
 ``name: got X; expected Y``, a TypeError for a wrong type, a ValueError for a bad value. A row
 is a call, the error class it must raise (exactly), the argument's name, and what the message
 must say it got (``None`` where that is prose). Only the message's shape is checked, never its
@@ -52,8 +52,7 @@ W0, W1 = np.arange(6.0).reshape(3, 2), np.arange(12.0).reshape(4, 3)
 b0, b1 = np.array([0.5, -0.5, 1.0]), np.array([1.0, 2.0, 3.0, 4.0])
 
 
-def ref():
-    """The reference, 2 -> 3 -> 4."""
+def ref():                                                      # 2 -> 3 -> 4
     return MLP.from_arrays([W0, W1], [b0, b1], ["tanh", "identity"])
 
 
@@ -66,8 +65,7 @@ def small_machine(call):
     return run
 
 
-def each(prefix, check, name, values):
-    """Rows of one check given several values, each (value, error): it says it got repr(value)."""
+def each(prefix, check, name, values):           # rows of one check: each says it got repr(x)
     return [(f"{prefix}-{x!r}", lambda x=x: check(x), error, name, repr(x)) for x, error in values]
 
 
@@ -79,8 +77,7 @@ def regression(n):
     return Dataset(np.arange(2.0 * n).reshape(n, 2), targets=np.zeros((n, 1)))
 
 
-X3 = np.arange(6, dtype=np.uint8).reshape(3, 2)
-LABELS = dict(labels=[0, 1, 0], n_classes=2)
+X3, LABELS = np.arange(6, dtype=np.uint8).reshape(3, 2), dict(labels=[0, 1, 0], n_classes=2)
 
 
 def data(**kwargs):
@@ -97,10 +94,9 @@ def plan(mode, size):
 
 
 MAKERS = [planar.make_xor, planar.make_moons, planar.make_circles, planar.make_spiral]
-BAD_PARAMS = [np.array([["a", "b"]] * 3), np.zeros(3), np.zeros((1, 3)), np.zeros(1)]
 
 TABLE = [
-    # --- the checks themselves: neuronnet.validation ---------------------------------------------
+    # --- the checks themselves: neuronnet.guards.arguments ---------------------------------------
     ("fail", lambda: v.fail("x", "1", "2"), V, "x", "1"),
     ("fail-type", lambda: v.fail("x", "1", "2", T), T, "x", "1"),
     *each("int", lambda x: v.check_positive_int("n", x), "n", [(True, T), (2.0, T), (0, V), (-3, V)]),
@@ -215,8 +211,8 @@ TABLE = [
     # --- the book: neuron, layer, network, optimizers, losses, conversions -----------------------
     ("layer-empty", lambda: Layer([]), V, "neurons", "an empty list"),
     ("layer-fan-in", lambda: Layer([Neuron([1.0]), Neuron([1.0, 2.0])]), V, "neurons", "[1, 2]"),
-    ("layer-create-fan-in", lambda: Layer.create(0, 3, "tanh", "normal", rng()), V, "fan_in", "0"),
-    ("layer-create-init", lambda: Layer.create(2, 3, "tanh", "bogus", rng()), V, "init", "'bogus'"),
+    *[(f"layer-create-{name}", lambda a=a: Layer.create(*a, rng()), V, name, got) for name, a, got in [
+        ("fan_in", (0, 3, "tanh", "normal"), "0"), ("init", (2, 3, "tanh", "bogus"), "'bogus'")]],
     *each("sgd-lr", SGD, "lr", [(-0.1, V), (None, T), ("a", T)]),
     *each("momentum", lambda mu: Momentum(0.1, mu), "momentum", [(1.0, V), (-0.1, V)]),
     ("nesterov-none", lambda: Nesterov(0.1, None), T, "momentum", "None"),

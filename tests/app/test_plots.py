@@ -3,6 +3,7 @@ by name, says which extra to install when matplotlib is missing, and leaves no t
 file behind."""
 import os
 import pathlib
+import subprocess
 import sys
 
 import imageio.v3 as iio
@@ -289,3 +290,16 @@ def test_the_confusion_matrix_colours_errors_on_a_log_scale():
     two = image.to_rgba(np.ma.masked_equal(np.array([[2]]), 0))[0, 0]
     assert np.asarray(two)[:3].min() < 0.9
     assert [t.get_text() for t in ax.texts] == ["500", "2", "0", "480"]
+
+
+@pytest.mark.parametrize("module, needs, extra", [
+    ("neuronnet.estimators", "sklearn", '".[sklearn]"'),
+])
+def test_a_missing_extra_is_named_with_how_to_install_it(module, needs, extra):
+    # A child process: here the module may be imported already. None in sys.modules makes
+    # "import NEEDS" fail as if it were not installed.
+    done = subprocess.run([sys.executable, "-c", f"import sys; sys.modules[{needs!r}] = None\n"
+                           f"import {module}"], capture_output=True, text=True, timeout=120)
+    last = done.stderr.strip().splitlines()[-1]
+    assert done.returncode == 1 and last.startswith("ImportError: "), done.stderr
+    assert f"{module} needs " in last and "pip install" in last and extra in last, last

@@ -1,6 +1,6 @@
 """Every setting of every recipe reaches the code: a recipe's run gives the loop exactly the
 recipe's settings, and the network its architecture, activations, loss, data and initial
-weights. The command line's options are pinned the same way in tests/test_options_reach.py."""
+weights. The command line's options are pinned the same way in tests/app/test_options.py."""
 import dataclasses
 
 import numpy as np

@@ -1,7 +1,10 @@
-"""Nothing the user had is lost, however a run ends: a run that did not succeed never replaces
-a file, --save is probed before training, every stop signal keeps what Ctrl-C keeps and exits
-128 + the signal, a closed stdout costs no save, and the tour and the demos stop when asked.
-Driven the way a user meets them: the command line, real signals to a subprocess."""
+"""Nothing the user had is lost, however a run ends: a run that did not succeed never replaces a
+file, --save is probed before training, every stop signal keeps what Ctrl-C keeps and exits 128
++ the signal, a closed stdout costs no save, and the tour and the demos stop when asked. Driven
+the way a user meets them: the command line, real signals to a subprocess. And from the command
+line: --debug shows the traceback, a bad plot folder or a missing plot extra fails before
+training, a divergence says where and exits 1 saving nothing unfinished, and Ctrl-C keeps the
+history and the best model and exits 130."""
 import os
 import signal
 import stat
@@ -287,3 +290,74 @@ def test_a_stop_during_the_save_or_the_test_pass_still_saves(where, signum, tmp_
 def test_more_mistakes_get_one_clear_line(argv, words, capsys):
     code, out, err = run(argv, capsys)
     assert code == 2 and words in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_debug_shows_the_traceback(capsys):
+    assert main(["train", "iris", "--save", "model.txt"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "--debug" in err
+    with pytest.raises(ValueError, match="--save"):
+        main(["--debug", "train", "iris", "--save", "model.txt"])
+
+
+def test_a_bad_plot_folder_fails_before_training(tmp_path, capsys):
+    not_a_folder = tmp_path / "file.png"
+    not_a_folder.write_bytes(b"x")
+    assert main(["train", "iris", "--plot", str(not_a_folder)]) == 2
+    captured = capsys.readouterr()
+    assert "--plot" in captured.err and "epoch" not in captured.out  # no table: nothing ran
+
+
+def test_a_missing_plot_extra_fails_before_training(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    assert main(["train", "iris", "--plot", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert "[plot]" in captured.err and "epoch" not in captured.out
+
+
+def test_divergence_stops_says_where_and_exits_1_saving_nothing_unfinished(tmp_path, capsys):
+    path = tmp_path / "diverged.npz"
+    code = main(["train", "sin", "--lr", "1e300", "--epochs", "5", "--save", str(path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "diverged: the loss became inf at epoch 1, batch 2 (last finite loss" in out
+    # No epoch finished: the initial weights are nothing to keep, and no file is written.
+    assert "model not saved: no epoch finished" in out
+    assert not path.exists() and not list(tmp_path.iterdir())
+
+
+def test_ctrl_c_keeps_the_history_and_the_best_model_and_exits_130(tmp_path):
+    """A real SIGINT to `neuronnet train` in a subprocess, once a few epochs have finished."""
+    from neuronnet import io as persistence
+    from neuronnet.app.models import load_model
+    path = tmp_path / "interrupted.npz"
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "neuronnet", "train", "sin", "--epochs", "5000",
+         "--save", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        rows = 0
+        deadline = time.monotonic() + 60
+        while rows < 2 and time.monotonic() < deadline:  # a row every 200 epochs, ~0.5 s
+            line = process.stdout.readline()
+            if line.strip()[:1].isdigit():
+                rows += 1
+        assert rows == 2, "the table never reached two rows"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, (out, err)
+    assert "interrupted during epoch" in out and "batch" in out
+    assert f"to {path}" in out
+    assert "Traceback" not in err
+    model, meta = load_model(path)
+    history = persistence.load_history(path)
+    epochs_done = len(history["epoch"])
+    assert epochs_done >= 2  # the first table row is epoch 1, the second epoch 200
+    assert history["epoch"] == list(range(1, epochs_done + 1))
+    best = int(meta["best_epoch"])
+    assert 1 <= best <= epochs_done
+    assert history["valid_loss"][best - 1] == min(history["valid_loss"])
+    assert "interrupted" in meta["stop_reason"]
+    assert not [p for p in os.listdir(tmp_path) if p != path.name], os.listdir(tmp_path)

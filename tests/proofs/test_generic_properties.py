@@ -2,7 +2,7 @@
 neuron model (and the reference, where the property does not compare against it), the
 activations, losses and optimizers of both packages, the loop's train and evaluate, the split,
 the initializers. The same properties must fail on the pitfall catalogue's buggy variants
-(tests/test_pitfalls.py)."""
+(tests/pitfalls/test_catalogue.py)."""
 import pytest
 from hypothesis import given, settings
 

@@ -1,5 +1,6 @@
-"""Fuzzing the readers: whatever bytes a reader is given, it returns a sane result or raises its
-own error, quickly and without a large allocation.
+"""Fuzzing the readers (the machinery of tests/io/test_fuzz_data.py and
+tests/io/test_fuzz_models.py): whatever bytes a reader is given, it returns a sane result or raises
+its own error, quickly and without a large allocation.
 
 The contract under test:
 
@@ -11,8 +12,8 @@ The contract under test:
 Any other exception type fails the test, and hypothesis prints the input that caused it (the
 bytes themselves: every strategy below draws the whole input). A missing file is not fuzzed
 here; by decision it is a ``DataError`` for the data readers (their message says where the
-shipped data should be; tests/test_data.py) and ``FileNotFoundError`` for a model file, as
-``open`` gives it (tests/test_persistence.py); the command line reports both the same way.
+shipped data should be; tests/io/test_idx.py) and ``FileNotFoundError`` for a model file, as
+``open`` gives it (tests/io/test_model_read.py); the command line reports both the same way.
 
 Inputs, for every reader:
 
@@ -55,15 +56,12 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from models import make_model
 from neuronnet import io as persistence
-from neuronnet.app.models import load_model
-from neuronnet.io import DataError, ModelFileError, data_dir, load_image_folder, load_iris, read_idx
+from neuronnet.io import data_dir, load_iris
 from neuronnet.io.image_folder import MAX_IMAGE_BYTES
-from strategies import budget
 
 DATA_DIR = data_dir()
 
@@ -369,18 +367,13 @@ REAL_IRIS = load_iris(DATA_DIR / "iris.csv")
 REAL_PIXELS = iio.imread(REAL_PNG_PATH).reshape(-1)
 
 
-# --- the fuzz tests --------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
-    return tmp_path_factory.mktemp("fuzz")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def report_counts(request):
-    """After the module: examples run per reader (and per kind of input), and escapes."""
-    yield
+def report_counts(request, readers):
+    """After a module: examples run per reader of ``readers`` (and per kind of input), and
+    escapes."""
     lines = ["fuzzed readers (examples run; an escape is any exception but the reader's own):"]
     for reader, kinds in examples.items():
+        if reader not in readers:
+            continue
         per_kind = ", ".join(f"{kind} {n}" for kind, n in kinds.items())
         lines.append(f"  {reader}: {sum(kinds.values())} examples, {escapes[reader]} escaped as "
                      f"another exception type ({per_kind})")
@@ -406,66 +399,3 @@ def draw_input(data, reader, kind):
 def cases_for(*readers):
     return pytest.mark.parametrize("reader, kind", [c for c in CASES if c[0] in readers],
                                    ids=[f"{r}-{k}" for r, k in CASES if r in readers])
-
-
-@cases_for("idx raw", "idx gzip")
-@settings(max_examples=budget(150), deadline=None)
-@given(data=st.data())
-def test_read_idx_fuzzed(workdir, reader, kind, data):
-    raw = draw_input(data, reader, kind)
-    path = workdir / "fuzzed.idx"
-    path.write_bytes(raw)
-    result = feed(reader, kind, lambda: own_error(lambda: read_idx(path), DataError, path))
-    if result is not None:
-        # Cut short, an IDX file (raw or gzipped) is always short of its promised bytes.
-        assert kind != "truncated", "a truncated file was read as whole"
-        check_idx(result, raw if reader == "idx raw" else gzip.decompress(raw))
-
-
-@cases_for("iris csv")
-@settings(max_examples=budget(150), deadline=None)
-@given(data=st.data())
-def test_load_iris_fuzzed(workdir, reader, kind, data):
-    raw = draw_input(data, reader, kind)
-    path = workdir / "fuzzed.csv"
-    path.write_bytes(raw)
-    result = feed(reader, kind, lambda: own_error(lambda: load_iris(path), DataError, path))
-    if result is not None:
-        check_iris(result, kind)
-
-
-@cases_for("png folder")
-@settings(max_examples=budget(150), deadline=None)
-@given(data=st.data())
-def test_load_image_folder_fuzzed(workdir, reader, kind, data):
-    """A class folder holding one fuzzed PNG."""
-    raw = draw_input(data, reader, kind)
-    path = workdir / "images" / "c" / "fuzzed.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(raw)
-    result = feed(reader, kind, lambda: own_error(lambda: load_image_folder(path.parent.parent),
-                                                 DataError, path))
-    if result is not None:
-        check_png(result, kind)
-
-
-@cases_for("npz model")
-@settings(max_examples=budget(150), deadline=None)
-@given(data=st.data())
-def test_load_model_fuzzed(workdir, reader, kind, data):
-    """load and load_history on one fuzzed file: each gives a result or a ModelFileError, and
-    load_history accepts whatever load accepts (it checks the same headers and reads less)."""
-    raw = draw_input(data, reader, kind)
-    path = workdir / "fuzzed.npz"
-    path.write_bytes(raw)
-
-    def both():
-        return (own_error(lambda: load_model(path), ModelFileError, path),
-                own_error(lambda: persistence.load_history(path), ModelFileError, path))
-
-    loaded, history = feed(reader, kind, both)
-    if loaded is not None:
-        note(f"loaded: {loaded}, history {history}")
-        assert kind != "truncated", "a truncated model file was loaded"
-        assert history is not None, "load accepted a file load_history refused"
-        check_model(loaded, history, kind)

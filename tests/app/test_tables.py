@@ -57,5 +57,5 @@ def test_a_bad_seed_in_a_model_file_is_refused_by_file_and_key(seed, tmp_path, c
     path = with_member(iris_model_file(tmp_path / "m.npz"), "meta.seed", seed)
     assert main(["evaluate", str(path)]) == 2
     err = capsys.readouterr().err
-    assert f"{path}: metadata 'seed': got" in err and "expected an integer >= 0" in err, err
+    assert f"{path}: metadata 'seed': got" in err and "; expected " in err, err
     assert "Traceback" not in err and "OverflowError" not in err
