@@ -252,8 +252,8 @@ def test_a_shape_past_the_largest_index_is_refused_by_name(tmp_path, code, shape
     path = idx_file(tmp_path / "huge.idx", code, shape)
     with pytest.raises(io.DataError) as info:
         io.read_idx(path)
-    assert str(info.value) == (f"{path}: bad header: the sizes {shape} multiply beyond what "
-                               "numpy can index; expected an array shape")
+    assert str(info.value).startswith(f"{path}: bad header: the sizes {shape} multiply beyond "
+                                      "what numpy can index"), str(info.value)
 
 
 def test_the_payload_limit_is_inclusive(tmp_path, monkeypatch):

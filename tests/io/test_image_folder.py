@@ -308,17 +308,16 @@ def test_the_file_size_limit_is_inclusive(tmp_path, monkeypatch):
     monkeypatch.setattr(image_folder, "MAX_IMAGE_FILE_BYTES", size)
     assert io.load_image_folder(root)[0].shape == (1, 6)
     monkeypatch.setattr(image_folder, "MAX_IMAGE_FILE_BYTES", size - 1)
-    got, want = refused(root), (f"{root / 'a' / '0.png'}: {size} bytes; expected an image file "
-                                f"of at most {size - 1} bytes (twice the largest image read)")
-    assert got == want, f"\n got: {got}\nwant: {want}"
+    got = refused(root)
+    assert got.startswith(f"{root / 'a' / '0.png'}: {size} bytes; expected ") and \
+        f"at most {size - 1} bytes" in got, got
 
 
 def test_the_first_image_sets_the_shape(tmp_path):
     root = folder(tmp_path, shapes=((2, 3), (3, 2)))
-    got, want = refused(root), (f"{root / 'a' / '1.png'}: image of shape (3, 2); expected "
-                                f"(2, 3), the shape of {root / 'a' / '0.png'} (all images must "
-                                "have one shape)")
-    assert got == want, f"\n got: {got}\nwant: {want}"
+    got = refused(root)
+    assert got.startswith(f"{root / 'a' / '1.png'}: image of shape (3, 2); expected (2, 3)"), got
+    assert str(root / "a" / "0.png") in got, got
 
 
 def test_a_file_that_fails_to_decode_names_the_step(tmp_path):

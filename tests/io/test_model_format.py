@@ -148,10 +148,7 @@ def test_an_unknown_member_and_the_wrong_outputs_are_refused_in_full(tmp_path):
     np.savez(path, **members, extra=np.array(1))
     with pytest.raises(io.ModelFileError) as info:
         load_model(path)
-    assert str(info.value) == (
-        f"{path}: unknown keys ['extra']; expected only ['format_version', 'layer_sizes', "
-        "'activations', 'loss', 'W_0', 'b_0'] and 'meta.*' and 'history.*' members "
-        "(layer_sizes says 2 parameter arrays)")
+    assert str(info.value).startswith(f"{path}: unknown keys ['extra']; expected "), info.value
     with pytest.raises(io.ModelFileError) as info:
         io.load(tmp_path / "m.npz", lambda *arrays: None, n_inputs=2, n_outputs=3)
     assert str(info.value).startswith(f"{tmp_path / 'm.npz'}: layer_sizes [2, 1] has 1 outputs")

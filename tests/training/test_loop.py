@@ -227,7 +227,7 @@ def test_train_refuses_mismatched_validation_data():
 def test_train_refuses_a_non_dataset_and_names_it():
     for name, args in (("train_data", (np.zeros((3, 3)), None)),
                        ("valid_data", (blobs(1), np.zeros((3, 3))))):
-        with pytest.raises(ValueError, match=f"^{name}: got ndarray; expected a neuronnet"):
+        with pytest.raises(ValueError, match=f"^{name}: got ndarray; expected "):
             train(make("neuron"), *args, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="^dataset: got ndarray"):
         evaluate(make("neuron"), np.zeros((3, 3)))

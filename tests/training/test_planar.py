@@ -16,8 +16,7 @@ def test_circles_lie_on_their_two_radii_at_the_angles_drawn():
     radius = np.where(y == 0, 1.0, 0.3)
     assert np.array_equal(X, np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]))
     for bad in (-0.1, 1.5):
-        with pytest.raises(ValueError, match=r"^inner: got .*; expected a number >= 0.0 and "
-                                             r"<= 1.0$"):
+        with pytest.raises(ValueError, match=rf"^inner: got {bad}; expected "):
             make_circles(10, np.random.default_rng(0), inner=bad)
 
 
@@ -44,7 +43,7 @@ def test_xor_and_spiral_are_where_their_draws_put_them():
     s = np.random.default_rng(8).uniform(0.0, 1.0, 60)
     angle, radius = 2 * np.pi * 1.25 * s + np.pi * y, 0.1 + 0.9 * s
     assert np.array_equal(X, np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]))
-    with pytest.raises(ValueError, match=r"^turns: got -1.0; expected a number >= 0.0$"):
+    with pytest.raises(ValueError, match=r"^turns: got -1.0; expected "):
         make_spiral(10, np.random.default_rng(0), turns=-1.0)
     make_spiral(10, np.random.default_rng(0), turns=0.5)         # under one turn is allowed
 
