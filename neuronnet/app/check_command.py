@@ -42,8 +42,8 @@ def add_arguments(parser):
     parser.add_argument("--property", action="append", metavar="NAME", dest="properties",
                         help="check only this property (repeatable); default: all of them")
     parser.add_argument("--skip", action="append", metavar="NAME", dest="skipped",
-                        help="leave this property out (repeatable); e.g. a course that accepts "
-                             "numpy's overflow warning skips losses_are_finite_and_non_negative")
+                        help="leave this property out (repeatable); e.g. a course whose networks "
+                             "need no large weights skips losses_are_finite_and_non_negative")
     parser.add_argument("--one-hot", action="store_true",
                         help="cross-entropy targets are one-hot rows only (for a network whose "
                              "loss takes class labels); by default half are probability rows")

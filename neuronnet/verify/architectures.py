@@ -101,7 +101,8 @@ def check_signature(build):
 
 
 def _first_network(build, patterns):
-    """(sizes, network) for the first accepted pattern at a probe width, or (None, None)."""
+    """(sizes, network) for the first accepted pattern at a probe width; sizes is None when
+    build raised at every width (the network may be None: a build that returns nothing)."""
     p = patterns[0]
     for width in PROBE_WIDTHS:
         sizes = [width] * (p.depth + 1)
@@ -119,7 +120,7 @@ def methods_of(build, patterns):
     if not patterns:
         return set()
     sizes, net = _first_network(build, patterns)
-    if net is None:
+    if sizes is None:
         return set()
     p = patterns[0]
     lacking = lacks_required(f"build({sizes}, {list(p.activations)}, {p.loss!r})", net)
@@ -135,7 +136,7 @@ def precision_of(build, patterns):
     if not patterns:
         return "float64"
     sizes, net = _first_network(build, patterns)
-    if net is None:
+    if sizes is None:
         return "float64"
     rng = np.random.default_rng(0)
     params = []

@@ -123,19 +123,19 @@ _DERIVATIVE = {"identity": lambda z: np.ones_like(z),
                "tanh": lambda z: 1.0 - np.tanh(z) ** 2,
                "relu": lambda z: (z > 0).astype(np.float64)}
 _WRONG = {
-    "sigmoid": [("derivative-of-a-not-z", "f'(a) where f'(z) is wanted: sigmoid'(a), the "
-                 "derivative evaluated at the output", lambda z, a: _DERIVATIVE["sigmoid"](a)),
-                ("wrong-activation-derivative", "z (1 - z): the derivative a (1 - a) written "
+    "sigmoid": [("derivative-of-a-not-z", "sigmoid'(a), the derivative taken at the output a "
+                 "instead of at z", lambda z, a: _DERIVATIVE["sigmoid"](a)),
+                ("wrong-activation-derivative", "z (1 - z), the derivative a (1 - a) written "
                  "with z for a", lambda z, a: z * (1.0 - z))],
-    "tanh": [("derivative-of-a-not-z", "f'(a) where f'(z) is wanted: tanh'(a), the derivative "
-              "evaluated at the output", lambda z, a: _DERIVATIVE["tanh"](a)),
-             ("wrong-activation-derivative", "1 - a where tanh' is 1 - a^2",
+    "tanh": [("derivative-of-a-not-z", "tanh'(a), the derivative taken at the output a "
+              "instead of at z", lambda z, a: _DERIVATIVE["tanh"](a)),
+             ("wrong-activation-derivative", "1 - a, where tanh' is 1 - a^2",
               lambda z, a: 1.0 - a),
-             ("wrong-activation-derivative", "1 - z^2: the derivative 1 - a^2 written with z "
+             ("wrong-activation-derivative", "1 - z^2, the derivative 1 - a^2 written with z "
               "for a", lambda z, a: 1.0 - z ** 2)],
 }
-_NONE = ("missing-activation-derivative", "no f'(z) at all: the delta is the upstream "
-         "gradient itself", lambda z, a: np.ones_like(z))
+_NONE = ("missing-activation-derivative", "no f'(z) at all (the delta is the upstream "
+         "gradient itself)", lambda z, a: np.ones_like(z))
 
 
 def upstream_patterns(case, mine, index, parameter):
@@ -164,7 +164,7 @@ def upstream_patterns(case, mine, index, parameter):
         candidates.append(_NONE)
     if last and case.loss == "cross_entropy":
         candidates.append(("softmax-jacobian-twice", "the softmax's Jacobian applied after "
-                           "the fused (p - y) of softmax cross-entropy: (p - y) already is "
+                           "the fused (p - y) of softmax cross-entropy, which already is "
                            "dL/dz", None))
     for name, text, derivative in candidates:
         if derivative is None:
@@ -177,5 +177,5 @@ def upstream_patterns(case, mine, index, parameter):
         fits += [_close(mine[2 * index + 1], db)] if "b" in parameter else []
         if fits and all(fits):
             what = " and ".join(f"d{p}_{index}" for p in ("W", "b") if p in parameter)
-            return name, f"{text}; {what} is exactly what that gives"
+            return name, f"{what} is exactly what {text} gives"
     return None

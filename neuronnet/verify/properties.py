@@ -59,8 +59,9 @@ def forward_and_loss_equal_the_reference(make, example):
     checks.check_forward_matches(make, REF, example["case"])
 
 
-@prop("every dW and db equals the reference's; a failure names the layer where backprop first "
-      "went wrong, counting from the output", budget=40)
+@prop("every dW and db equals the reference's; a failure names the first layer, searching "
+      "down from the output, whose dW or db differs: where backprop first went wrong",
+      budget=40)
 def gradient_equals_the_reference(make, example):
     case = example["case"]
     ctx = case.describe()

@@ -25,6 +25,7 @@ class Result:
     example: dict = None      # the smallest failing example
     failure: AssertionError = None
     notes: list = field(default_factory=list)   # what was seen beside the verdict (notes.py)
+    shrunk: bool = True       # the example was shrunk (a failure after the first is not)
 
     def record_failure(self, example, failure):
         self.example, self.failure = example, failure
@@ -40,7 +41,9 @@ class Result:
         """The failure: the smallest example, and yours against the reference's."""
         case = self.example["case"]
         lines = [f"FAILED {self.name}", f"  the property: {self.statement}",
-                 "  the smallest example hypothesis found:", _indent(case.describe(), 2)]
+                 "  the smallest example hypothesis found:" if self.shrunk else
+                 "  the first failing example hypothesis found (not shrunk: the report starts "
+                 "from an earlier failure):", _indent(case.describe(), 2)]
         extras = {k: v for k, v in self.example.items() if k != "case"}
         if extras:
             lines.append("    and " + ", ".join(f"{k} = {v!r}" for k, v in extras.items()))
@@ -134,9 +137,13 @@ class Report:
             failed = first + [r for r in failed if r.name != self.diagnosis.property]
         lines = ["", self.diagnosis.to_text()] if self.diagnosis is not None else []
         lines += [f"  hint: {hint}" for hint in self.hints]
-        if failed and not debug and any(getattr(r.failure, "original", None) is not None
-                                        for r in failed):
+        originals = [getattr(r.failure, "original", None) for r in failed]
+        if failed and not debug and any(o is not None for o in originals):
             lines.append("  hint: your code raised; --debug shows the line, in its traceback")
+        if any(isinstance(o, OverflowError) for o in originals):
+            lines.append("  hint: math.exp(x) raises OverflowError for x > 709; a sigmoid "
+                         "written 0.5 * (1 + math.tanh(z / 2)) never overflows, and a softmax "
+                         "subtracts the largest logit first")
         for r in failed:
             lines += ["", r.details(debug)]
         return "\n".join(lines + ["", self.summary()])

@@ -63,7 +63,7 @@ def assert_close(name, mine, ref, rtol, atol_scale, context=""):
     except AssertionError as report:
         ctx = f"\n{context}" if context else ""
         raise Mismatch(
-            f"{name}: mine vs reference differ{ctx}\n"
+            f"{name}: yours vs the reference's differ{ctx}\n"
             f"  tolerance: |mine - ref| <= {atol_scale:g}*s + {rtol:g}*|ref|, s = max(1, "
             f"max|ref|) = {s:.6g}{_precision_said()}\n{_worst(mine, ref)}"
             f"  mine:\n    {fmt(mine)}\n  reference:\n    {fmt(ref)}\n"
