@@ -85,7 +85,8 @@ def run_check(entry, thorough=False, seed=0):
 
 
 def localised(entry, report):
-    """Does the report's start-here line name the recorded layer and parameter? A bug recorded
+    """Does the report's start-here line name the recorded layer and parameter (among others:
+    "dW and db" names W)? A bug recorded
     in "every" layer goes wrong first (counting from the output, where backprop starts) in the
     output layer: a start at the output layer, or at "every" layer, places it."""
     diagnosis = report.diagnosis
@@ -95,8 +96,7 @@ def localised(entry, report):
     if diagnosis.layer != layer and not (layer == "every" and diagnosis.layer == "output"):
         return False
     named = set((diagnosis.parameter or "").split(" and "))
-    wanted = set(parameter.split(" and "))
-    return bool(named & wanted) and named <= wanted
+    return bool(named & set(parameter.split(" and ")))
 
 
 def main(argv=None):

@@ -72,6 +72,13 @@ def diagnose(results, make):
                 diagnosis = study(root, make) if study else None
         except Exception:  # noqa: BLE001 - a diagnosis that cannot be made is left out
             diagnosis = None
+    if diagnosis is None and getattr(root.failure, "original", None) is not None \
+            and "read-only" not in str(root.failure):
+        try:
+            with np.errstate(all="ignore"):
+                diagnosis = _study_square(root, make)
+        except Exception:  # noqa: BLE001 - it raises on square layers too
+            diagnosis = None
     if diagnosis is None:
         diagnosis = _from_the_failure(root)
     diagnosis.with_it = [r.name for r in failed if r is not root]
@@ -107,7 +114,9 @@ def _from_the_failure(result):
     layer, index, parameter = _place_in_name(first, n_layers)
     diagnosis = Diagnosis(result.name, f"{result.name}: {first}", layer, index, parameter)
     if "read-only" in first:   # the arrays handed over are read-only: a write raises
-        diagnosis.layer, diagnosis.parameter = "input", "X"
+        in_update = first.startswith(("train_step", "set_parameters"))
+        diagnosis.layer, diagnosis.parameter = ("every", "W and b") if in_update else ("input",
+                                                                                        "X")
         diagnosis.pattern = "input-written-in-place"
         diagnosis.pattern_text = ("your code wrote into an array it was handed (the checker "
                                   "hands them over read-only); copy it before changing it")
@@ -227,6 +236,28 @@ def _study_gradient(result, make):
     return diagnosis
 
 
+@dataclass
+class _Found:
+    """A failure of the gradient property on a case of the diagnosis's own choosing."""
+    example: dict
+    name: str = "gradient_equals_the_reference"
+
+
+def _study_square(result, make, width=3):
+    """The network raised. Many shape bugs (a transposed dW, swapped indices) raise only where
+    a layer is not square: on the same pattern with every layer ``width`` wide, if the network
+    runs there, its gradient is studied instead, and the headline says so."""
+    case = result.example["case"]
+    square = _generic(case.replace(weights=[np.zeros((width, width)) for _ in case.weights],
+                                   biases=[np.zeros(width) for _ in case.biases]))
+    diagnosis = _study_gradient(_Found({"case": square}), make)
+    said = str(result.failure).strip().splitlines()[0]
+    diagnosis.property = result.name
+    diagnosis.headline = (f"{said}; on a network whose layers are all {width} wide it runs, "
+                          f"and there {diagnosis.headline}")
+    return diagnosis
+
+
 def _study_forward(result, make):
     case = result.example["case"]
     model, oracle = case.build(make), _oracle(case)
@@ -298,6 +329,14 @@ def _study_step(result, make):
     names = param_names(len(before))
     wrong = [k for k in range(len(before)) if not _close(after[k], expected[k])]
     if not wrong:
+        stale = _oracle(case)
+        if _close(model.forward(case.X), stale.forward(case.X)):
+            return Diagnosis(result.name, "train_step's parameters() are right, but forward(X) "
+                             "still computes with the old ones: the update does not reach the "
+                             "arrays forward uses", "every", None, "W and b", [],
+                             "update-not-in-place", "the step rebinds a name (params['W1'] = "
+                             "W - lr * dW) where the layers hold the old array: update in "
+                             "place (W -= lr * dW) or hand the layers the new arrays")
         return None
     still = [k for k in wrong if _close(after[k], before[k])]
     kinds = sorted({names[k][0] for k in wrong})
