@@ -19,7 +19,7 @@ from reference import MLP
 from .checks import Mismatch, fmt, param_names
 from .checks.tolerances import GRADIENT_TOL, judged
 from .contract import ContractError
-from .patterns import scale_pattern, upstream_patterns
+from .patterns import ACTIVATION, scale_pattern, upstream_patterns
 
 START = ("forward_and_loss_equal_the_reference", "gradient_equals_the_reference",
          "nothing_handed_in_is_changed", "results_are_repeatable",
@@ -149,8 +149,9 @@ def _place_in_name(name, n_layers):
 
 
 def _numbers(name, mine, ref):
-    return [f"{name}: yours    {fmt(mine, prefix='    ' + name + ': yours    ')}",
-            f"{' ' * len(name)}  expected {fmt(ref, prefix='    ' + name + ': expected ')}"]
+    # Printed two spaces in (Diagnosis.to_text): each array's rows under its first one's.
+    return [f"{name}: yours    {fmt(mine, prefix='  ' + name + ': yours    ')}",
+            f"{' ' * len(name)}  expected {fmt(ref, prefix='  ' + name + ': expected ')}"]
 
 
 def _close(mine, ref):
@@ -219,6 +220,8 @@ def _study_gradient(result, make):
         again = fit(other, other.build(make).gradient(other.X, other.Y),
                     _oracle(other).gradient(other.X, other.Y))
         pattern = pattern if again is not None and again[0] == pattern[0] else None
+    if pattern is None and layer != "every" and "b" in parameter:
+        pattern = _delta_pattern(make, case, index, layer)
     d = "d" + " and d".join(which)
     above = "" if layer != "hidden" else "; every layer above it agrees"
     where = ("every layer alike" if layer == "every"
@@ -234,6 +237,33 @@ def _study_gradient(result, make):
     if pattern:
         diagnosis.pattern, diagnosis.pattern_text = pattern
     return diagnosis
+
+
+def _delta_pattern(make, case, index, layer):
+    """Both dW and db of the layer are wrong, but on one sample your dW is still your db times
+    the layer's input (dW = delta a_prev^T): the product is right, the delta is not."""
+    one = _generic(case, n=1)
+    mine = one.build(make).gradient(one.X, one.Y)
+    ref = _oracle(one).gradient(one.X, one.Y)
+    dW, db = mine[2 * index], mine[2 * index + 1]
+    if _close(db, ref[2 * index + 1]):
+        return None
+    if index == 0:
+        a_prev = one.X
+    else:
+        oracle = _oracle(one)
+        oracle.forward(one.X)
+        a_prev = ACTIVATION[one.activations[index - 1]](oracle.pre_activations()[index - 1])
+    if not _close(dW, np.outer(db, a_prev[0])):
+        return None
+    if layer == "output":
+        return ("output-delta", "on one sample your dW is still your db times the layer's "
+                "input, so the product is right and the delta is not: dL/dz of the output "
+                "layer, the loss's derivative times the output activation's, is where "
+                "backprop starts")
+    return ("hidden-delta", f"on one sample your dW_{index} is still your db_{index} times the "
+            "layer's input, so the product is right and the delta is not: the sum over the "
+            "layer above (W^T delta) or this layer's f'(z)")
 
 
 @dataclass

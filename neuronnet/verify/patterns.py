@@ -115,8 +115,8 @@ def _sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
-_F = {"identity": lambda z: z, "sigmoid": _sigmoid, "tanh": np.tanh,
-      "relu": lambda z: np.maximum(z, 0.0)}
+ACTIVATION = {"identity": lambda z: z, "sigmoid": _sigmoid, "tanh": np.tanh,
+              "relu": lambda z: np.maximum(z, 0.0)}
 # f'(z) written as a function of z, and the wrong derivatives students write, as (z, a) -> value.
 _DERIVATIVE = {"identity": lambda z: np.ones_like(z),
                "sigmoid": lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)),
@@ -146,8 +146,8 @@ def upstream_patterns(case, mine, index, parameter):
     zs, deltas = oracle.pre_activations(), oracle.deltas()
     act = case.activations[index]
     z = zs[index]
-    a = _F[act](z)
-    a_prev = case.X if index == 0 else _F[case.activations[index - 1]](zs[index - 1])
+    a = ACTIVATION[act](z)
+    a_prev = case.X if index == 0 else ACTIVATION[case.activations[index - 1]](zs[index - 1])
     n = case.X.shape[0]
     last = index == len(case.weights) - 1
     if last:

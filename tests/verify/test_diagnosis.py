@@ -133,3 +133,21 @@ def test_failures_with_one_cause_are_listed_under_it():
     failed = [r.name for r in report.results if r.status == "FAILED"]
     assert report.diagnosis.property == GRADIENT
     assert sorted(report.diagnosis.with_it) == sorted(n for n in failed if n != GRADIENT)
+
+
+class OutputDeltaOff(Summed):
+    """dL/da of the output off by a constant: every product after it is right."""
+
+    def gradient(self, X, Y):
+        out = self.net.forward(X)
+        return self.net.backward((out - Y + 0.25) / len(X))
+
+
+def test_a_wrong_output_delta_is_told_from_a_wrong_product():
+    def build(layer_sizes, activations, loss):
+        if loss != "half_mse":
+            raise NotImplementedError(loss)
+        return OutputDeltaOff(BUILDS["reference"](layer_sizes, activations, loss))
+    d = diagnosed(build)
+    assert d.layer == "output" and d.parameter in ("b", "W and b"), d.to_text()
+    assert d.pattern == "output-delta", d.to_text()
