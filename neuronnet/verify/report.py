@@ -8,8 +8,8 @@ import numpy as np
 
 from .checks import Mismatch, fmt
 from .contract import REQUIRED, ContractError
-from .diagnosis import diagnose, soft_targets_only
 from .plain import to_plain
+from .start import diagnose, soft_targets_only
 
 STATUSES = ("passed", "FAILED", "not applicable", "stopped")
 
