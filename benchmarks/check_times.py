@@ -5,9 +5,10 @@ the other in one process, with the time of each run.
 
 Rows: neuronnet's two models and the three correct examples (every applicable property must
 pass), the three buggy examples and the buggy networks of the pitfall catalogue (each must
-fail; its warning entry passes with a note and is left out). The corpus of networks written
-elsewhere has its own benchmark, benchmarks/check_corpus.py. For each: the verdicts, the failed properties, and the seconds the check took
-(probing the architectures and shrinking the failures included). BLAS is pinned to one thread.
+fail; its warning entry passes with a note and is left out). For each: the verdicts, the
+failed properties, and the seconds the check took (probing the architectures and shrinking the
+failures included). BLAS is pinned to one thread. The corpus of networks written elsewhere has
+its own benchmark, benchmarks/check_corpus.py.
 """
 import argparse
 import sys
