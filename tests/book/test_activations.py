@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from exact import EXACT, TINY, relative_error
 from models import ACTIVATION_OBJECTS
-from neuronnet.activations import ACTIVATIONS
+from neuronnet.activations import ACTIVATIONS, ReLU
 from neuronnet.verify.checks.tolerances import TAIL_RTOL
 from reference.activations import ACTIVATIONS as REFERENCE_ACTIVATIONS
+from reference.activations import ReLU as RefReLU
 
 # z from -745 (where even the sigmoid underflows) to 745, the tails drawn as often as the middle.
 Z = st.one_of(st.floats(-745.0, 745.0), st.floats(20.0, 745.0), st.floats(-745.0, -20.0))
@@ -67,3 +68,16 @@ def test_cross_entropy_takes_distributions_and_refuses_other_rows_by_name(kind, 
                                              "probability distribution"):
             call()
     assert all(np.array_equal(a, b) for a, b in zip(before, net.parameters()))
+
+
+def test_relu_derivative_at_exactly_zero_is_zero_in_both_models():
+    z = np.array([[-1.0, 0.0, 2.0]])
+    assert np.array_equal(ReLU().derivative_from_z(z), [[0.0, 0.0, 1.0]])
+    ref = RefReLU()
+    ref.forward(z)
+    assert np.array_equal(ref.backward(np.ones_like(z)), [[0.0, 0.0, 1.0]])
+
+
+def test_an_activations_repr_is_its_class():
+    from neuronnet.activations import get_activation
+    assert [repr(get_activation(name)) for name in ("sigmoid", "relu")] == ["Sigmoid()", "ReLU()"]

@@ -154,3 +154,10 @@ def test_train_step_defaults_to_plain_sgd_at_rate_0_1():
                                                     explicit.parameters()))
     layer = Layer([Neuron([1.0, 2.0]), Neuron([0.0, 1.0])])
     assert layer.output is None and len(layer.neurons) == 2
+
+
+def test_the_reprs_that_teach():
+    net = Network([4, 3, 2], ["tanh", "identity"], loss="cross_entropy",
+                  rng=np.random.default_rng(0))
+    assert repr(net) == ("Network([\n  Layer(3 x TanhNeuron(fan_in=4)),\n"
+                         "  Layer(2 x IdentityNeuron(fan_in=3))\n], loss=CrossEntropy())")

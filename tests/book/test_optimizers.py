@@ -16,3 +16,9 @@ def test_the_optimizers_hold_their_rate_and_mu():
     assert Momentum(0.1, np.nextafter(1.0, 0.0)).mu < 1.0
     same = SGD(0.3)
     assert get_optimizer(same) is same
+
+
+def test_an_optimizers_repr_shows_its_rate_and_momentum():
+    from neuronnet.optimizers import SGD, Momentum, Nesterov
+    assert [repr(SGD(0.1)), repr(Momentum(0.1, 0.9)), repr(Nesterov(0.2, 0.5))] == \
+        ["SGD(lr=0.1)", "Momentum(lr=0.1, mu=0.9)", "Nesterov(lr=0.2, mu=0.5)"]

@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 
 from models import INITS, MINE, REF, mine_init, ref_init
+from neuronnet import Network
 from neuronnet.convert import from_arrays, to_arrays
 from neuronnet.verify import checks
+from reference import MLP
 from strategies import random_case
 
 MODES = ["online", "minibatch", "full", "sampled"]
@@ -123,3 +125,38 @@ def test_conversion_round_trip_is_exact():
     weights[0][0, 0] += 1.0  # copies both ways: the network must not see this
     checks.assert_params("net after writing into to_arrays' output", net.parameters(),
                          case.params(), None)
+
+
+def test_every_default_is_the_same_in_both_models_and_their_helpers():
+    # A default is part of the contract, and each one has two homes that must agree: the
+    # neuron model's and the reference's (init_std, the loss, a step's rate and momentum), and
+    # the helpers' (from_layers, from_arrays, trace, initial_weights) with their model's.
+    import copy
+
+    from neuronnet.convert import from_arrays
+    from neuronnet.trace import trace
+    from reference.initializers import initial_weights
+
+    def rng():
+        return np.random.default_rng(3)
+    net = Network([3, 4, 2], ["tanh", "identity"], init="normal", rng=rng())
+    ref = MLP([3, 4, 2], ["tanh", "identity"], init="normal", rng=rng())
+    assert all(np.array_equal(p, q) for p, q in zip(net.parameters(), ref.parameters()))
+    assert np.array_equal(initial_weights("normal", 3, 4, rng()), ref.parameters()[0])
+    assert Network.from_layers(net.layers).loss_name == net.loss_name == ref.loss_name
+    arrays = (net.parameters()[0::2], net.parameters()[1::2], ["tanh", "identity"])
+    assert from_arrays(*arrays).loss_name == MLP.from_arrays(*arrays).loss_name
+    X, T = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    for optimizer in ("sgd", "nesterov"):  # nesterov's first step shows the momentum
+        record = trace(net, X, T, **({} if optimizer == "sgd" else {"optimizer": optimizer}))
+        for stepped in (copy.deepcopy(net), copy.deepcopy(ref)):
+            stepped.train_step(X, T, **({} if optimizer == "sgd" else {"optimizer": optimizer}))
+            got = [np.append(s.w_new, s.b_new) for steps in record.neurons for s in steps]
+            want = [np.append(W[j], b[j]) for W, b in zip(stepped.parameters()[0::2],
+                                                          stepped.parameters()[1::2])
+                    for j in range(len(b))]
+            # The same update rule on the same numbers, in a different order of operations
+            # in the reference: within 1e-15 (the differences seen are below 1e-18).
+            assert len(got) == len(want) == 6 and all(
+                np.allclose(g, w, rtol=0, atol=1e-15) for g, w in zip(got, want)), \
+                f"{optimizer}, {type(stepped).__name__}:\n got: {got}\nwant: {want}"

@@ -67,3 +67,23 @@ def test_set_parameters_copies_and_leaves_the_velocities():
 def test_the_gradient_has_the_parameters_shapes():
     grads = model().gradient(np.ones((5, 2)), np.ones((5, 4)))
     assert [g.shape for g in grads] == [(3, 2), (3,), (4, 3), (4,)]
+
+
+def test_the_references_repr_is_its_architecture():
+    from reference import MLP
+    assert repr(MLP([3, 4, 2], ["tanh", "identity"], rng=np.random.default_rng(0))) == \
+        "MLP([3, 4, 2], ['tanh', 'identity'], loss='half_mse')"
+
+
+def test_the_references_train_step_defaults_and_clip_norm_one():
+    # lr 0.1 by default, and clip_norm = 1.0 is a norm like any other (only 0 is refused).
+    from reference import MLP
+
+    def make():
+        return MLP([3, 2], ["identity"], rng=np.random.default_rng(0))
+    X, Y = np.ones((2, 3)), np.zeros((2, 2))
+    a, b = make(), make()
+    a.train_step(X, Y)
+    b.train_step(X, Y, optimizer="sgd", lr=0.1)
+    assert all(np.array_equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    make().train_step(X, Y, clip_norm=1.0)

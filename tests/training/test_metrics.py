@@ -95,3 +95,10 @@ def test_bad_input_is_named(call, fragments):
         call()
     for fragment in fragments:
         assert fragment in str(info.value), (fragment, str(info.value))
+
+
+def test_the_accuracy_of_no_samples_is_refused_with_its_reason():
+    with pytest.raises(ValueError) as refusal:
+        accuracy([], [])
+    assert str(refusal.value).startswith("y_true: got 0 samples; expected ") and "0/0" in \
+        str(refusal.value)

@@ -27,3 +27,15 @@ def test_the_limits_of_each_setting_are_accepted():
     assert Settings(clip_norm=None, patience=None).clip_norm is None
     assert Settings(schedule=("step", 1.0, 1), lr=0.5).make_schedule().rate(3, None) == 0.5
     assert Settings(schedule="constant", lr=0.25).make_schedule().rate(7, 1.0) == 0.25
+
+
+def test_the_settings_line_at_the_head_of_a_training_table():
+    from neuronnet.training.schedules import StepDecay
+    from neuronnet.training.settings import Settings
+    tail = ", clip_norm None, patience None"
+    assert Settings().describe() == ("10 epochs, minibatch (batch 32), sgd lr=0.1 momentum=0.9, "
+                                     "schedule constant" + tail)
+    assert Settings(schedule=("step", 0.5, 3), lr=0.2).describe().endswith(
+        "lr=0.2 momentum=0.9, schedule ('step', 0.5, 3)" + tail)
+    assert Settings(schedule=StepDecay(0.5, every=3)).describe().endswith(
+        "schedule StepDecay(lr=0.5, factor=0.5, every=3)" + tail)

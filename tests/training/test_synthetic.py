@@ -73,3 +73,10 @@ def test_make_sin_rejects_bad_arguments(kwargs, name, error):
     arguments = dict(n=10, rng=np.random.default_rng(0), noise=0.0) | kwargs
     with pytest.raises(error, match=f"^{name}: got"):
         make_sin(**arguments)
+
+
+def test_a_legacy_random_state_is_refused_naming_the_generator_wanted():
+    with pytest.raises(TypeError) as refusal:
+        make_sin(3, np.random.RandomState(0))
+    message = str(refusal.value)
+    assert message.startswith("rng: got RandomState") and "numpy.random.Generator" in message
