@@ -1,6 +1,6 @@
 """Recheck mutmut's survivors against test files written since they were run.
 
-    python benchmarks/mutmut_recheck.py tests/test_refusals.py tests/test_planar.py ...
+    python benchmarks/mutmut_recheck.py tests/test_refusals.py tests/training/test_planar.py ...
     python benchmarks/mutmut_score.py        # then prints the score after the recheck too
 
 mutmut runs every test that covers a mutated function, so a survivor of a widely used function

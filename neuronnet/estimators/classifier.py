@@ -10,7 +10,8 @@ from .mlp import CLASSIFIER_RATE, _NeuronNetBase
 
 
 @documented(output="linear (the softmax lives in the loss)", rate=CLASSIFIER_RATE,
-            why_rate="(MLPClassifier's 0.001 is adam's; see the README.)")
+            why_rate="(MLPClassifier's 0.001 is adam's; see docs/measurements.md, "
+                     "\"Numerics and the estimators\".)")
 class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
     """A classifier: the neuron model (or the reference) with softmax cross-entropy, trained by
     SGD with momentum, behind scikit-learn's API. Labels of any type, through ``classes_``.

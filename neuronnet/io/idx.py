@@ -2,7 +2,7 @@
 
 Nothing a header claims is believed before it is checked against the bytes that follow: a file
 of a few hundred bytes cannot make the reader allocate gigabytes, and a damaged file gives a
-DataError naming it (tests/test_fuzz_readers.py feeds the reader fuzzed bytes).
+DataError naming it (tests/io/test_fuzz_data.py feeds the reader fuzzed bytes).
 """
 import gzip
 import math

@@ -19,7 +19,7 @@ FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 SUFFIX = ".npz"
 # The names a file may hold: the format's vocabulary, which both models' registries must cover
-# (tests/test_model_files.py checks that they do).
+# (tests/io/test_model_roundtrip.py checks that they do: every name saved and loaded back).
 ACTIVATION_NAMES = ("identity", "sigmoid", "tanh", "relu")
 LOSS_NAMES = ("half_mse", "cross_entropy")
 HEADER_KEYS = ("format_version", "layer_sizes", "activations", "loss")

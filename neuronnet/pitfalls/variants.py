@@ -244,7 +244,7 @@ class SharedBiasLayer(Layer):
 # --- building networks with a variant swapped in -------------------------------------------------
 class NetworkFactory:
     """``make(weights, biases, activations, loss) -> Network`` (the factory signature of the
-    test suite, tests/checks/) with buggy components swapped in: an activation replaces the
+    checks, neuronnet/verify/checks/) with buggy components swapped in: an activation replaces the
     real one of the same name, a loss the real one of the same name; a neuron, layer or network
     class replaces the real class everywhere. Components not named stay the real ones."""
 

@@ -113,7 +113,7 @@ def test_bad_arguments_get_argparse_errors(argv, capsys):
     err = capsys.readouterr().err
     option = next((a for a in argv if a.startswith("--")), "RECIPE")
     assert "error:" in err and option in err, err
-    assert len(err.strip().splitlines()) == 1, err  # one line, as the README promises
+    assert len(err.strip().splitlines()) == 1, err  # one line, as docs/guide.md promises
 
 
 def test_help_lists_every_recipe(capsys):

@@ -1,7 +1,7 @@
 """The gradient checker itself (neuronnet.gradcheck): it passes on correct
 gradients, and it FAILS on a deliberately perturbed gradient, so a passing check means something.
-It also agrees with the independent central differences in tests/checks/numeric.py, restores the model's
-parameters bit for bit, and works on the reference model too."""
+It also agrees with the independent central differences in neuronnet/verify/checks/numeric.py,
+restores the model's parameters bit for bit, and works on the reference model too."""
 import numpy as np
 import pytest
 

@@ -226,7 +226,8 @@ def test_a_run_blowing_up_is_an_error_not_a_fitted_model():
 
 
 def test_the_regressors_defaults_fit_unscaled_targets():
-    # Its default rate is the regressor's own (0.001): 0.01 diverges on this (see the README).
+    # Its default rate is the regressor's own (0.001): 0.01 diverges on this (docs/measurements.md,
+    # "Numerics and the estimators").
     from sklearn.datasets import make_regression
     X, y = make_regression(300, 5, noise=10, random_state=0)
     reg = NeuronNetRegressor(random_state=0)

@@ -7,18 +7,18 @@ For every bug of the catalogue, each generic property it names must fail with th
 - a property of one component (tests/generic.py) by ``hypothesis.find``: an example on which
   the variant fails it must exist.
 
-Both are the very functions that guard the real code (tests/test_verify.py,
-tests/test_generic_properties.py). The stored shrunk counterexample
+Both are the very functions that guard the real code (tests/verify/test_check.py,
+tests/proofs/test_generic_properties.py). The stored shrunk counterexample
 (neuronnet/pitfalls/counterexamples.json, plain numbers; for a network variant, the one the
 checker's run found) is replayed on every run: it must still fail on the variant and pass on
 every real component. The quirks are not caught but pinned: their property holds (it runs with the
-others in tests/test_generic_properties.py).
+others in tests/proofs/test_generic_properties.py).
 
 An ordinary run does not shrink (a network example costs hypothesis up to a minute per
 property to shrink). To record the shrunk counterexamples after a change (derandomized, so
 reproducible)::
 
-    PITFALLS_RECORD=1 CI=true python -m pytest tests/test_pitfalls.py
+    PITFALLS_RECORD=1 CI=true python -m pytest tests/pitfalls/test_catalogue.py
     python -m neuronnet.pitfalls.docs > docs/pitfalls.md
 """
 import json
