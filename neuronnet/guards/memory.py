@@ -1,6 +1,18 @@
-"""The memory bound: what a network of given sizes holds, and the refusal, by name and before
-anything is allocated, of what needs more memory than the machine has."""
+"""The memory bound: what a network of given sizes holds, the memory this process may still take,
+and the refusal, by name and before anything is allocated, of what needs more.
+
+The limit is the smallest of three, each less what the process already uses of it:
+
+- the machine's physical memory (``os.sysconf``), less the process's resident size;
+- ``RLIMIT_AS`` (``ulimit -v``), less the process's virtual size (``VmSize``): an allocation
+  past it fails however much memory is free;
+- the cgroup's memory limit (a container's, a systemd slice's), less the resident size.
+
+A limit the system does not report (no ``os.sysconf``, no ``resource``, no cgroup file, or
+"max") refuses nothing.
+"""
 import os
+from dataclasses import dataclass
 
 from .arguments import fail
 
@@ -9,12 +21,46 @@ from .arguments import fail
 # resident memory of a 4-100000-3 network on Python 3.11.
 NEURON_BYTES = 2048
 
+# The cgroup files (v2, then v1) and the number above which a v1 limit means "none" (v1 writes
+# "no limit" as the largest page-aligned 64-bit number, 9223372036854771712).
+CGROUP_FILES = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+NO_LIMIT = 2**60
+STATUS_FILE = "/proc/self/status"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The memory the process may still take (``available``), under which ``source``, whose
+    whole size is ``total`` of which the process uses ``used``."""
+    available: int
+    total: int
+    used: int
+    source: str
+
+    def describe(self):
+        return (f"{size_text(max(self.available, 0))} free under {self.source}, which is "
+                f"{size_text(self.total)} of which this process uses {size_text(self.used)}")
+
+
+def size_text(n_bytes):
+    """A number of bytes, readable: "3.2 GiB", "512.0 MiB", "12 bytes"."""
+    for unit, power in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n_bytes >= 2**power:
+            return f"{n_bytes / 2**power:,.1f} {unit}"
+    return f"{n_bytes} bytes"
+
 
 def memory_needed(sizes):
     """Bytes a network of ``sizes`` holds: float64 weights, velocities and gradients (3 x 8
     bytes per parameter) and the neuron objects."""
     n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
     return 24 * n_parameters + NEURON_BYTES * sum(sizes[1:])
+
+
+def forward_row_bytes(sizes):
+    """Bytes one row of a forward pass holds: each neuron keeps its z and its output and its
+    layer gathers the outputs (3 x 8 bytes per neuron), plus the row of inputs and of targets."""
+    return 8 * (3 * sum(sizes[1:]) + sizes[0] + sizes[-1])
 
 
 def machine_memory():
@@ -25,10 +71,80 @@ def machine_memory():
         return None
 
 
+def address_space_limit():
+    """The soft ``RLIMIT_AS`` in bytes (``ulimit -v``), or None: unlimited, or no ``resource``
+    module (Windows)."""
+    try:
+        import resource
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, AttributeError, ValueError, OSError):
+        return None
+    return None if soft == resource.RLIM_INFINITY or soft < 0 else soft
+
+
+def cgroup_limit():
+    """The cgroup's memory limit in bytes (v2, else v1), or None: no file, "max", or a number
+    so large it means none."""
+    for path in CGROUP_FILES:
+        try:
+            with open(path, encoding="ascii") as file:
+                text = file.read().strip()
+        except (OSError, ValueError):
+            continue
+        if text.isdigit() and int(text) < NO_LIMIT:
+            return int(text)
+        return None                       # "max", or "no limit" in v1's words
+    return None
+
+
+def process_usage():
+    """(resident, virtual) bytes of this process, from /proc/self/status; 0 for what it does
+    not say."""
+    found = {"VmRSS:": 0, "VmSize:": 0}
+    try:
+        with open(STATUS_FILE, encoding="ascii") as status:
+            for line in status:
+                words = line.split()
+                if len(words) >= 2 and words[0] in found:
+                    found[words[0]] = int(words[1]) * 1024        # reported in kB
+    except (OSError, ValueError):
+        pass
+    return found["VmRSS:"], found["VmSize:"]
+
+
+def memory_limit():
+    """The tightest :class:`Limit` on what this process may still allocate, or None when the
+    system reports no limit at all."""
+    resident, virtual = process_usage()
+    limits = [Limit(total - used, total, used, source) for total, used, source in (
+        (machine_memory(), resident, "the machine's physical memory"),
+        (address_space_limit(), virtual, "RLIMIT_AS (ulimit -v)"),
+        (cgroup_limit(), resident, "the cgroup's memory limit")) if total is not None]
+    return min(limits, key=lambda limit: limit.available) if limits else None
+
+
+def memory_shortfall(n_bytes):
+    """None when ``n_bytes`` fit in what the process may still take; else the words of the
+    refusal: "expected at most the 2.1 GiB free under RLIMIT_AS (...)"."""
+    limit = memory_limit()
+    if limit is None or n_bytes <= limit.available:
+        return None
+    return f"at most the {limit.describe()}"
+
+
 def check_memory(name, got, n_bytes, what):
     """Refuse, by name and before anything is allocated, what needs more memory than the
-    machine has."""
-    limit = machine_memory()
-    if limit is not None and n_bytes > limit:
-        fail(name, f"{got}, which needs about {n_bytes / 2**30:,.1f} GiB for {what}",
-             f"at most the machine's {limit / 2**30:,.1f} GiB")
+    process may still take: ``name: got <got>, which needs about <size> for <what>; expected
+    at most the <size> free under <source> (...)``."""
+    shortfall = memory_shortfall(n_bytes)
+    if shortfall is not None:
+        fail(name, f"{got}, which needs about {size_text(n_bytes)} for {what}", shortfall)
+
+
+def rows_that_fit(row_bytes, wanted, share=4):
+    """How many rows of ``row_bytes`` each to take at once: ``wanted``, or fewer (at least one)
+    so that they use at most 1/``share`` of what the process may still take."""
+    limit = memory_limit()
+    if limit is None:
+        return wanted
+    return max(1, min(wanted, max(limit.available, 0) // (share * max(row_bytes, 1))))

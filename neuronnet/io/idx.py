@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..guards.memory import memory_shortfall, size_text
 from .errors import DataError
 from .paths import data_dir
 
@@ -84,6 +85,11 @@ def _read_idx_stream(stream, path, bytes_on_disk):
     if payload_bytes > MAX_IDX_BYTES:
         raise DataError(f"{path}: {claim}; expected at most {MAX_IDX_BYTES} bytes decoded "
                         "(neuronnet.io.idx.MAX_IDX_BYTES)")
+    # The payload as read, and its copy in native byte order: twice the bytes at most.
+    shortfall = memory_shortfall(2 * payload_bytes)
+    if shortfall is not None:
+        raise DataError(f"{path}: {claim}, which needs about {size_text(2 * payload_bytes)} to "
+                        f"read; expected {shortfall}")
     if bytes_on_disk is not None:
         # Raw file: the size on disk settles the question before anything is read.
         found = bytes_on_disk - header_bytes

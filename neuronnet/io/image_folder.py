@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..guards.memory import memory_limit, size_text
 from .errors import DataError
 
 
@@ -44,6 +45,7 @@ def load_image_folder(root):
         raise DataError(f"{root}: holds no class folders; expected one sub-folder of images per "
                         "class, root/<class>/<image>.png")
     images, y, total = [], [], 0
+    limit = memory_limit()               # once: the images and the array they are stacked into
     first = None                         # (path, shape) of the first image: the shape to match
     for index, class_dir in enumerate(class_dirs):
         files = sorted((p for p in _listing(class_dir) if not p.name.startswith(".")),
@@ -58,6 +60,11 @@ def load_image_folder(root):
                 raise DataError(f"{root}: the images decode to more than {MAX_FOLDER_BYTES} "
                                 f"bytes (at {file}); expected at most that in one folder "
                                 "(neuronnet.io.image_folder.MAX_FOLDER_BYTES)")
+            if limit is not None and 2 * total > limit.available:
+                raise DataError(f"{root}: the images decode to more than {size_text(total)} "
+                                f"(at {file}), which with the array they are stacked into needs "
+                                f"about {size_text(2 * total)}; expected at most the "
+                                f"{limit.describe()}")
             if first is None:
                 first = (file, image.shape)
             elif image.shape != first[1]:

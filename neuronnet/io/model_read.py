@@ -1,7 +1,8 @@
 """Loading a model file (see model_format.py) without trusting it.
 
 Everything a header claims (a member's size in the zip, an array's shape and type, the widths in
-``layer_sizes``) is checked before the memory it implies is allocated (npz_reader.py).
+``layer_sizes``) is checked before the memory it implies is allocated (npz_reader.py), and
+the model it describes against the memory the process may still take (guards/memory.py).
 
 Model-neutral: the file gives back arrays and names; the caller's ``build(weights, biases,
 activations, loss)`` makes the model (``neuronnet.convert.from_arrays`` for the neuron model,
@@ -12,6 +13,7 @@ import os
 
 import numpy as np
 
+from ..guards.memory import memory_needed, memory_shortfall, size_text
 from .errors import ModelFileError
 from .model_format import (
     ACTIVATION_NAMES,
@@ -51,6 +53,7 @@ def load(path, build, n_inputs=None, n_outputs=None):
             if want is not None and got != want:
                 raise ModelFileError(f"{path}: layer_sizes {sizes} has {got} {what}; expected "
                                      f"{want}, the data's")
+        _check_memory(path, sizes)
         names, loss = _read_names(file)
         weights, biases = _read_parameters(file, sizes)
         metadata = _read_metadata(file)
@@ -64,6 +67,17 @@ def read_metadata(path):
     with UntrustedNpz(path) as file:
         _check_structure(file)
         return _read_metadata(file)
+
+
+def _check_memory(path, sizes):
+    """Before any parameter is read: the arrays as read (8 bytes a parameter) and the model
+    built from them (memory.memory_needed) must fit in what the process may still take."""
+    n_parameters = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+    needed = 8 * n_parameters + memory_needed(sizes)
+    shortfall = memory_shortfall(needed)
+    if shortfall is not None:
+        raise ModelFileError(f"{path}: layer_sizes {sizes} needs about {size_text(needed)} to "
+                             f"load; expected {shortfall}")
 
 
 def load_history(path):
