@@ -80,10 +80,10 @@ def listing(out=print):
     out(f"{len(CATALOGUE)} pitfalls: {bugs} bugs, each caught by a generic property, "
         f"{quirks} quirks, pinned, and {len(CATALOGUE) - bugs - quirks} warning (right values, "
         "noted)")
-    out(f"{'id':<28} {'source':<9} {'kind':<6} what goes wrong")
+    out(f"{'id':<28} {'source':<9} {'kind':<8} what goes wrong")
     for p in CATALOGUE:
         kind = p.kind + ("*" if p.further else "")
-        out(f"{p.id:<28} {p.source:<9} {kind:<6} {p.title}")
+        out(f"{p.id:<28} {p.source:<9} {kind:<8} {p.title}")
     out("(* found while building the catalogue, beyond the first survey of the sources)")
     out("neuronnet pitfalls show ID    explains one; neuronnet pitfalls demo ID    shows it")
     return CATALOGUE
