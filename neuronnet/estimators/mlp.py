@@ -29,6 +29,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..epoch import run_epoch
+from ..guards.memory import check_memory, forward_row_bytes, memory_needed, rows_that_fit
 from ..network import Network
 from ..optimizers import get_optimizer
 from .params import check_parameters
@@ -41,8 +42,14 @@ from .params import check_parameters
 CLASSIFIER_RATE, REGRESSOR_RATE = 0.01, 0.001
 
 # An epoch whose loss is this many times the first epoch's is a run blowing up, even while its
-# numbers are still finite: it is stopped as diverged, never returned as a fitted model.
+# numbers are still finite: it is stopped as diverged, never returned as a fitted model. The
+# same rule judges the model the last step leaves (_check_end).
 BLOW_UP = 1e3
+
+
+def blew_up(loss, first):
+    """The divergence rule: a loss that is not finite, or past BLOW_UP times the first epoch's."""
+    return not np.isfinite(loss) or loss > BLOW_UP * first
 
 
 class _NeuronNetBase(BaseEstimator):
@@ -68,11 +75,17 @@ class _NeuronNetBase(BaseEstimator):
                              "nothing out), as in scikit-learn")
         return checked
 
-    def _build(self, n_in, n_out, rng):
+    def _build(self, n_in, n_out, n_rows, rng):
         hidden, activation = self._checked
         sizes = [n_in, *hidden, n_out]
         acts = [activation] * len(hidden) + ["identity"]
-        self.n_layers_, self.n_outputs_ = len(sizes), n_out
+        # The network and one batch's z, a, delta and upstream gradient, before either model
+        # allocates anything (the reference's own check knows physical memory only).
+        batch = min(200 if self.batch_size == "auto" else int(self.batch_size), n_rows)
+        check_memory("hidden_layer_sizes", repr(self.hidden_layer_sizes),
+                     memory_needed(sizes) + 8 * sum(sizes) * 4 * batch,
+                     f"a {'-'.join(map(str, sizes))} network and its batches")
+        self.n_layers_, self.n_outputs_, self._sizes = len(sizes), n_out, sizes
         if self.model == "neuron":
             return Network(sizes, acts, self.loss_name, init=self.init, rng=rng)
         from reference import MLP  # the oracle, by name, for side-by-side runs
@@ -84,7 +97,7 @@ class _NeuronNetBase(BaseEstimator):
         return "nesterov" if self.nesterovs_momentum else "momentum"
 
     def _start(self, X, Y, rng):
-        self.network_ = self._build(X.shape[1], Y.shape[1], rng)
+        self.network_ = self._build(X.shape[1], Y.shape[1], len(X), rng)
         self.loss_curve_, self.n_iter_, self._no_improvement = [], 0, 0
         self.best_loss_ = None if self.early_stopping else np.inf
         self.validation_scores_ = [] if self.early_stopping else None
@@ -138,10 +151,32 @@ class _NeuronNetBase(BaseEstimator):
                               ConvergenceWarning)
         if best_params is not None:
             self.network_.set_parameters(best_params)
-        params = self.network_.parameters()
+        params = self._check_end(X, Y)
         self.coefs_ = [W.T.copy() for W in params[0::2]]      # scikit-learn's (fan_in, fan_out)
         self.intercepts_ = [b.copy() for b in params[1::2]]
         return self
+
+    def _check_end(self, X, Y):
+        """The model the last step left: finite parameters and a finite loss on the training
+        rows within the divergence rule, or a ValueError (all_or_nothing rolls the estimator
+        back). Returns the parameters."""
+        params = self.network_.parameters()
+        loss = np.nan
+        if all(np.isfinite(p).all() for p in params):
+            rows = rows_that_fit(forward_row_bytes(self._sizes), len(X))
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                loss = sum(self.network_.loss(X[i:i + rows], Y[i:i + rows]) * len(X[i:i + rows])
+                           for i in range(0, len(X), rows)) / len(X)
+        if blew_up(loss, self.loss_curve_[0]):
+            self._diverged(loss, "after the last step of")
+        return params
+
+    def _diverged(self, loss, when):
+        raise ValueError(f"training diverged: the loss became {loss:.4g} {when} epoch "
+                         f"{self.n_iter_} (the first epoch's was {self.loss_curve_[0]:.4g}) with "
+                         f"learning_rate_init={self.learning_rate_init!r}; expected a smaller "
+                         "learning_rate_init, or scaled data (StandardScaler for X; for a "
+                         "regressor's y, TransformedTargetRegressor)")
 
     def _step_function(self):
         """(X, Y) -> the loss before one step. The neuron Network is handed an optimizer made
@@ -169,14 +204,16 @@ class _NeuronNetBase(BaseEstimator):
         self.n_iter_ += 1
         if self.verbose:
             print(f"Iteration {self.n_iter_}, loss = {self.loss_curve_[-1]:.8f}")
-        loss, first = self.loss_curve_[-1], self.loss_curve_[0]
-        if not np.isfinite(loss) or loss > BLOW_UP * first:
-            raise ValueError(f"training diverged: the loss became {loss:.4g} at epoch "
-                             f"{self.n_iter_} (the first epoch's was {first:.4g}); expected a "
-                             "smaller learning_rate_init, or scaled data (StandardScaler for X; "
-                             "for a regressor's y, TransformedTargetRegressor)")
+        if blew_up(self.loss_curve_[-1], self.loss_curve_[0]):
+            self._diverged(self.loss_curve_[-1], "at")
 
     def _output(self, X):
+        """The network's outputs for X, a share of the memory limit's worth of rows at a time."""
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        return self.network_.forward(X)
+        sizes = getattr(self, "_sizes", [X.shape[1], self.n_outputs_])
+        rows = rows_that_fit(forward_row_bytes(sizes), len(X))
+        if rows >= len(X):
+            return self.network_.forward(X)
+        return np.concatenate([self.network_.forward(X[i:i + rows])
+                               for i in range(0, len(X), rows)])
