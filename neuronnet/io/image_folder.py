@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..guards.memory import memory_limit, size_text
+from ..guards import memory
+from ..guards.memory import size_text
 from .errors import DataError
 
 
@@ -45,7 +46,7 @@ def load_image_folder(root):
         raise DataError(f"{root}: holds no class folders; expected one sub-folder of images per "
                         "class, root/<class>/<image>.png")
     images, y, total = [], [], 0
-    limit = memory_limit()               # once: the images and the array they are stacked into
+    limit = memory.memory_limit()        # once: the images and the array they are stacked into
     first = None                         # (path, shape) of the first image: the shape to match
     for index, class_dir in enumerate(class_dirs):
         files = sorted((p for p in _listing(class_dir) if not p.name.startswith(".")),

@@ -110,3 +110,120 @@ def test_the_reported_peak_memory_is_the_programs_own():
     assert done.returncode == 0, done.stderr
     peak = float(re.search(r"peak memory (\d+) MB", done.stdout).group(1))
     assert peak < 300 < ballast.nbytes / 2**20, done.stdout
+
+
+# --- the real limit: RLIMIT_AS in a subprocess, and each entry point against a set limit ------
+ULIMIT_V = 3_000_000 * 1024                       # ulimit -v 3000000: about 2.9 GiB
+
+
+def under_ulimit(*command):
+    """``command`` run with RLIMIT_AS at ULIMIT_V, as ``ulimit -v 3000000`` would start it."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (ULIMIT_V, ULIMIT_V))
+    return subprocess.run([sys.executable, *command], capture_output=True, text=True,
+                          timeout=120, preexec_fn=limit)
+
+
+def assert_refused_in_one_line(done):
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    assert "RLIMIT_AS" in lines[0]
+    return lines[0]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="RLIMIT_AS is POSIX")
+def test_the_command_line_refuses_a_network_over_rlimit_as_in_one_line():
+    done = under_ulimit("-m", "neuronnet", "train", "iris", "--hidden", "20000,20000")
+    assert done.returncode == 2, done.stderr
+    line = assert_refused_in_one_line(done)
+    assert line.startswith("neuronnet: error: --hidden: got 20000,20000")
+    assert done.stdout == ""
+
+
+SCRIPT = """
+import sys
+import numpy as np
+from sklearn.datasets import load_iris
+from neuronnet import Network
+from neuronnet.estimators import NeuronNetClassifier
+X, y = load_iris(return_X_y=True)
+try:
+    if sys.argv[1] == "network":
+        Network([4, 20000, 20000, 3], "relu", rng=np.random.default_rng(0))
+    else:
+        NeuronNetClassifier(hidden_layer_sizes=(20000, 20000)).fit(X, y)
+except ValueError as error:
+    sys.exit(str(error))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="RLIMIT_AS is POSIX")
+@pytest.mark.parametrize("what, name", [("network", "layer_sizes"),
+                                        ("estimator", "hidden_layer_sizes")])
+def test_the_python_api_refuses_a_network_over_rlimit_as_by_name(what, name):
+    pytest.importorskip("sklearn")
+    done = under_ulimit("-c", SCRIPT, what)
+    assert done.returncode == 1, done.stderr          # sys.exit(message): the ValueError's
+    line = assert_refused_in_one_line(done)
+    assert line.startswith(f"{name}: got ")
+
+
+@pytest.fixture
+def tight(monkeypatch):
+    """Set what the process may still take to ``tight(n_bytes)``, under RLIMIT_AS."""
+    from neuronnet.guards import memory
+
+    def set_limit(n_bytes):
+        monkeypatch.setattr(memory, "memory_limit", lambda: memory.Limit(
+            n_bytes, 3 * 2**30, 3 * 2**30 - n_bytes, "RLIMIT_AS (ulimit -v)"))
+    return set_limit
+
+
+def test_evaluation_batches_are_sized_to_the_limit_and_change_nothing(tight):
+    from neuronnet.guards.memory import forward_row_bytes
+    from neuronnet.training import Dataset, evaluate
+    model = make_model("neuron", sizes=(3, 400, 3))
+    rng = np.random.default_rng(0)
+    data = Dataset(rng.standard_normal((500, 3)), labels=rng.integers(0, 3, 500), n_classes=3)
+    whole = evaluate(model, data)
+    rows = []
+    spied = model.output_and_loss
+    model.output_and_loss = lambda X, Y: rows.append(len(X)) or spied(X, Y)
+    tight(4 * 25 * forward_row_bytes([3, 400, 3]))         # a quarter: 25 rows
+    fitted = evaluate(model, data)
+    assert max(rows) == 25 and sum(rows) == 500
+    assert fitted.loss == pytest.approx(whole.loss, rel=1e-12)
+    assert fitted.accuracy == whole.accuracy
+
+
+def test_a_model_file_over_the_limit_is_refused_before_its_parameters_are_read(tmp_path, tight):
+    path = io.save(make_model("neuron", sizes=(3, 50, 3)), tmp_path / "m.npz")
+    tight(10_000)
+    with pytest.raises(io.ModelFileError, match=r"m\.npz: layer_sizes \[3, 50, 3\].*RLIMIT_AS"):
+        io.load(path, lambda *a: pytest.fail("parameters were read"))
+
+
+def test_an_idx_file_over_the_limit_is_refused_before_its_payload_is_read(tmp_path, tight):
+    from idx_files import idx_bytes, raises_naming
+    path = tmp_path / "x.idx"
+    path.write_bytes(idx_bytes(np.zeros((100, 100), np.uint8)))
+    io.read_idx(path)
+    tight(2 * 10_000 - 1)
+    with raises_naming(path, "RLIMIT_AS"):
+        io.read_idx(path)
+
+
+def test_an_image_folder_over_the_limit_is_refused_while_reading(tmp_path, tight):
+    for k in range(4):
+        folder = tmp_path / str(k % 2)
+        folder.mkdir(exist_ok=True)
+        iio.imwrite(folder / f"{k}.png", np.zeros((32, 32), np.uint8))
+    io.load_image_folder(tmp_path)
+    tight(2 * 4 * 32 * 32 - 1)
+    with pytest.raises(io.DataError, match="RLIMIT_AS"):
+        io.load_image_folder(tmp_path)
