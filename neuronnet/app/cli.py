@@ -16,25 +16,30 @@ import argparse
 import os
 import sys
 
+# Only light imports here: the stop signals are handled from main()'s first line on, and the
+# commands' imports (numpy's and matplotlib's, most of the first half second) come after it, so
+# that a Ctrl-C during them ends in one line, not a traceback.
 from .. import __version__
-from . import (
-    check_command,
-    compare_command,
-    evaluate_command,
-    pitfalls_command,
-    recipes,
-    stops,
-    tour,
-    trace_command,
-    train_command,
-)
-from .options import add_common_options, seed_of
+from ..guards.signals import keeping_ignored
+from . import stops
 from .tables import printable
 
-# Each command is a module with HELP, DESCRIPTION, EPILOG, add_arguments(parser) and
-# main(args, out) -> the exit status; listed here in the order of --help.
-COMMANDS = {"train": train_command, "compare": compare_command, "evaluate": evaluate_command,
-            "pitfalls": pitfalls_command, "check": check_command, "trace": trace_command}
+
+def commands():
+    """Each command is a module with HELP, DESCRIPTION, EPILOG, add_arguments(parser) and
+    main(args, out) -> the exit status; listed here in the order of --help."""
+    from . import (
+        check_command,
+        compare_command,
+        evaluate_command,
+        pitfalls_command,
+        trace_command,
+        train_command,
+    )
+    return {"train": train_command, "compare": compare_command,
+            "evaluate": evaluate_command, "pitfalls": pitfalls_command,
+            "check": check_command, "trace": trace_command}
+
 
 DESCRIPTION = """\
 neuronnet: a backpropagation network built one neuron object at a time, checked against an
@@ -50,14 +55,16 @@ class OneLineErrors(argparse.ArgumentParser):
 
 
 def build_parser():
+    from . import recipes
+    from .options import add_common_options
     parser = OneLineErrors(prog="neuronnet", description=DESCRIPTION, epilog=recipes.help_text(),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"neuronnet {__version__}")
     add_common_options(parser, defaults=True)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    parser.commands = commands.choices   # command name -> its parser (for parse's errors)
-    for name, command in COMMANDS.items():
-        sub = commands.add_parser(name, help=command.HELP, description=command.DESCRIPTION,
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.commands = subparsers.choices   # command name -> its parser (for parse's errors)
+    for name, command in commands().items():
+        sub = subparsers.add_parser(name, help=command.HELP, description=command.DESCRIPTION,
                                   epilog=command.EPILOG,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
         add_common_options(sub, defaults=False)
@@ -77,10 +84,13 @@ def parse(parser, argv=None):
 
 
 def main(argv=None):
-    args = parse(build_parser(), argv)
-    from threadpoolctl import threadpool_limits
-    previous = stops.install()
+    # First of all: a stop signal, from now on, ends the run in one line (the except below),
+    # and one ignored when the program started (nohup, a script's background job) stays so.
+    previous = keeping_ignored(stops.install)
+    args = None
     try:
+        args = parse(build_parser(), argv)
+        from threadpoolctl import threadpool_limits
         with threadpool_limits(limits=args.threads, user_api="blas"):
             return _run(args)
     except BrokenPipeError:
@@ -88,13 +98,14 @@ def main(argv=None):
         _silence_stdout()
         return 0
     except KeyboardInterrupt as stop:
-        # A stop outside the training loop (loading data, evaluating, plotting): nothing of the
-        # user's is half-written (saves are atomic and hold the signals until they are done).
+        # A stop outside the training loop (importing, loading data, evaluating, plotting):
+        # nothing of the user's is half-written (saves are atomic and hold the signals until
+        # they are done).
         signum = getattr(stop, "signum", None)
         print(f"neuronnet: stopped by {stop or 'SIGINT'}", file=sys.stderr)
         return stops.exit_status(signum)
     except (ValueError, TypeError, ImportError, OSError) as error:
-        if args.debug:
+        if args is None or args.debug:
             raise
         # printable: a message may quote a file's name or contents (a control character in a
         # folder's name must not clear the screen).
@@ -122,6 +133,8 @@ def _run(args):
     """Run the command (the tour without one); its exit status: 0 done, 1 training diverged
     (for check and trace: a check failed), 128 + the signal that stopped it (130 for Ctrl-C)."""
     if args.command is None:
+        from . import tour
+        from .options import seed_of
         tour.tour(seed=seed_of(args), data_dir=args.data_dir, out=out)
         return 0
-    return COMMANDS[args.command].main(args, out=out)
+    return commands()[args.command].main(args, out=out)
