@@ -227,3 +227,19 @@ def test_an_image_folder_over_the_limit_is_refused_while_reading(tmp_path, tight
     tight(2 * 4 * 32 * 32 - 1)
     with pytest.raises(io.DataError, match="RLIMIT_AS"):
         io.load_image_folder(tmp_path)
+
+
+def test_an_iris_csv_costs_memory_in_proportion_to_its_size(tmp_path, tight):
+    """Rows kept as flat float64 and code arrays, not lists of Python floats: a CSV of 2 MB
+    peaks under three times its size (lists of floats and names: about twelve times)."""
+    rows = ["5.1,3.5,1.4,0.2,setosa", "7.0,3.2,4.7,1.4,versicolor", "6.3,3.3,6.0,2.5,virginica"]
+    path = tmp_path / "iris.csv"
+    path.write_text("a,b,c,d,species\n" + "\n".join(rows * 25_000) + "\n", encoding="utf-8")
+    size = path.stat().st_size
+    X, y, classes = io.load_iris(path)
+    assert X.shape == (75_000, 4) and classes == ["setosa", "versicolor", "virginica"]
+    assert list(y[:3]) == [0, 1, 2] and X[2].tolist() == [6.3, 3.3, 6.0, 2.5]
+    assert peak_while(lambda: io.load_iris(path)) < 3 * size
+    tight(size)
+    with pytest.raises(io.DataError, match=r"iris\.csv: .*RLIMIT_AS"):
+        io.load_iris(path)
