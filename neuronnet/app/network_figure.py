@@ -9,7 +9,7 @@ edge is also labelled with its dW.
 import numpy as np
 
 from ..io import check_output_path
-from .figures import PNG, new_figure, save
+from .figures import LITERAL, PNG, new_figure, save
 
 MAX_DRAWN = 12   # neurons drawn per layer (the first ones)
 MAX_LABELLED = 24   # edges labelled with their numbers; a bigger net shows colour and width
@@ -63,7 +63,7 @@ def network_plot(record, path=None, *, gradients=False, title="", sample=0, ax=N
     ax.set_ylim(-(max(sizes) - 1) / 2.0 - 0.8, (max(sizes) - 1) / 2.0 + 1.4)
     ax.set_axis_off()
     ax.set_title(title or f"one step: loss {record.loss_value:.4g} -> {record.loss_after:.4g}"
-                 f" ({record.loss})", fontsize=10)
+                 f" ({record.loss})", fontsize=10, **LITERAL)
     ax.text(0.0, -0.02, "edges: weight w (red > 0, blue < 0, width ~ |w|)"
             + (("; labelled w" + (", dW below" if gradients else "")) if labelled else
                f"; {edges} edges: too many to label, see neuronnet trace")

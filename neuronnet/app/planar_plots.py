@@ -16,8 +16,8 @@ import io as _bytes
 import numpy as np
 
 from ..activations import get_activation
-from ..io import check_output_path, write_atomically
-from .figures import PNG, new_figure, save
+from ..io import check_output_path
+from .figures import LITERAL, PNG, new_figure, save, write_replacing
 
 GRID = 90          # grid points per axis
 FRAMES = 40        # about this many recorded epochs
@@ -85,7 +85,8 @@ def boundary_plot(recorder, train, test, path=None, title="", ax=None):
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title((f"{title}\n" if title else "") + "black line: P = 0.5, the decision "
-                 "boundary; dots: training points, crosses: test points", fontsize=9)
+                 "boundary; dots: training points, crosses: test points", fontsize=9,
+                 **LITERAL)
     return _done(figure, path)
 
 
@@ -124,7 +125,7 @@ def hidden_plot(recorder, train, path=None, title=""):
         figure.colorbar(spots, ax=axes[2 * l + 1].tolist(), label="delta", shrink=0.9)
     figure.suptitle((f"{title}\n" if title else "") + "each hidden neuron: its output a over "
                     "the plane (above), and its delta = dL/dz of each training point's own loss "
-                    "(below)")
+                    "(below)", **LITERAL)
     return _done(figure, path)
 
 
@@ -138,8 +139,8 @@ def epochs_gif(recorder, train, path, title=""):
              max(1.0, max(float(m.max()) for m in first))) if first else (0.0, 1.0)
     frames = [_frame(recorder, train, epoch, probability, hidden, title, scale)
               for epoch, probability, hidden in recorder.frames]
-    write_atomically(path, lambda file: iio.imwrite(file, frames, extension=".gif",
-                                                    duration=150, loop=0))
+    write_replacing(path, lambda file: iio.imwrite(file, frames, extension=".gif",
+                                                   duration=150, loop=0))
     return path
 
 
@@ -151,7 +152,7 @@ def _frame(recorder, train, epoch, probability, hidden, title, scale):
     _field(axes[0], recorder, probability, "coolwarm", 0.0, 1.0, alpha=0.5)
     axes[0].contour(recorder.xs, recorder.ys, probability, levels=[0.5], colors="black")
     _points(axes[0], _features(train), train.labels)
-    axes[0].set_title(f"{title} epoch {epoch}".strip(), fontsize=9)
+    axes[0].set_title(f"{title} epoch {epoch}".strip(), fontsize=9, **LITERAL)
     for j, ax in enumerate(axes[1:]):
         _field(ax, recorder, maps[:, :, j], "viridis", *scale)
         more = f" (of {maps.shape[2]})" if maps.shape[2] > 4 and j == 3 else ""

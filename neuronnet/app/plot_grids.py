@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from ..io import check_output_path
-from .figures import PNG, new_figure, save
+from .figures import LITERAL, PNG, new_figure, save
 
 
 def _start(path, ax, size):
@@ -68,7 +68,7 @@ def weight_images(W, path=None, image_shape=(28, 28), max_images=100, title="", 
         ("the one neuron" if n == 1 else f"all {n} neurons")
     heading = f"{title}\n" if title else ""
     ax.set_title(f"{heading}first-layer weights, {which} (tile j: neuron j)\nred +, blue -, "
-                 "white 0", fontsize=9)
+                 "white 0", fontsize=9, **LITERAL)
     return _done(figure, path)
 
 
@@ -116,15 +116,16 @@ def confusion_matrix_plot(cm, classes, path=None, title="", ax=None):
                       color="white" if dark else ("black" if i == j or not cm[i, j]
                                                   else "darkred"),
                       fontweight="bold" if i != j and cm[i, j] else "normal")
-    axes.set_xticks(range(k), labels)
-    axes.set_yticks(range(k), labels)
+    # Class names are data (a folder's name, a CSV's label): shown as they are.
+    axes.set_xticks(range(k), labels, **LITERAL)
+    axes.set_yticks(range(k), labels, **LITERAL)
     axes.set_xlabel("predicted")
     axes.set_ylabel("true")
     n = int(cm.sum())
     correct = int(np.trace(cm))
     accuracy = f"; accuracy {correct}/{n} = {correct / n:.1%}" if n else ""
     axes.set_title(f"{title}{chr(10) if title else ''}{n} samples{accuracy}; errors in red",
-                   fontsize=10)
+                   fontsize=10, **LITERAL)
     return _done(figure, path)
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..io import check_output_path
-from .figures import PNG, new_figure, save
+from .figures import LITERAL, PNG, new_figure, save
 
 TRAIN_COLOUR, VALID_COLOUR = "tab:blue", "tab:orange"
 
@@ -43,7 +43,7 @@ def learning_curves(history, path=None, title="", ax=None, best_epoch=None):
         loss_axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         loss_axes.yaxis.set_minor_formatter(NullFormatter())
     loss_axes.set_ylabel("mean loss" + (" (log scale)" if logarithmic else ""))
-    loss_axes.set_title("loss" if accuracies or not title else title)
+    loss_axes.set_title("loss" if accuracies or not title else title, **LITERAL)
 
     if accuracies and len(axes) > 1:
         from matplotlib.ticker import PercentFormatter
@@ -56,7 +56,7 @@ def learning_curves(history, path=None, title="", ax=None, best_epoch=None):
         acc_axes.set_ylabel("accuracy")
         acc_axes.set_title("accuracy")
     if title and accuracies and ax is None:
-        figure.suptitle(title)
+        figure.suptitle(title, **LITERAL)
     return _done(figure, path)
 
 
@@ -146,7 +146,7 @@ def sin_fit(x_train, y_train, x_grid, y_true, y_pred, path=None, title="", ax=No
     axes.grid(True, alpha=0.3)
     axes.legend()
     if title:
-        axes.set_title(title)
+        axes.set_title(title, **LITERAL)
     return _done(figure, path)
 
 
