@@ -201,6 +201,21 @@ def test_evaluation_batches_are_sized_to_the_limit_and_change_nothing(tight):
     assert fitted.accuracy == whole.accuracy
 
 
+def test_an_evaluation_batch_holds_at_most_max_batch_bytes_whatever_is_free(monkeypatch):
+    """A model 200,000 neurons wide holds 4.8 MB a row: 1,000 rows at once were 4.8 GB."""
+    from neuronnet.guards.memory import forward_row_bytes
+    from neuronnet.training import Dataset, evaluate, evaluation
+    model = make_model("neuron", sizes=(3, 400, 3))
+    rng = np.random.default_rng(0)
+    data = Dataset(rng.standard_normal((500, 3)), labels=rng.integers(0, 3, 500), n_classes=3)
+    monkeypatch.setattr(evaluation, "MAX_BATCH_BYTES", 40 * forward_row_bytes([3, 400, 3]))
+    rows = []
+    spied = model.output_and_loss
+    model.output_and_loss = lambda X, Y: rows.append(len(X)) or spied(X, Y)
+    evaluate(model, data)
+    assert max(rows) == 40 and sum(rows) == 500
+
+
 def test_a_model_file_over_the_limit_is_refused_before_its_parameters_are_read(tmp_path, tight):
     path = io.save(make_model("neuron", sizes=(3, 50, 3)), tmp_path / "m.npz")
     tight(10_000)
