@@ -212,7 +212,7 @@ class _NeuronNetBase(BaseEstimator):
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         sizes = getattr(self, "_sizes", [X.shape[1], self.n_outputs_])
-        rows = rows_that_fit(forward_row_bytes(sizes), len(X))
+        rows = rows_that_fit(forward_row_bytes(sizes), len(X)) if len(X) > 1 else 1
         if rows >= len(X):
             return self.network_.forward(X)
         return np.concatenate([self.network_.forward(X[i:i + rows])
