@@ -4,7 +4,6 @@ As every command: ``add_arguments(parser)`` and ``main(args, out)``, which retur
 status. :func:`train_recipe` takes plain arguments, prints through ``out`` and returns what it
 measured, so the tests can call it directly.
 """
-import os
 import signal
 import sys
 import time
@@ -14,12 +13,12 @@ import numpy as np
 
 from .. import io
 from ..guards import check_memory, memory_needed
+from ..io.model_write import check_history_length
 from ..training import PLANAR, confusion_matrix, evaluate, train
 from ..training.loop import check_batch_fits
-from . import recipe_data, recipes, stops, tables
+from . import recipe_data, recipes, saves, stops, streams, tables
 from .models import MODELS, build_model
 from .options import add_training_options, seed_of, training_options
-from .tables import printable
 
 HELP = "train one model on a recipe"
 DESCRIPTION = ("Train the neuron model (or the reference) on a recipe: a per-epoch table of losses "
@@ -42,17 +41,29 @@ def add_arguments(parser):
 
 
 def main(args, out=print):
-    """0 done, 1 training diverged, 128 + the signal that stopped it."""
+    """0 done, 1 training diverged, 128 + the signal that stopped it, 2 an output stream that
+    could not be written (the model saved first). The last line says where the model went."""
+    guarded = streams.Guarded(out)
     run = train_recipe(args.recipe, model=args.model, seed=seed_of(args),
                        options=training_options(args), save=args.save, plot=args.plot,
                        quiet=args.quiet, progress=sys.stderr.isatty(), data_dir=args.data_dir,
-                       out=out)
+                       out=guarded)
+    guarded.flush()  # after the save: a full disk under stdout costs no model
+    where = saves.where(args.save, run)
     if run["interrupted"]:
         signum = stops.received()
         name = signal.Signals(signum).name if signum is not None else "SIGINT"
-        print(f"neuronnet: stopped by {name}", file=sys.stderr)
-        return stops.exit_status(signum)
-    return 1 if run["result"].diverged else 0
+        status, what = stops.exit_status(signum), f"stopped by {name}"
+    elif run["result"].diverged:
+        status, what = 1, "training diverged"
+    elif guarded.error is not None:
+        status, what = 2, "error"
+    else:
+        return 0
+    said = [what, *filter(None, [guarded.failure(), where])]
+    streams.tell("neuronnet: " + (": " if status == 2 else "; ").join(said[:2])
+                 + "".join(f"; {words}" for words in said[2:]), guarded)
+    return status
 
 
 def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=None,
@@ -65,11 +76,10 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     recipe = recipes.configured(name, options)
     # Everything that could fail after training is checked before it starts: no hour of
     # training may be lost to a typo in --save or a missing plotting extra.
-    if save is not None:
+    if save is not None:  # a name in a folder that can be written, no FIFO or device there
         io.check_output_path(save, ".npz", name="--save")
         io.probe_writable(save, name="--save")
-        if os.path.lexists(save):  # where a diverged run's snapshot would go instead
-            io.probe_writable(_diverged_name(save), name="--save")
+        check_history_length(recipe.settings.epochs, name="--epochs")
     if plot is not None:
         check_plot_dir(plot)
     if plane and recipe.data not in PLANAR:
@@ -80,7 +90,7 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
     check_fits(recipe, splits)
     net = build_model(model, recipe, splits, init_rng)
     if save is not None:  # the model within the file's limits, its metadata storable
-        io.check_savable(net, _metadata(recipe, seed, model, splits))
+        io.check_savable(net, saves.metadata(recipe, seed, model, splits))
     classify = splits.train.is_classification
     if not quiet:
         tables.header(recipe, splits, net, out)
@@ -115,52 +125,13 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
         f"{result.timings['evaluate']:.1f} s); peak memory {peak_memory_mb()}")
     saved = None
     if save is not None:
-        saved = _save(save, result, recipe, splits, model, seed, test, out)
+        saved = saves.save_run(save, result, interrupted, saves.metadata(
+            recipe, seed, model, splits, result.best_epoch, result.stop_reason, test), out)
     if plot is not None and test is not None and not interrupted:
         for path in _plots(plot, recipe, splits, result, test, recorder):
             out(f"plot: {path}")
     return dict(result=result, test=test, splits=splits, recipe=recipe, wall=wall,
                 interrupted=interrupted, saved=saved, plane=recorder)
-
-
-def _save(save, result, recipe, splits, model, seed, test, out):
-    """Save the best snapshot; returns where it went, or None.
-
-    A run that did not succeed never replaces a file: with no finished epoch there is nothing
-    to keep, and a diverged run's snapshot goes beside an existing ``save`` target
-    (``NAME.diverged.npz``), which stays as it was. A run stopped after some epochs saves its
-    best snapshot as asked."""
-    if result.best_epoch == 0:
-        out(f"model not saved: no epoch finished ({printable(save)} is unchanged)")
-        return None
-    target = save
-    if result.diverged and os.path.lexists(save):
-        target = _diverged_name(save)
-    metadata = _metadata(recipe, seed, model, splits, result.best_epoch, result.stop_reason)
-    if test is not None:
-        metadata.update(test_loss=float(test.loss), test_accuracy=(
-            float(test.accuracy) if test.accuracy is not None else -1.0))
-    # The stop signals wait until the file is in place *and* the user has been told where it
-    # went: a Ctrl-C that lands during the save is handled right after this block.
-    with io.signals_deferred():
-        try:
-            io.save(result.best_model, target, metadata=metadata, history=result.history)
-        except OSError as error:  # a full disk, a folder gone: the user's file, not the temp
-            state = ("the file there is unchanged" if os.path.lexists(target)
-                     else "nothing was written")
-            raise OSError(f"--save: {target}: model not saved ({error.strerror or error}); "
-                          f"{state}") from None
-        out(f"saved the best model (epoch {result.best_epoch}) and the history of "
-            f"{len(result.history['epoch'])} epochs to {printable(target)}")
-        if target != save:
-            out(f"not saved over {printable(save)}: the run diverged, and a run that did not "
-                f"succeed never replaces a file ({printable(save)} is unchanged)")
-    return target
-
-
-
-def _diverged_name(save):
-    return os.path.splitext(save)[0] + ".diverged.npz"
 
 
 def check_fits(recipe, splits):
@@ -182,12 +153,6 @@ def check_fits(recipe, splits):
     needed = memory_needed(sizes) + 8 * widths * (4 * batch + 2 * 1000)
     check_memory("--hidden", ",".join(map(str, recipe.hidden)), needed,
                  f"a {'-'.join(map(str, sizes))} network and its batches")
-
-
-def _metadata(recipe, seed, model, splits, best_epoch=0, stop_reason=""):
-    return {"recipe": recipe.name, "seed": int(seed), "model": model,
-            "classes": ",".join(splits.classes), "best_epoch": int(best_epoch),
-            "stop_reason": stop_reason}
 
 
 def peak_memory_mb():

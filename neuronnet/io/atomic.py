@@ -4,6 +4,8 @@ Why: a crash half-way through writing straight onto the target would leave a bro
 a good one was. So a save writes a temporary file next to the target and renames it over the
 target only once every byte is on disk.
 """
+import errno
+import itertools
 import os
 import secrets
 import stat
@@ -52,18 +54,18 @@ def write_atomically(path, write):
     - A symbolic link is followed: the file it points to is replaced and the link stays a link.
     - SIGINT, SIGTERM and SIGHUP wait until the write is done (on POSIX): a second Ctrl-C while a
       model is being saved cannot leave the save half done; it is handled right after.
+    - Only a regular file is replaced: a FIFO, a device node or a folder at ``path`` (or at the
+      end of its link) raises OSError and stays as it was.
     """
     path = os.path.realpath(path)  # a symlink: write the file it points to
     directory = os.path.dirname(path)
     with signals_deferred():
         fd, temporary = _create_temporary(path)
         try:
-            with os.fdopen(fd, "wb") as file:
-                write(file)
-                # Hazard: without flush + fsync the rename can reach the disk before the data
-                # does, and a power cut then leaves an empty or partial file under the name.
-                file.flush()
-                os.fsync(file.fileno())
+            _write_whole(fd, write)
+            kind = _kind(path)
+            if kind is not None:  # made since the command checked it
+                raise OSError(errno.EINVAL, f"{kind} is there, not a regular file", path)
             os.replace(temporary, path)
         except BaseException:
             # BaseException: an interrupt mid-write must not leave a stray temporary file.
@@ -72,13 +74,57 @@ def write_atomically(path, write):
         _sync_directory(directory)
 
 
+def write_new(path, word, write):
+    """Like :func:`write_atomically`, but never over an existing file: the file goes to
+    ``path`` when nothing is there (not even a link), else beside it as ``NAME.<word>.npz``,
+    ``NAME.<word>.2.npz``, ... (``path`` ends in ``.npz``; the first free name). Returns the
+    name used. The whole file is made under a temporary name first, then given the free name
+    by a hard link, which fails rather than replace a file made meanwhile."""
+    path = os.fspath(path)
+    stem = path[:-len(".npz")] if path.endswith(".npz") else path
+    names = itertools.chain([path, f"{stem}.{word}.npz"],
+                            (f"{stem}.{word}.{k}.npz" for k in range(2, 10000)))
+    with signals_deferred():
+        fd, temporary = _create_temporary(path)
+        try:
+            _write_whole(fd, write)
+            for name in names:
+                if _claim(temporary, name):
+                    break
+            else:
+                raise FileExistsError(f"{path}: no free name beside it for the {word} model")
+        finally:
+            # BaseException included: an interrupt mid-write must not leave a stray temporary.
+            _remove_quietly(temporary)
+        _sync_directory(os.path.dirname(os.path.abspath(path)))
+    return name
+
+
+def check_target(path, name="path"):
+    """Refuse (ValueError naming ``name``) a ``path`` that holds something a save must not
+    replace: anything but a regular file or a link to one. Nothing there is fine (a new file;
+    a dangling link: the file it points to is made)."""
+    try:
+        kind = _kind(path)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            return  # a name too long, a folder that cannot be searched: the probe says so
+        raise ValueError(f"{name}: got {os.fspath(path)!r}, a loop of links; expected a "
+                         "regular file (or a link to one) or a new file name") from None
+    if kind == "a folder":
+        raise ValueError(f"{name}: got {os.fspath(path)!r}, which is a folder; expected a file "
+                         "name")
+    if kind is not None:
+        raise ValueError(f"{name}: got {os.fspath(path)!r}, which is {kind}; expected a regular "
+                         "file (or a link to one) or a new file name")
+
+
 def probe_writable(path, name="path"):
     """Create and remove the temporary file a write to ``path`` would use: a real probe that
     the folder can be written and the name is not too long, before hours of work are spent.
-    ValueError naming ``name`` and the path otherwise; a folder at ``path`` is refused too."""
-    if os.path.isdir(path):
-        raise ValueError(f"{name}: got {os.fspath(path)!r}, which is a folder; expected a file "
-                         "name")
+    ValueError naming ``name`` and the path otherwise; a folder, a FIFO or a device at ``path``
+    is refused too (:func:`check_target`)."""
+    check_target(path, name)
     try:
         fd, temporary = _create_temporary(os.path.realpath(path))
     except OSError as error:
@@ -115,6 +161,52 @@ def _create_temporary(path):
 
 
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_KINDS = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket")]
+
+
+def _kind(path):
+    """None for nothing at ``path`` (or a dangling link) or a regular file (or a link to one);
+    else what is there, in words ("a FIFO (named pipe)")."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return next((words for test, words in _KINDS if test(mode)), "not a regular file")
+
+
+def _write_whole(fd, write):
+    """``write(file)`` on the open temporary file ``fd``, then every byte on disk."""
+    with os.fdopen(fd, "wb") as file:
+        write(file)
+        # Hazard: without flush + fsync the rename can reach the disk before the data does,
+        # and a power cut then leaves an empty or partial file under the name.
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _claim(temporary, name):
+    """Give the whole ``temporary`` file the ``name``, unless something is there: True if done.
+    A hard link fails on any existing name; where the file system has none, the name is
+    reserved by an exclusive create and the temporary file renamed over the reservation."""
+    try:
+        os.link(temporary, name)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:
+        pass  # no hard links here (some network and FAT file systems)
+    try:
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666))
+    except FileExistsError:
+        return False
+    os.replace(temporary, name)
+    return True
+
+
 def _remove_quietly(path):
     try:
         os.remove(path)

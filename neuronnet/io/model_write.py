@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 from ..guards import check_layer_arrays
-from .atomic import check_output_path, write_atomically
+from .atomic import check_output_path, write_atomically, write_new
 from .model_format import (
     ACTIVATION_NAMES,
     EXACT_FLOAT_INT,
@@ -44,15 +44,36 @@ def save(model, path, metadata=None, history=None):
     Atomic: either the complete new file is at ``path`` or nothing changed there. Returns
     ``path``."""
     path = check_output_path(path, SUFFIX)
+    write_atomically(path, _file_writer(model, metadata, history))
+    return path
+
+
+def save_new(model, path, word, metadata=None, history=None):
+    """As :func:`save`, but never over an existing file: to ``path`` when nothing is there,
+    else to the first free name of ``NAME.<word>.npz``, ``NAME.<word>.2.npz``, ... beside it
+    (atomic.write_new). Returns the name used. For a run that did not complete: its model
+    must not replace the user's."""
+    path = check_output_path(path, SUFFIX)
+    return write_new(path, word, _file_writer(model, metadata, history))
+
+
+def check_history_length(n_entries, name="history"):
+    """Refuse, before the work that would make it, a history of more than MAX_HISTORY entries
+    (one per epoch): a model file cannot hold it."""
+    if n_entries > MAX_HISTORY:
+        raise ValueError(f"{name}: got {n_entries}, more than a model file's history holds; "
+                         f"expected at most {MAX_HISTORY} (one entry per epoch)")
+
+
+def _file_writer(model, metadata, history):
+    """``write(file)`` of the model file's members, every one checked first."""
     arrays = _model_arrays(model)
     arrays.update(_metadata_arrays(metadata))
     arrays.update(_history_arrays(history))
-
     # Every array above has an explicit str, int64 or float64 dtype: no member needs pickle.
     # (np.savez's own allow_pickle argument is not used: numpy 1.x, which pyproject still
     # allows, has none, and its savez would store the flag as one more array.)
-    write_atomically(path, lambda file: np.savez(file, **arrays))
-    return path
+    return lambda file: np.savez(file, **arrays)
 
 
 def check_savable(model, metadata=None, history=None):

@@ -15,7 +15,9 @@ An epoch, in order:
    one step (neuronnet/epoch.py, the one epoch loop of the package);
 3. after each batch, a check that its loss is finite (else: stop, diverged);
 4. evaluation, which changes no parameter: training loss and accuracy on a fixed subset of the
-   training set, validation loss and accuracy on the validation set;
+   training set, validation loss and accuracy on the validation set; a training loss past the
+   divergence rule (neuronnet/divergence.py: more than 1000 times the untrained model's loss on
+   the same rows) stops the run as diverged;
 5. if the validation loss is the lowest so far, a *copy* of the parameters becomes the best
    snapshot (source 004 kept ``best_net = self``, an alias of the live model that went on
    training, so its "best" model was always the last one);
@@ -31,6 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import batching
+from ..divergence import BLOW_UP
+from ..divergence import diverged as blew_up
 from ..epoch import run_epoch
 from ..guards import check_generator, check_positive_int, check_real, fail, signals_deferred
 from ..network import Network
@@ -148,6 +152,9 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
     training_since = None
     timings = {"train": 0.0, "evaluate": 0.0}
     try:
+        # The untrained model's loss on the evaluated rows: what the divergence rule judges
+        # each epoch's training loss against (one pass, not counted in the epochs' timings).
+        start_loss = evaluate(model, train_eval, eval_batch_size).loss
         for epoch in range(1, epochs + 1):
             watch.done = 0   # none of this epoch's batches has run (a stop now says batch 0)
             rate = optimizer.lr = check_real("lr", schedule.rate(epoch, last_loss), low=0.0)
@@ -191,7 +198,14 @@ def _loop(model, train_data, valid_data, train_eval, rng, settings, eval_batch_s
             if not math.isfinite(on_valid.loss):
                 diverged = True
                 stop_reason = (f"diverged: the evaluated loss became {on_valid.loss} after "
-                               f"epoch {epoch}; {_kept(best_epoch)}")
+                               f"epoch {epoch}; {_kept(best_epoch, after=True)}")
+                break
+            if blew_up(on_train.loss, start_loss):
+                diverged = True
+                stop_reason = (f"diverged: the training loss became {on_train.loss:.4g} after "
+                               f"epoch {epoch}, more than {BLOW_UP:g} times the "
+                               f"{start_loss:.4g} it started from; "
+                               f"{_kept(best_epoch, after=True)}")
                 break
             row["best"] = on_valid.loss < best_loss
             # FIX: best-model-aliasing
@@ -262,9 +276,11 @@ class _Watch:
             self.bar.update(1)
 
 
-def _kept(best_epoch):
+def _kept(best_epoch, after=False):
+    """What the run keeps; ``after``: it ended after an epoch, which does not count."""
     if best_epoch == 0:
-        return "kept the initial weights (no epoch had finished)"
+        return ("kept the initial weights (no epoch before it)" if after
+                else "kept the initial weights (no epoch had finished)")
     return f"kept the best model, from epoch {best_epoch}"
 
 

@@ -95,9 +95,11 @@ def test_a_diverging_run_stops_says_where_and_keeps_the_best():
     X = data.X * 50.0  # large inputs and a huge rate: the loss overflows within a few steps
     big = Dataset(X, labels=data.labels, n_classes=3)
     model = make("neuron", sizes=(3, 5, 3), activations=("relu", "identity"))
+    # 1e50: not finite within epoch 1 (at 1e6 the 1000-times rule stops it after the epoch,
+    # tests/training/test_divergence_rule.py)
     with np.errstate(over="ignore", invalid="ignore"):
         result = train(model, big, big, rng=np.random.default_rng(0), epochs=20, batch_size=4,
-                       optimizer="momentum", lr=1e6)
+                       optimizer="momentum", lr=1e50)
     assert result.diverged, result.stop_reason
     assert "epoch" in result.stop_reason and "batch" in result.stop_reason
     assert "last finite loss" in result.stop_reason or "evaluated loss" in result.stop_reason

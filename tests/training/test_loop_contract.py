@@ -139,6 +139,9 @@ def test_the_loop_makes_exactly_the_calls_its_contract_implies(n, m, seed, epoch
     assert calls[:1 + bool(m)] == [("forward", [0], calls[0][2])] + (
         [("forward", [-1], calls[1][2])] if m else [])
     del calls[:1 + bool(m)]
+    # The untrained model on the evaluated training rows: the divergence rule's start loss.
+    for ids in chunks(eval_ids, eval_batch):
+        assert calls.pop(0)[:2] == ("forward", ids), ("start", ids)
 
     ran = len(history["epoch"])
     assert history["epoch"] == list(range(1, ran + 1))

@@ -193,8 +193,9 @@ def test_evaluation_goes_1000_rows_at_a_time_by_default():
     model = Recorder()
     train(model, regression(1001), regression(1001), rng=np.random.default_rng(0), epochs=1,
           batch_mode="full", train_eval_size=1001)
-    # The two dry rows first (train, valid), then the training and validation passes.
-    assert model.evaluated == [1, 1, 1000, 1, 1000, 1], model.evaluated
+    # The two dry rows first (train, valid), the untrained model's training pass (the
+    # divergence rule's start loss), then the epoch's training and validation passes.
+    assert model.evaluated == [1, 1, 1000, 1, 1000, 1, 1000, 1], model.evaluated
 
 
 def test_a_bad_generator_is_refused_before_any_step():
