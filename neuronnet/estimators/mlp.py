@@ -28,6 +28,8 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..divergence import BLOW_UP  # noqa: F401  (the estimators' tests read it here)
+from ..divergence import diverged as blew_up
 from ..epoch import run_epoch
 from ..guards.memory import check_memory, forward_row_bytes, memory_needed, rows_that_fit
 from ..network import Network
@@ -41,15 +43,11 @@ from .params import check_parameters
 # often unscaled (hundreds), where 0.01 diverges and 0.001 fits.
 CLASSIFIER_RATE, REGRESSOR_RATE = 0.01, 0.001
 
-# An epoch whose loss is this many times the first epoch's is a run blowing up, even while its
-# numbers are still finite: it is stopped as diverged, never returned as a fitted model. The
-# same rule judges the model the last step leaves (_check_end).
-BLOW_UP = 1e3
-
-
-def blew_up(loss, first):
-    """The divergence rule: a loss that is not finite, or past BLOW_UP times the first epoch's."""
-    return not np.isfinite(loss) or loss > BLOW_UP * first
+# An epoch whose loss is past the divergence rule (blew_up: not finite, or more than BLOW_UP,
+# 1000, times the first epoch's; the rule's one home is neuronnet/divergence.py, which the
+# training loop uses too) is a run blowing up, even while its numbers are still finite: it is
+# stopped as diverged, never returned as a fitted model. The same rule judges the model the
+# last step leaves (_check_end).
 
 
 class _NeuronNetBase(BaseEstimator):

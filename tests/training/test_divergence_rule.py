@@ -1,9 +1,10 @@
 """The divergence rule (neuronnet/divergence.py): a loss that is not finite, or more than 1000
 times the run's starting loss. The training loop stops on it, after the epoch, keeping the best
-snapshot."""
+snapshot; the estimators judge their epochs by the same function."""
 import math
 
 import numpy as np
+import pytest
 
 from neuronnet import divergence
 from neuronnet.network import Network
@@ -49,3 +50,8 @@ def test_a_stable_run_is_not_stopped():
     result, _, _ = sin_run(0.5)
     assert not result.diverged and result.best_epoch == len(result.history["epoch"]) == 60
 
+
+
+def test_the_estimators_judge_by_the_same_rule():
+    mlp = pytest.importorskip("neuronnet.estimators.mlp")
+    assert mlp.blew_up is divergence.diverged and mlp.BLOW_UP == divergence.BLOW_UP
