@@ -19,6 +19,7 @@ from ..training.loop import check_batch_fits
 from . import recipe_data, recipes, saves, stops, streams, tables
 from .models import MODELS, build_model
 from .options import add_training_options, seed_of, training_options
+from .tables import printable
 
 HELP = "train one model on a recipe"
 DESCRIPTION = ("Train the neuron model (or the reference) on a recipe: a per-epoch table of losses "
@@ -42,7 +43,8 @@ def add_arguments(parser):
 
 def main(args, out=print):
     """0 done, 1 training diverged, 128 + the signal that stopped it, 2 an output stream that
-    could not be written (the model saved first). The last line says where the model went."""
+    could not be written or a --save target that stopped being a regular file during the run
+    (the model saved first, beside it). The last line says where the model went."""
     guarded = streams.Guarded(out)
     run = train_recipe(args.recipe, model=args.model, seed=seed_of(args),
                        options=training_options(args), save=args.save, plot=args.plot,
@@ -56,11 +58,13 @@ def main(args, out=print):
         status, what = stops.exit_status(signum), f"stopped by {name}"
     elif run["result"].diverged:
         status, what = 1, "training diverged"
-    elif guarded.error is not None:
+    elif guarded.error is not None or run["saved"] not in (None, args.save):
         status, what = 2, "error"
     else:
         return 0
-    said = [what, *filter(None, [guarded.failure(), where])]
+    moved = (run["saved"] not in (None, args.save) and status == 2
+             and f"--save: {printable(args.save)} is no longer a regular file")
+    said = [what, *filter(None, [guarded.failure(), moved, where])]
     streams.tell("neuronnet: " + (": " if status == 2 else "; ").join(said[:2])
                  + "".join(f"; {words}" for words in said[2:]), guarded)
     return status

@@ -219,3 +219,30 @@ def test_both_streams_full_cost_no_save(tmp_path):
                    stderr=full)
     assert done.returncode == 2
     assert meta(path)["best_epoch"] >= 1 and os.listdir(tmp_path) == [path.name]
+
+
+# A FIFO planted at the --save name while the run trains (during its test pass): the completed
+# run's model goes beside it, and the FIFO stays a FIFO.
+FIFO_DURING_THE_RUN = """
+import os, sys
+from neuronnet.app import train_command
+from neuronnet.app.cli import main
+path = sys.argv[1]
+real_evaluate = train_command.evaluate
+def evaluate(model, dataset):
+    os.mkfifo(path)
+    return real_evaluate(model, dataset)
+train_command.evaluate = evaluate
+sys.exit(main(["train", "iris", "--epochs", "20", "--quiet", "--save", path]))
+"""
+
+
+def test_a_fifo_planted_during_the_run_is_not_replaced(tmp_path):
+    path = tmp_path / "model.npz"
+    done = subprocess.run([sys.executable, "-c", FIFO_DURING_THE_RUN, str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    beside = tmp_path / "model.new.npz"
+    assert str(beside) in last_line(done.stderr) and "--save" in last_line(done.stderr)
+    assert stat.S_ISFIFO(os.stat(path).st_mode) and meta(beside)["best_epoch"] >= 1
+    assert sorted(os.listdir(tmp_path)) == ["model.new.npz", "model.npz"]
