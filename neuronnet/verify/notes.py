@@ -67,14 +67,17 @@ def warnings_noted(call):
         warnings.simplefilter("always")
         yield
     for warning in caught:
-        message = str(warning.message)
-        function = message.rsplit(" ", 1)[-1] if " encountered in " in message else ""
-        remedy = _REMEDIES.get(function) or _REMEDIES.get("divide" if "divide" in message
-                                                          else "")
-        circumstance = _WHERE.get()
-        text = (f"{call}{' ' + circumstance if circumstance else ''} warned "
-                f"{type(warning.message).__name__}: {message!r}, and its values were judged "
-                "as they came out")
-        if remedy:
-            text += f" ({remedy})"
-        note(f"warning: {message}", text)
+        record_warning(call, type(warning.message).__name__, str(warning.message))
+
+
+def record_warning(call, category, message):
+    """Note that the network's ``call`` warned ``category: message`` (the first of each
+    message), with the remedy where the message names a function whose remedy is known."""
+    function = message.rsplit(" ", 1)[-1] if " encountered in " in message else ""
+    remedy = _REMEDIES.get(function) or _REMEDIES.get("divide" if "divide" in message else "")
+    circumstance = _WHERE.get()
+    text = (f"{call}{' ' + circumstance if circumstance else ''} warned {category}: "
+            f"{message!r}, and its values were judged as they came out")
+    if remedy:
+        text += f" ({remedy})"
+    note(f"warning: {message}", text)

@@ -66,7 +66,9 @@ class Result:
         original = getattr(failure, "original", None)
         if debug and original is not None:
             lines.append("  the network's traceback:")
-            lines.append(_indent("".join(traceback.format_exception(original)).rstrip(), 2))
+            told = getattr(original, "remote_traceback", None)   # from the submission's process
+            lines.append(_indent((told or "".join(traceback.format_exception(original))).rstrip(),
+                                 2))
         return "\n".join(lines)
 
     def to_dict(self):
