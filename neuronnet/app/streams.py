@@ -3,7 +3,8 @@
 ``neuronnet train ... > /dev/full`` fails on its first line (or, block-buffered, at a later
 flush). Raised there, the error would end the run before its save; here it is noted, the rest
 of the output goes nowhere, and the command reports it once the model is saved, naming the
-stream. A closed pipe (``| head``) is the command line's own case (cli.out): not an error.
+stream. A closed pipe (``| head``) is not an error: the rest goes to the null device, the run
+goes on, as the command line's own ``out`` does.
 """
 import os
 import sys
@@ -31,15 +32,16 @@ class Guarded:
             except OSError as error:
                 self._failed(error)
 
+    def _failed(self, error):
+        _discard(self.stream)
+        if not isinstance(error, BrokenPipeError):  # the reader went away: not an error
+            self.error = error
+
     def failure(self):
         """``stdout could not be written (No space left on device)``, or None."""
         if self.error is None:
             return None
         return f"{self.stream} could not be written ({self.error.strerror or self.error})"
-
-    def _failed(self, error):
-        self.error = error
-        _discard(self.stream)
 
 
 def tell(line, stdout=None):

@@ -202,6 +202,18 @@ def test_a_full_stdout_costs_no_save(unbuffered, tmp_path):
     assert meta(path)["test_accuracy"] > 0.9 and os.listdir(tmp_path) == [path.name]
 
 
+def test_a_closed_block_buffered_stdout_is_not_an_error(tmp_path):
+    path = tmp_path / "model.npz"
+    env = dict(os.environ, PYTHONUNBUFFERED="")
+    process = subprocess.Popen([sys.executable, "-m", "neuronnet", "train", "iris", "--epochs",
+                                "30", "--save", str(path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    process.stdout.close()                       # the reader went away before the first line
+    err = process.communicate(timeout=120)[1]
+    assert process.returncode == 0 and err == "", err
+    assert meta(path)["best_epoch"] >= 1
+
+
 def test_a_full_stderr_costs_no_save_and_the_last_line_goes_to_stdout(good, good_bytes):
     with open("/dev/full", "w") as full:
         done = cli("train", "sin", "--batch-mode", "full", "--lr", "1", "--epochs", "50",
