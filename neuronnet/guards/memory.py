@@ -22,8 +22,12 @@ from .arguments import fail
 NEURON_BYTES = 2048
 
 # The cgroup files (v2, then v1) and the number above which a v1 limit means "none" (v1 writes
-# "no limit" as the largest page-aligned 64-bit number, 9223372036854771712).
+# "no limit" as the largest page-aligned 64-bit number, 9223372036854771712). Under cgroup v2
+# the process's own cgroup (its "0::" line in PROC_CGROUP) and each one above it up to
+# CGROUP_ROOT may set a memory.max of its own (a systemd slice, a scope): the smallest holds.
 CGROUP_FILES = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+CGROUP_ROOT = "/sys/fs/cgroup"
+PROC_CGROUP = "/proc/self/cgroup"
 NO_LIMIT = 2**60
 STATUS_FILE = "/proc/self/status"
 
@@ -83,18 +87,42 @@ def address_space_limit():
 
 
 def cgroup_limit():
-    """The cgroup's memory limit in bytes (v2, else v1), or None: no file, "max", or a number
-    so large it means none."""
+    """The cgroup's memory limit in bytes, or None: no file, "max", or a number so large it
+    means none. The smallest of the root files (v2, else v1) and the v2 memory.max of the
+    process's own cgroup and those above it."""
+    limits = [_limit_in(path) for path in _own_cgroup_files()]
     for path in CGROUP_FILES:
-        try:
-            with open(path, encoding="ascii") as file:
-                text = file.read().strip()
-        except (OSError, ValueError):
-            continue
-        if text.isdigit() and int(text) < NO_LIMIT:
-            return int(text)
-        return None                       # "max", or "no limit" in v1's words
-    return None
+        limit = _limit_in(path)
+        if limit != "absent":
+            limits.append(limit)
+            break
+    limits = [limit for limit in limits if isinstance(limit, int)]
+    return min(limits) if limits else None
+
+
+def _limit_in(path):
+    """The limit a cgroup file states: an int, None for none, "absent" when unreadable."""
+    try:
+        with open(path, encoding="ascii") as file:
+            text = file.read().strip()
+    except (OSError, ValueError):
+        return "absent"
+    return int(text) if text.isdigit() and int(text) < NO_LIMIT else None
+
+
+def _own_cgroup_files():
+    """memory.max of the process's cgroup v2 and of each cgroup above it, below the root."""
+    try:
+        with open(PROC_CGROUP, encoding="utf-8", errors="replace") as file:
+            lines = file.read().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        if line.startswith("0::"):
+            parts = [part for part in line[3:].split("/") if part and part != ".."]
+            return [os.path.join(CGROUP_ROOT, *parts[:k], "memory.max")
+                    for k in range(len(parts), 0, -1)]
+    return []
 
 
 def process_usage():

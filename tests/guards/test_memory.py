@@ -30,6 +30,7 @@ def machine(monkeypatch, tmp_path):
         cgroup_file = tmp_path / "memory.max"
         cgroup_file.write_text("max\n" if cgroup is None else f"{cgroup}\n")
         monkeypatch.setattr(memory, "CGROUP_FILES", (str(cgroup_file),))
+        monkeypatch.setattr(memory, "PROC_CGROUP", str(tmp_path / "no-proc-cgroup"))
         status = tmp_path / "status"
         status.write_text(f"Name:\tpython\nVmSize:\t{vm // 1024} kB\nVmRSS:\t{rss // 1024} kB\n")
         monkeypatch.setattr(memory, "STATUS_FILE", str(status))
@@ -65,6 +66,25 @@ def test_a_cgroup_v1_without_a_limit_and_a_missing_file_refuse_nothing(machine, 
     v1.write_text(f"{GiB}\n")
     assert memory.cgroup_limit() == GiB
     monkeypatch.setattr(memory, "CGROUP_FILES", (str(tmp_path / "absent"),))
+    assert memory.cgroup_limit() is None
+
+
+def test_the_processes_own_cgroup_and_those_above_it_limit_it(machine, monkeypatch, tmp_path):
+    machine(ram=64 * GiB)
+    root = tmp_path / "cgroup"
+    (root / "user.slice" / "run.scope").mkdir(parents=True)
+    (root / "user.slice" / "memory.max").write_text(f"{2 * GiB}\n")
+    (root / "user.slice" / "run.scope" / "memory.max").write_text("max\n")
+    proc = tmp_path / "proc-cgroup"
+    proc.write_text("0::/user.slice/run.scope\n")
+    monkeypatch.setattr(memory, "CGROUP_ROOT", str(root))
+    monkeypatch.setattr(memory, "PROC_CGROUP", str(proc))
+    monkeypatch.setattr(memory, "CGROUP_FILES", (str(root / "memory.max"),))   # absent
+    limit = memory.memory_limit()
+    assert limit.total == 2 * GiB and "cgroup" in limit.source
+    (root / "user.slice" / "run.scope" / "memory.max").write_text(f"{GiB}\n")
+    assert memory.cgroup_limit() == GiB                           # the tighter one, below
+    proc.write_text("12:memory:/\n")                                # cgroup v1 only
     assert memory.cgroup_limit() is None
 
 
