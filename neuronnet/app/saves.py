@@ -36,7 +36,7 @@ def save_run(save, result, interrupted, metadata, out):
     during training (``NAME.new.npz``). With no epoch to keep (none finished, or the first
     diverged), nothing is written."""
     if result.best_epoch == 0:
-        out(f"model not saved: no epoch to keep ({printable(save)} is unchanged)")
+        out(f"model not saved: no epoch to keep ({_untouched(save)})")
         return None
     word = "stopped" if interrupted else "diverged" if result.diverged else None
     if word is None and not _replaceable(save):
@@ -71,6 +71,11 @@ def _replaceable(path):
     return True
 
 
+def _untouched(path):
+    """``NAME is unchanged``, or ``nothing was written`` when there is no file at ``path``."""
+    return f"{printable(path)} is unchanged" if os.path.lexists(path) else "nothing was written"
+
+
 def _state(path):
     return "the file there is unchanged" if os.path.lexists(path) else "nothing was written"
 
@@ -81,7 +86,7 @@ def where(save, run):
         return None
     target = run["saved"]
     if target is None:
-        return f"nothing saved ({printable(save)} is unchanged)"
+        return f"nothing saved ({_untouched(save)})"
     words = f"the best model (epoch {run['result'].best_epoch}) is in {printable(target)}"
     if target != save:
         words += f" ({printable(save)} is unchanged)"

@@ -308,11 +308,12 @@ def test_a_missing_plot_extra_fails_before_training(tmp_path, monkeypatch, capsy
 def test_divergence_stops_says_where_and_exits_1_saving_nothing_unfinished(tmp_path, capsys):
     path = tmp_path / "diverged.npz"
     code = main(["train", "sin", "--lr", "1e300", "--epochs", "5", "--save", str(path)])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 1
     assert "diverged: the loss became inf at epoch 1, batch 2 (last finite loss" in out
     # No epoch finished: the initial weights are nothing to keep, and no file is written.
-    assert "model not saved: no epoch to keep" in out
+    assert "model not saved: no epoch to keep (nothing was written)" in out
+    assert err.strip().splitlines()[-1].endswith("nothing saved (nothing was written)")
     assert not path.exists() and not list(tmp_path.iterdir())
 
 
