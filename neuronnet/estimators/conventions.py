@@ -25,6 +25,8 @@ def all_or_nothing(method):
     left half trained. partial_fit trains the fitted network in place, so its state is copied."""
     @functools.wraps(method)
     def guarded(self, *args, **kwargs):
+        if method.__name__ == "partial_fit" and hasattr(self, "network_"):
+            self._check_copy_fits()
         params = self.get_params(deep=False)
         before = {key: value if key in params or method.__name__ == "fit"
                   else copy.deepcopy(value) for key, value in self.__dict__.items()}

@@ -31,7 +31,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..divergence import BLOW_UP  # noqa: F401  (the estimators' tests read it here)
 from ..divergence import diverged as blew_up
 from ..epoch import run_epoch
-from ..guards.memory import check_memory, forward_row_bytes, memory_needed, rows_that_fit
+from ..guards.memory import (
+    check_memory,
+    forward_row_bytes,
+    memory_needed,
+    rows_that_fit,
+    step_bytes,
+)
 from ..network import Network
 from ..optimizers import get_optimizer
 from .params import check_parameters
@@ -73,29 +79,52 @@ class _NeuronNetBase(BaseEstimator):
                              "nothing out), as in scikit-learn")
         return checked
 
-    def _build(self, n_in, n_out, n_rows, rng):
+    def _build(self, n_in, n_out, n_rows, rng, incremental):
         hidden, activation = self._checked
         sizes = [n_in, *hidden, n_out]
         acts = [activation] * len(hidden) + ["identity"]
-        # The network and one batch's z, a, delta and upstream gradient, before either model
-        # allocates anything (the reference's own check knows physical memory only).
-        batch = min(200 if self.batch_size == "auto" else int(self.batch_size), n_rows)
+        # Before either model allocates anything (the reference's own check knows physical
+        # memory only): the network with what a step keeps (_network_bytes), its parameters
+        # twice more (the best or final ones, coefs_); partial_fit keeps a copy of the network
+        # to roll back to (all_or_nothing), so it needs the network twice.
+        self._sizes, self._rows = sizes, self._rows_at_once(n_rows)
+        n_parameters = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+        copies = 2 if incremental else 1
         check_memory("hidden_layer_sizes", repr(self.hidden_layer_sizes),
-                     memory_needed(sizes) + 8 * sum(sizes) * 4 * batch,
-                     f"a {'-'.join(map(str, sizes))} network and its batches")
-        self.n_layers_, self.n_outputs_, self._sizes = len(sizes), n_out, sizes
+                     copies * self._network_bytes() + 16 * n_parameters,
+                     f"a {'-'.join(map(str, sizes))} network, its steps and "
+                     f"{'a copy to roll back to' if incremental else 'its parameters'}")
+        self.n_layers_, self.n_outputs_ = len(sizes), n_out
         if self.model == "neuron":
             return Network(sizes, acts, self.loss_name, init=self.init, rng=rng)
         from reference import MLP  # the oracle, by name, for side-by-side runs
         return MLP(sizes, acts, self.loss_name, init=self.init, rng=rng)
+
+    def _rows_at_once(self, n_rows):
+        """The most rows a step, the end check (_check_end) or a prediction (_output) passes
+        forward at once, and so the most the neurons keep: a batch, and at least 1,000 rows
+        for the check and predictions (fewer when the memory limit says so)."""
+        batch = 200 if self.batch_size == "auto" else int(self.batch_size)
+        return min(n_rows, max(batch, 1000))
+
+    def _network_bytes(self):
+        """The network and what its steps keep (guards/memory.py)."""
+        return memory_needed(self._sizes) + step_bytes(self._sizes, self._rows)
+
+    def _check_copy_fits(self):
+        """Before partial_fit copies the fitted network (all_or_nothing): refused by name when
+        the copy would not fit, rather than a MemoryError."""
+        if hasattr(self, "_rows"):
+            check_memory("hidden_layer_sizes", repr(self.hidden_layer_sizes),
+                         self._network_bytes(), "a copy of the fitted network to roll back to")
 
     def _optimizer(self):
         if self.momentum == 0:
             return "sgd"
         return "nesterov" if self.nesterovs_momentum else "momentum"
 
-    def _start(self, X, Y, rng):
-        self.network_ = self._build(X.shape[1], Y.shape[1], len(X), rng)
+    def _start(self, X, Y, rng, incremental):
+        self.network_ = self._build(X.shape[1], Y.shape[1], len(X), rng, incremental)
         self.loss_curve_, self.n_iter_, self._no_improvement = [], 0, 0
         self.best_loss_ = None if self.early_stopping else np.inf
         self.validation_scores_ = [] if self.early_stopping else None
@@ -107,7 +136,7 @@ class _NeuronNetBase(BaseEstimator):
         if rng is None:
             rng = self._order_rng = self._rng()
         if not incremental or not hasattr(self, "network_"):
-            self._start(X, Y, rng)
+            self._start(X, Y, rng, incremental)
         valid = None
         if self.early_stopping and not incremental:
             order = rng.permutation(len(X))
@@ -161,7 +190,7 @@ class _NeuronNetBase(BaseEstimator):
         params = self.network_.parameters()
         loss = np.nan
         if all(np.isfinite(p).all() for p in params):
-            rows = rows_that_fit(forward_row_bytes(self._sizes), len(X))
+            rows = rows_that_fit(forward_row_bytes(self._sizes), min(len(X), self._rows))
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 loss = sum(self.network_.loss(X[i:i + rows], Y[i:i + rows]) * len(X[i:i + rows])
                            for i in range(0, len(X), rows)) / len(X)
@@ -210,7 +239,8 @@ class _NeuronNetBase(BaseEstimator):
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
         sizes = getattr(self, "_sizes", [X.shape[1], self.n_outputs_])
-        rows = rows_that_fit(forward_row_bytes(sizes), len(X)) if len(X) > 1 else 1
+        at_once = max(getattr(self, "_rows", len(X)), 1000)
+        rows = rows_that_fit(forward_row_bytes(sizes), min(len(X), at_once)) if len(X) > 1 else 1
         if rows >= len(X):
             return self.network_.forward(X)
         return np.concatenate([self.network_.forward(X[i:i + rows])

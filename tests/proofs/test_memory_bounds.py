@@ -116,14 +116,15 @@ def test_the_reported_peak_memory_is_the_programs_own():
 ULIMIT_V = 3_000_000 * 1024                       # ulimit -v 3000000: about 2.9 GiB
 
 
-def under_ulimit(*command):
-    """``command`` run with RLIMIT_AS at ULIMIT_V, as ``ulimit -v 3000000`` would start it."""
+def under_ulimit(*command, limit_bytes=ULIMIT_V):
+    """``command`` run with RLIMIT_AS at ``limit_bytes`` (ULIMIT_V: as ``ulimit -v 3000000``
+    would start it)."""
     import resource
     import subprocess
     import sys
 
     def limit():
-        resource.setrlimit(resource.RLIMIT_AS, (ULIMIT_V, ULIMIT_V))
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
     return subprocess.run([sys.executable, *command], capture_output=True, text=True,
                           timeout=120, preexec_fn=limit)
 
@@ -258,3 +259,32 @@ def test_an_iris_csv_costs_memory_in_proportion_to_its_size(tmp_path, tight):
     tight(size)
     with pytest.raises(io.DataError, match=r"iris\.csv: .*RLIMIT_AS"):
         io.load_iris(path)
+
+
+PROBE = """
+import sys, warnings
+warnings.simplefilter("ignore")
+from sklearn.datasets import load_iris
+from neuronnet.estimators import NeuronNetClassifier
+X, y = load_iris(return_X_y=True)
+estimator = NeuronNetClassifier(hidden_layer_sizes=(int(sys.argv[1]),), max_iter=1,
+                                learning_rate_init=1e-3, random_state=0)
+try:
+    estimator.fit(X, y)
+    estimator.partial_fit(X, y)     # copies the network to roll back to
+except ValueError as error:
+    sys.exit(str(error))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="RLIMIT_AS is POSIX")
+@pytest.mark.parametrize("width", [45_000, 65_000])
+def test_an_estimator_near_the_limit_fits_or_is_refused_never_a_memory_error(width):
+    """Widths whose network fits under 1 GB of address space but whose steps (the upstream
+    gradient, 3 x 150 x width floats) or partial_fit's copy did not: MemoryError tracebacks."""
+    pytest.importorskip("sklearn")
+    done = under_ulimit("-c", PROBE, str(width), limit_bytes=1_000_000 * 1024)
+    assert "MemoryError" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    if done.returncode != 0:
+        assert done.stderr.startswith("hidden_layer_sizes: got (")
+        assert "RLIMIT_AS" in done.stderr
