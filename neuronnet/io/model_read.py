@@ -89,8 +89,16 @@ def load_history(path):
     path = _fspath(path)
     with UntrustedNpz(path) as file:
         _check_structure(file)
+        members = [member for member in file.members if member.startswith(HISTORY_PREFIX)]
+        # A list entry is a Python float and a pointer (32 bytes), beside the array's 8 and its
+        # float64 copy's 8: 48 bytes an entry, checked before any list is read.
+        entries = sum(int(np.prod(file.members[member].shape)) for member in members)
+        shortfall = memory_shortfall(48 * entries)
+        if shortfall is not None:
+            raise ModelFileError(f"{path}: a history of {entries} entries, which needs about "
+                                 f"{size_text(48 * entries)} to load; expected {shortfall}")
         return {member[len(HISTORY_PREFIX):]: file.array(member).astype(np.float64).tolist()
-                for member in file.members if member.startswith(HISTORY_PREFIX)}
+                for member in members}
 
 # --- checking what the headers say -------------------------------------------------------------
 def _check_structure(file):

@@ -224,6 +224,15 @@ def test_a_model_file_over_the_limit_is_refused_before_its_parameters_are_read(t
         io.load(path, lambda *a: pytest.fail("parameters were read"))
 
 
+def test_a_history_over_the_limit_is_refused_before_its_lists_are_made(tmp_path, tight):
+    history = {"epoch": list(range(1, 1001)), "train_loss": [0.5] * 1000}
+    path = io.save(make_model("neuron"), tmp_path / "m.npz", history=history)
+    assert io.load_history(path)["epoch"][-1] == 1000.0
+    tight(48 * 2000 - 1)
+    with pytest.raises(io.ModelFileError, match=r"m\.npz: a history of 2000 entries.*RLIMIT_AS"):
+        io.load_history(path)
+
+
 def test_an_idx_file_over_the_limit_is_refused_before_its_payload_is_read(tmp_path, tight):
     from idx_files import idx_bytes, raises_naming
     path = tmp_path / "x.idx"
