@@ -8,6 +8,7 @@ gives the same report. An example that runs over the time limit stops that prope
 (a network that hangs is reported, not waited for).
 """
 import builtins
+import contextlib
 import json
 import random
 import time
@@ -73,6 +74,25 @@ FIRST = ("forward_and_loss_equal_the_reference", "gradient_equals_the_reference"
          "nothing_handed_in_is_changed", "results_are_repeatable", "sgd_step_follows_the_gradient")
 
 
+@contextlib.contextmanager
+def _hypothesis_files_kept_apart():
+    """Hypothesis keeps a cache (of the constants in the loaded modules) in ``.hypothesis/`` of
+    the current folder; a check leaves nothing in the user's folder (a notebook's, the command
+    line's): the cache goes to a temporary folder, removed after, and hypothesis's own setting
+    is put back."""
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+    previous = storage_directory(intent_to_write=False).home_directory
+    with tempfile.TemporaryDirectory(prefix="neuronnet-check-") as folder:
+        set_hypothesis_home_dir(folder)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(previous)
+
+
+@_hypothesis_files_kept_apart()
 def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
           progress=None, scale=None, shrink=True, on_start=None, one_hot=False):
     """Run the generic properties on ``build`` and return a :class:`Report`.
@@ -84,6 +104,7 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
     ``one_hot``: cross-entropy targets are one-hot rows only (for a network whose loss takes
     class labels); by default half are probability rows.
     A network that computes in float32 is judged at float32's tolerances (the report says so).
+    Nothing is left in the current folder (hypothesis's files go to a temporary one).
     Nothing here imports the neuron model: the oracle is ``reference.MLP``."""
     unknown = [n for n in (names or ()) if n not in PROPERTIES]
     if unknown:
