@@ -21,7 +21,7 @@ def affine_backward(dout, cache):
     x, w, b = cache
     dx = dout.dot(w.T)
     dw = x.T.dot(dout)
-    db = np.sum(dout, axis=0)
+    db = dout.sum(axis=0)
     return dx, dw, db
 
 

@@ -2,12 +2,11 @@
 
 Each layer has forward(x) and backward(dout); Affine holds W as (fan_in, fan_out) and keeps
 dW, db after backward. The network keeps its parameters in ``self.params`` ('W1', 'b1', ...),
-the layers in an OrderedDict, and the loss layer apart (SoftmaxWithLoss or MeanSquaredLoss);
+the layers in an ordered dict, and the loss layer apart (SoftmaxWithLoss or MeanSquaredLoss);
 ``gradient(x, t)`` is backprop: forward, then backward from dout = 1.
 
     neuronnet check examples/corpus/dlfs_layers.py
 """
-from collections import OrderedDict
 
 import numpy as np
 
@@ -24,8 +23,8 @@ class Affine:
 
     def backward(self, dout):
         dx = np.dot(dout, self.W.T)
-        self.dW = np.dot(self.x.T, dout)
-        self.db = np.sum(dout, axis=0)
+        self.dW = self.x.T @ dout        # (fan_in, n) @ (n, fan_out)
+        self.db = dout.sum(axis=0)       # one sum over the batch per neuron
         return dx
 
 
@@ -71,8 +70,8 @@ class SoftmaxWithLoss:
         return -np.sum(t * log_y) / x.shape[0]
 
     def backward(self, dout=1):
-        batch_size = self.t.shape[0]
-        return dout * (self.y - self.t) / batch_size
+        n = len(self.t)                  # the mean over the batch's n rows
+        return dout * (self.y - self.t) / n
 
 
 class MeanSquaredLoss:
@@ -93,7 +92,7 @@ class MultiLayerNet:
     def __init__(self, sizes, activations, loss, weight_init_std=0.01, seed=0):
         rng = np.random.default_rng(seed)
         self.params = {}
-        self.layers = OrderedDict()
+        self.layers = {}                 # a dict keeps the order the layers are added in
         for i in range(1, len(sizes)):
             self.params["W%d" % i] = weight_init_std * rng.standard_normal((sizes[i - 1], sizes[i]))
             self.params["b%d" % i] = np.zeros(sizes[i])
@@ -104,8 +103,8 @@ class MultiLayerNet:
         self.n_affine = len(sizes) - 1
 
     def predict(self, x):
-        for layer in self.layers.values():
-            x = layer.forward(x)
+        for name in self.layers:
+            x = self.layers[name].forward(x)
         return x
 
     def loss(self, x, t):
@@ -119,8 +118,8 @@ class MultiLayerNet:
         return grads
 
     def backward_from(self, dout):
-        for layer in reversed(list(self.layers.values())):
-            dout = layer.backward(dout)
+        for name in reversed(self.layers):    # from the output layer down
+            dout = self.layers[name].backward(dout)
         return self._collect()
 
     def gradient(self, x, t):
