@@ -18,16 +18,12 @@ import numpy as np
 
 from reference import MLP
 
-from .checks.tolerances import GRADIENT_TOL, judged
+from .checks.compare import close_enough
+from .checks.tolerances import GRADIENT_TOL
 
 
 def _close(mine, ref):
-    rtol, atol_scale = judged(*GRADIENT_TOL)
-    mine, ref = np.asarray(mine, dtype=np.float64), np.asarray(ref, dtype=np.float64)
-    if mine.shape != ref.shape:
-        return False
-    s = max(1.0, float(np.max(np.abs(ref)))) if ref.size else 1.0
-    return bool(np.all(np.abs(mine - ref) <= atol_scale * s + rtol * np.abs(ref)))
+    return close_enough(mine, ref, *GRADIENT_TOL)
 
 
 def _factor(mine, ref):
@@ -96,7 +92,7 @@ def _one_sample(case, m, k, what):
     if n < 2:
         return None
     for i in range(n):
-        alone = _oracle(case.replace(X=case.X[i:i + 1], Y=case.Y[i:i + 1])).gradient(
+        alone = reference_of(case.replace(X=case.X[i:i + 1], Y=case.Y[i:i + 1])).gradient(
             case.X[i:i + 1], case.Y[i:i + 1])[k]
         if _close(m, alone) or _close(m, alone / n):
             return ("db-one-sample" if what.startswith("db") else "one-sample",
@@ -106,7 +102,8 @@ def _one_sample(case, m, k, what):
     return None
 
 
-def _oracle(case):
+def reference_of(case):
+    """The reference network with the case's parameters (the one oracle of the diagnosis)."""
     return MLP.from_arrays([np.array(W) for W in case.weights],
                            [np.array(b) for b in case.biases], list(case.activations), case.loss)
 
@@ -141,7 +138,7 @@ _NONE = ("missing-activation-derivative", "no f'(z) at all (the delta is the ups
 def upstream_patterns(case, mine, index, parameter):
     """Does layer ``index``'s wrong dW/db come from a delta made with a known wrong
     derivative, or from the softmax's Jacobian applied twice? The layers above are right."""
-    oracle = _oracle(case)
+    oracle = reference_of(case)
     oracle.gradient(case.X, case.Y)
     zs, deltas = oracle.pre_activations(), oracle.deltas()
     act = case.activations[index]

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .checks import Mismatch, param_names
-from .diagnosis import Diagnosis, _close, _generic, _layer_words, _numbers, _oracle
-from .patterns import ACTIVATION, scale_pattern, upstream_patterns
+from .diagnosis import Diagnosis, _close, _generic, _layer_words, _numbers
+from .patterns import ACTIVATION, reference_of, scale_pattern, upstream_patterns
 
 
 def _study_gradient(result, make):
@@ -18,7 +18,7 @@ def _study_gradient(result, make):
     look like against the reference's."""
     case = result.example["case"]
     mine = case.build(make).gradient(case.X, case.Y)
-    ref = _oracle(case).gradient(case.X, case.Y)
+    ref = reference_of(case).gradient(case.X, case.Y)
     names = param_names(len(ref))
     wrong = [not _close(m, r) for m, r in zip(mine, ref)]
     n_layers = len(case.weights)
@@ -45,7 +45,7 @@ def _study_gradient(result, make):
         # the pattern must fit a generic example of the same architecture too.
         other = _generic(case)
         again = fit(other, other.build(make).gradient(other.X, other.Y),
-                    _oracle(other).gradient(other.X, other.Y))
+                    reference_of(other).gradient(other.X, other.Y))
         pattern = pattern if again is not None and again[0] == pattern[0] else None
     if pattern is None and layer != "every" and "b" in parameter:
         pattern = _delta_pattern(make, case, index, layer)
@@ -71,14 +71,14 @@ def _delta_pattern(make, case, index, layer):
     the layer's input (dW = delta a_prev^T): the product is right, the delta is not."""
     one = _generic(case, n=1)
     mine = one.build(make).gradient(one.X, one.Y)
-    ref = _oracle(one).gradient(one.X, one.Y)
+    ref = reference_of(one).gradient(one.X, one.Y)
     dW, db = mine[2 * index], mine[2 * index + 1]
     if _close(db, ref[2 * index + 1]):
         return None
     if index == 0:
         a_prev = one.X
     else:
-        oracle = _oracle(one)
+        oracle = reference_of(one)
         oracle.forward(one.X)
         a_prev = ACTIVATION[one.activations[index - 1]](oracle.pre_activations()[index - 1])
     if not _close(dW, np.outer(db, a_prev[0])):
@@ -117,7 +117,7 @@ def _study_square(result, make, width=3):
 
 def _study_forward(result, make):
     case = result.example["case"]
-    model, oracle = case.build(make), _oracle(case)
+    model, oracle = case.build(make), reference_of(case)
     out, expected = model.forward(case.X), oracle.forward(case.X)
     if not _close(out, expected):
         return Diagnosis(result.name, "forward(X) differs: the forward pass is wrong, so "
@@ -180,13 +180,13 @@ def _study_step(result, make):
     case, lr = result.example["case"], result.example["lr"]
     model = case.build(make)
     before = case.params()
-    expected = [p - lr * g for p, g in zip(before, _oracle(case).gradient(case.X, case.Y))]
+    expected = [p - lr * g for p, g in zip(before, reference_of(case).gradient(case.X, case.Y))]
     model.train_step(case.X, case.Y, lr=lr)
     after = model.parameters()
     names = param_names(len(before))
     wrong = [k for k in range(len(before)) if not _close(after[k], expected[k])]
     if not wrong:
-        stale = _oracle(case)
+        stale = reference_of(case)
         if _close(model.forward(case.X), stale.forward(case.X)):
             return Diagnosis(result.name, "train_step's parameters() are right, but forward(X) "
                              "still computes with the old ones: the update does not reach the "

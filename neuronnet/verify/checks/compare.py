@@ -70,6 +70,17 @@ def assert_close(name, mine, ref, rtol, atol_scale, context=""):
             f"  numpy.testing says:{report}", name, mine, ref) from None
 
 
+def close_enough(mine, ref, rtol, atol_scale):
+    """True where :func:`assert_close` would pass: the same rule, for code that asks rather
+    than asserts (the diagnosis of a failure)."""
+    rtol, atol_scale = judged(rtol, atol_scale)
+    mine, ref = np.asarray(mine, dtype=np.float64), np.asarray(ref, dtype=np.float64)
+    if mine.shape != ref.shape:
+        return False
+    s = max(1.0, float(np.max(np.abs(ref)))) if ref.size else 1.0
+    return bool(np.all(np.abs(mine - ref) <= atol_scale * s + rtol * np.abs(ref)))
+
+
 def _precision_said():
     precision = active_precision()
     return "" if precision == "float64" else f" ({precision}'s tolerance)"
