@@ -7,19 +7,19 @@ parts call before work starts. Below the book: it imports nothing else of neuron
 - :mod:`.memory`: what a network of given sizes holds, refused when the machine has less;
 - :mod:`.signals`: work that a stop signal must not cut in half.
 """
-from .arguments import (
-    check_choice,
-    check_generator,
-    check_layer_arrays,
-    check_matrix,
-    check_positive_int,
-    check_positive_real,
-    check_real,
-    fail,
-)
-from .memory import NEURON_BYTES, check_memory, machine_memory, memory_needed
-from .signals import signals_deferred
+import importlib
 
-__all__ = ["fail", "check_choice", "check_generator", "check_layer_arrays", "check_matrix",
-           "check_positive_int", "check_positive_real", "check_real", "NEURON_BYTES",
-           "check_memory", "machine_memory", "memory_needed", "signals_deferred"]
+# Loaded on first use (PEP 562): the command line imports .signals before numpy.
+_WHERE = {"fail": "arguments", "check_choice": "arguments", "check_generator": "arguments",
+          "check_layer_arrays": "arguments", "check_matrix": "arguments",
+          "check_positive_int": "arguments", "check_positive_real": "arguments",
+          "check_real": "arguments", "NEURON_BYTES": "memory", "check_memory": "memory",
+          "machine_memory": "memory", "memory_needed": "memory",
+          "signals_deferred": "signals"}
+__all__ = list(_WHERE)
+
+
+def __getattr__(name):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'neuronnet.guards' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
