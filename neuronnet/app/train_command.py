@@ -202,7 +202,7 @@ def check_plot_dir(directory):
     except OSError as error:
         raise ValueError(f"--plot: the folder {str(path)!r} cannot be made ({error.strerror}); "
                          "expected a folder you can write to") from None
-    io.probe_writable(path / "plot.png", name="--plot")
+    io.probe_folder(path, name="--plot")
 
 
 def _plane_recorder(wanted, recipe, splits, net):

@@ -1,9 +1,11 @@
 """The memory bound: what a network of given sizes holds, the memory this process may still take,
 and the refusal, by name and before anything is allocated, of what needs more.
 
-The limit is the smallest of three, each less what the process already uses of it:
+The limit is the smallest of four, each less what the process already uses of it:
 
 - the machine's physical memory (``os.sysconf``), less the process's resident size;
+- the memory the machine has available now (``MemAvailable`` in /proc/meminfo): on a shared
+  machine the other programs' memory is not ours to take, however large the RAM;
 - ``RLIMIT_AS`` (``ulimit -v``), less the process's virtual size (``VmSize``): an allocation
   past it fails however much memory is free;
 - the cgroup's memory limit (a container's, a systemd slice's), less the resident size.
@@ -30,6 +32,7 @@ CGROUP_ROOT = "/sys/fs/cgroup"
 PROC_CGROUP = "/proc/self/cgroup"
 NO_LIMIT = 2**60
 STATUS_FILE = "/proc/self/status"
+MEMINFO_FILE = "/proc/meminfo"
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,24 @@ def machine_memory():
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def machine_available():
+    """(MemAvailable, MemTotal) in bytes from /proc/meminfo: what the machine can give a
+    program now without swapping (free memory and the caches it can drop), of its whole
+    memory; None where the system does not say."""
+    found = {}
+    try:
+        with open(MEMINFO_FILE, encoding="ascii") as meminfo:
+            for line in meminfo:
+                words = line.split()
+                if len(words) >= 2 and words[0] in ("MemAvailable:", "MemTotal:"):
+                    found[words[0]] = int(words[1]) * 1024        # reported in kB
+    except (OSError, ValueError):
+        return None
+    if len(found) < 2:
+        return None
+    return found["MemAvailable:"], found["MemTotal:"]
 
 
 def address_space_limit():
@@ -156,6 +177,13 @@ def memory_limit():
         (machine_memory(), resident, "the machine's physical memory"),
         (address_space_limit(), virtual, "RLIMIT_AS (ulimit -v)"),
         (cgroup_limit(), resident, "the cgroup's memory limit")) if total is not None]
+    available = machine_available()
+    if available is not None:
+        # MemAvailable already leaves out what this process holds: nothing more to subtract.
+        free, total = available
+        limits.append(Limit(free, total, resident,
+                            "the memory the machine has available now (other programs hold "
+                            "the rest)"))
     return min(limits, key=lambda limit: limit.available) if limits else None
 
 

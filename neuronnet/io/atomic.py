@@ -134,6 +134,20 @@ def probe_writable(path, name="path"):
     _remove_quietly(temporary)
 
 
+def probe_folder(folder, name="path"):
+    """Create and remove a temporary file in ``folder`` itself: the probe of a folder the
+    program will write files into (``--plot``). Unlike :func:`probe_writable` of a file in it,
+    it looks at no name in the folder, so a link planted there is never followed. ValueError
+    naming ``name`` when the folder cannot be written."""
+    try:
+        fd, temporary = _create_temporary(os.path.join(folder, ".neuronnet-probe"))
+    except OSError as error:
+        raise ValueError(f"{name}: the folder {os.fspath(folder)!r} cannot be written "
+                         f"({error.strerror}); expected a folder you can write to") from None
+    os.close(fd)
+    _remove_quietly(temporary)
+
+
 def temporary_prefix(path):
     """``.<name>.tmp-``: how the temporary files of a save to ``path`` begin (eight random
     letters and digits follow)."""

@@ -16,9 +16,10 @@ GiB = 2**30
 
 @pytest.fixture
 def machine(monkeypatch, tmp_path):
-    """A machine whose limits the test sets: ``machine(ram=, rlimit=, cgroup=, rss=, vm=)``,
-    None for a limit not reported. The cgroup's limit is read from a file, as the system's."""
-    def set_up(ram=None, rlimit=None, cgroup=None, rss=0, vm=0):
+    """A machine whose limits the test sets: ``machine(ram=, rlimit=, cgroup=, rss=, vm=,
+    free=)``, None for a limit not reported. The cgroup's limit and the memory available now
+    (``free``, MemAvailable) are read from files, as the system's."""
+    def set_up(ram=None, rlimit=None, cgroup=None, rss=0, vm=0, free=None):
         pages = {"SC_PAGE_SIZE": 1, "SC_PHYS_PAGES": ram}
 
         def sysconf(name):
@@ -34,6 +35,12 @@ def machine(monkeypatch, tmp_path):
         status = tmp_path / "status"
         status.write_text(f"Name:\tpython\nVmSize:\t{vm // 1024} kB\nVmRSS:\t{rss // 1024} kB\n")
         monkeypatch.setattr(memory, "STATUS_FILE", str(status))
+        meminfo = tmp_path / "meminfo"
+        if free is not None:
+            meminfo.write_text(f"MemTotal:       {(ram or 64 * GiB) // 1024} kB\n"
+                               f"MemFree:        {free // 2048} kB\n"
+                               f"MemAvailable:   {free // 1024} kB\n")
+        monkeypatch.setattr(memory, "MEMINFO_FILE", str(meminfo))
     return set_up
 
 
@@ -43,6 +50,10 @@ def machine(monkeypatch, tmp_path):
     (dict(ram=2 * GiB, rlimit=16 * GiB, cgroup=4 * GiB, rss=GiB // 2), 1.5 * GiB, "physical"),
     # RLIMIT_AS is less what the process has mapped, the others less what it holds resident.
     (dict(ram=8 * GiB, rlimit=4 * GiB, cgroup=5 * GiB, rss=GiB, vm=3 * GiB), GiB, "RLIMIT_AS"),
+    # A shared machine: 24 GiB of RAM, of which other programs hold all but 3 GiB. What the
+    # machine has available already leaves out this process's own.
+    (dict(ram=24 * GiB, rss=GiB, free=3 * GiB), 3 * GiB, "available now"),
+    (dict(ram=24 * GiB, rlimit=2 * GiB, free=3 * GiB), 2 * GiB, "RLIMIT_AS"),
 ])
 def test_the_limit_is_the_tightest_less_what_the_process_uses(machine, limits, available,
                                                               source):

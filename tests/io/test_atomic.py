@@ -76,3 +76,18 @@ def test_a_path_refused_for_writing_is_named_with_why(tmp_path):
     message = refused(ValueError, "path", lambda: atomic.probe_writable(tmp_path / "no" / "m.npz"))
     assert os.strerror(errno.ENOENT) in message, message
     atomic.probe_writable(tmp_path / "m.npz")                   # a new file in a folder: fine
+
+
+def test_a_folder_probe_looks_at_no_name_in_the_folder(tmp_path):
+    # A link planted where a plot will go points into a folder that does not exist: probing
+    # the file through it would refuse a folder that can be written. The folder's own probe
+    # passes, and leaves the folder as it was.
+    planted = tmp_path / "plot.png"
+    planted.symlink_to(tmp_path / "missing" / "elsewhere.png")
+    refused(ValueError, "--plot", lambda: atomic.probe_writable(planted, name="--plot"))
+    atomic.probe_folder(tmp_path, name="--plot")
+    assert sorted(os.listdir(tmp_path)) == ["plot.png"]
+    assert os.path.islink(planted)
+    message = refused(ValueError, "--plot",
+                      lambda: atomic.probe_folder(tmp_path / "missing", name="--plot"))
+    assert os.strerror(errno.ENOENT) in message, message
