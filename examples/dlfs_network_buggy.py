@@ -2,7 +2,8 @@
 writing zeros into the array it was handed, which belongs to its caller. Everything else is
 dlfs_network.py's.
 
-``neuronnet check examples/check_dlfs_buggy.py`` fails backward_is_linear_in_the_upstream_gradient.
+``neuronnet check examples/check_dlfs_buggy.py`` fails nothing_handed_in_is_changed: the
+array arrives read-only, and the write raises.
 """
 import dlfs_network
 

@@ -6,6 +6,10 @@ FAILED, not applicable or stopped; then, for each failure, the smallest example 
 found, with the network's numbers against the reference's. ``--json`` prints the same as data,
 for a grader.
 
+The file runs in a process of its own (verify/isolation.py): what it prints goes to stderr,
+and nothing it does (patching modules, exiting, writing to file descriptors 1 and 2, signals)
+changes the verdict, the report or the exit status.
+
 Exit status: 0 every applicable property passed; 1 a property failed or stopped, or the file
 could not be checked at all (it does not import, has no ``build``, or supports no
 architecture); 2 a usage error (no such file, not a ``.py`` file, a bad option).
@@ -17,7 +21,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ..verify.limits import PROBE_LIMIT, THOROUGH, TIME_LIMIT
+from ..verify.limits import MEMORY_LIMIT_GIB, PROBE_LIMIT, THOROUGH, TIME_LIMIT
 from .tables import printable
 
 HELP = "the generic property suite on your own network"
@@ -52,6 +56,10 @@ def add_arguments(parser):
                         help="stop a property whose example runs longer than this "
                              f"(default {TIME_LIMIT:g}); importing the file and probing the "
                              f"architectures may take {PROBE_LIMIT} times this")
+    parser.add_argument("--memory-limit", type=_positive_gib, default=MEMORY_LIMIT_GIB,
+                        metavar="GIB",
+                        help="the address space the checked file's process may map, in GiB "
+                             f"(default {MEMORY_LIMIT_GIB:g})")
 
 
 def _positive_seconds(text):
@@ -62,6 +70,18 @@ def _positive_seconds(text):
         raise argparse.ArgumentTypeError(f"got {text!r}; expected a number of seconds") from None
     if not value > 0 or value != value or value == float("inf"):
         raise argparse.ArgumentTypeError(f"got {text!r}; expected a positive number of seconds")
+    return value
+
+
+def _positive_gib(text):
+    import argparse
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a number of GiB") from None
+    if not 0.25 <= value < 2**20:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected at least 0.25 GiB (numpy "
+                                         "alone maps more than that)")
     return value
 
 
@@ -158,52 +178,36 @@ def main(args, out=print):
     if not chosen:
         raise ValueError("--skip: got every property; expected at least one left to check")
     seed = 0 if args.seed is None else args.seed
-    stdout = sys.stdout
-
-    def say(line):
-        with contextlib.redirect_stdout(stdout):
-            out(line)
-
-    # What the checked code prints goes to stderr: stdout is the report (and JSON stays JSON).
-    with contextlib.redirect_stdout(sys.stderr), _hypothesis_files_kept_apart(), \
-            network_folder_on_path(path):
-        try:
-            build = load_build(path, args.build, args.debug, PROBE_LIMIT * args.time_limit)
-            text = not args.json
-            report = verify.check(build, thorough=args.thorough, seed=seed,
+    text = not args.json
+    try:
+        with open_submission(path, args.build, debug=args.debug,
+                             seconds=PROBE_LIMIT * args.time_limit,
+                             memory_gib=args.memory_limit) as submission:
+            report = verify.check(submission.build, thorough=args.thorough, seed=seed,
                                   time_limit_s=args.time_limit, names=chosen,
-                                  on_start=(lambda r: say(r.header(printable(path)))) if text
+                                  on_start=(lambda r: out(r.header(printable(path)))) if text
                                   else None,
-                                  progress=(lambda r: say(r.line)) if text else None,
+                                  progress=(lambda r: out(r.line)) if text else None,
                                   one_hot=args.one_hot)
-        except verify.Uncheckable as error:
-            if args.json:
-                from ..verify.report import uncheckable_dict
-                say(json.dumps(uncheckable_dict(str(path), error), indent=1))
-            else:
-                say(f"neuronnet check: {printable(path)}: {printable(error)}")
-            return 1
+    except verify.Uncheckable as error:
+        if args.json:
+            from ..verify.report import uncheckable_dict
+            out(json.dumps(uncheckable_dict(str(path), error), indent=1))
+        else:
+            out(f"neuronnet check: {printable(path)}: {printable(error)}")
+        return 1
     if args.json:
-        say(json.dumps(report.to_dict(str(path)), indent=1))
+        out(json.dumps(report.to_dict(str(path)), indent=1))
     else:
         # The header and the per-property lines were printed as they came: then the failures.
-        say(report.failures_text(debug=args.debug))
+        out(report.failures_text(debug=args.debug))
     return 0 if report.passed else 1
 
 
-@contextlib.contextmanager
-def _hypothesis_files_kept_apart():
-    """Hypothesis keeps a cache (of the constants in the loaded modules) in ``.hypothesis/`` of
-    the current folder; a check leaves nothing in the user's folder: the cache goes to a
-    temporary folder, removed after, and hypothesis's own setting is put back."""
-    import tempfile
-
-    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
-    previous = storage_directory(intent_to_write=False).home_directory
-    with tempfile.TemporaryDirectory(prefix="neuronnet-check-") as folder:
-        set_hypothesis_home_dir(folder)
-        try:
-            yield
-        finally:
-            set_hypothesis_home_dir(previous)
-
+def open_submission(path, name="build", debug=False, seconds=None, memory_gib=None):
+    """The checked file in a process of its own (verify.isolation.Submission): the checker
+    holds the examples, the oracle, the verdict and the report, and the file's code can change
+    none of them. A context manager; its ``build`` is the contract's."""
+    from ..verify.isolation import Submission
+    return Submission(path, name, import_seconds=seconds, debug=debug,
+                      memory_gib=MEMORY_LIMIT_GIB if memory_gib is None else memory_gib)

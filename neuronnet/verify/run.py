@@ -37,6 +37,7 @@ from .limits import (
     THOROUGH,
     TIME_LIMIT,
     TINY_PARAMETERS,
+    SubmissionStopped,
     TimeLimitExceeded,
     time_limit,
 )
@@ -124,10 +125,13 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
     except TimeLimitExceeded:
         raise Uncheckable(f"build did not return within {probing:g} s while the architectures "
                           "were probed; expected it to build a network quickly") from None
+    except SubmissionStopped as stopped:
+        raise Uncheckable(f"{stopped.reason} while the architectures were probed; expected a "
+                          "network that answers every call") from None
     try:
         with time_limit(time_limit_s):
             single = precision_of(build, patterns)
-    except TimeLimitExceeded:   # a network that hangs: the properties report it
+    except SubmissionStopped:   # a network that hangs or exits: the properties report it
         single = "float64"
     if not patterns:
         raise Uncheckable("build raised NotImplementedError for every architecture probed; "
@@ -148,7 +152,7 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
         try:
             with time_limit(PROBE_LIMIT * time_limit_s):
                 report.diagnose(StudentFactory(build), lambda name: PROPERTIES[name].fn)
-        except TimeLimitExceeded:   # the verdicts stand; only the pointer to the bug is missing
+        except SubmissionStopped:   # the verdicts stand; only the pointer to the bug is missing
             report.diagnosis = None
     report.seconds = time.perf_counter() - started
     return report
@@ -219,9 +223,10 @@ def run_property(prop, build, patterns, methods, scale, seed, time_limit_s, shri
         except Unsatisfiable:
             result.status = "not applicable"
             result.reason = "no example could be measured (every one drawn was rejected)"
-        except TimeLimitExceeded:
+        except SubmissionStopped as stopped:
             result.status = "stopped"
-            result.reason = f"an example ran over the time limit of {time_limit_s:g} s"
+            result.reason = (stopped.reason or
+                             f"an example ran over the time limit of {time_limit_s:g} s")
         except UNSTEADY:
             # An example failed once and passed when hypothesis ran it again.
             _unsteady(result, prop, make, list(failing.values())[:1], time_limit_s)
@@ -273,8 +278,9 @@ def replay(prop, make, example, time_limit_s=TIME_LIMIT):
             prop.fn(make, example)
     except AssertionError as failure:
         return failure
-    except TimeLimitExceeded:
-        return ContractError(f"the example ran over the time limit of {time_limit_s:g} s")
+    except SubmissionStopped as stopped:
+        return ContractError(stopped.reason or
+                             f"the example ran over the time limit of {time_limit_s:g} s")
     except UnsatisfiedAssumption:   # the example was rejected: nothing judged
         return None
     return None

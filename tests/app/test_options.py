@@ -220,9 +220,15 @@ def check_option(extra, see):
 
 
 def check_build(monkeypatch, capsys, tmp_path, saved):
-    calls = spy(monkeypatch, check_command, "load_build")
+    calls = spy(monkeypatch, check_command, "open_submission")
     main(["check", CHECKED, *ONE, "--build", "make_it"], capsys)
     assert calls[0]["args"][1] == "make_it"
+
+
+def check_memory(monkeypatch, capsys, tmp_path, saved):
+    calls = spy(monkeypatch, check_command, "open_submission")
+    main(["check", CHECKED, *ONE, "--memory-limit", "1.5"], capsys)
+    assert calls[0]["kwargs"]["memory_gib"] == 1.5
 
 
 def trace_option(extra, see):
@@ -256,7 +262,7 @@ OBSERVE = {
     ("check", "properties"): check_option(["--property", "results_are_repeatable"],
                                           lambda out, err: "results_are_repeatable" in out
                                           and "forward_and_loss" not in out),
-    ("check", "build"): check_build,
+    ("check", "build"): check_build, ("check", "memory_limit"): check_memory,
     ("check", "skipped"): check_option(["--property", "nothing_handed_in_is_changed",
                                         "--property", "results_are_repeatable", "--skip",
                                         "results_are_repeatable"],
