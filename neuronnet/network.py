@@ -201,6 +201,16 @@ class Network:
         return [np.column_stack([neuron.delta for neuron in layer.neurons])
                 for layer in self.layers]
 
+    def forget_pass(self):
+        """Drop what the last pass left in the neurons (x, z, a, delta, dW, db): a batch's
+        values, which a kept or pickled model does not need. Parameters and optimizer state
+        stay."""
+        for layer in self.layers:
+            layer.output = None
+            for neuron in layer.neurons:
+                neuron.inputs = neuron.z = neuron.output = neuron.delta = None
+                neuron.grad_weights = neuron.grad_bias = None
+
     # --- parameters --------------------------------------------------------------------------
     def parameters(self):
         """Copies, ``[W_0, b_0, W_1, b_1, ...]``, W_l (fan_out, fan_in) with neuron j's weights

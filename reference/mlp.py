@@ -209,6 +209,14 @@ class MLP:
                                "call gradient() or train_step() first")
         return [d.copy() for d in self._deltas]
 
+    def forget_pass(self):
+        """Drop the caches of the last pass (inputs, z, deltas, the layers' and the loss's)."""
+        self._deltas, self._zs, self._out = None, [], None
+        self.activations = [activation(name) for name in self.activation_names]
+        self.loss_layer = loss_layer(self.loss_name)
+        for affine in self.affines:
+            affine.x = affine.dW = affine.db = None
+
     def predict(self, X):
         """Class indices (n,) for cross_entropy (argmax of the logits); 0/1 where the logit is
         positive for binary_cross_entropy; else the output."""
