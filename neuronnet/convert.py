@@ -18,9 +18,9 @@ def to_arrays(network):
     return params[0::2], params[1::2]
 
 
-def from_arrays(weights, biases, activations, loss="half_mse"):
+def from_arrays(weights, biases, activations, loss="half_mse", l2=0.0):
     """A Network whose neuron j of layer l has weights ``weights[l][j]`` and bias
-    ``biases[l][j]``."""
+    ``biases[l][j]`` (and an L2 penalty of strength ``l2``: network.py)."""
     if len(weights) != len(biases) or not weights:
         raise ValueError(f"weights, biases: got {len(weights)} and {len(biases)} arrays; "
                          "expected the same, non-zero number (one per layer)")
@@ -29,6 +29,6 @@ def from_arrays(weights, biases, activations, loss="half_mse"):
     for l, (W, b, activation) in enumerate(zip(weights, biases, activations)):
         W, b = check_layer_arrays(f"weights[{l}], biases[{l}]", W, b)
         layers.append(Layer([Neuron(w_j, b_j, activation) for w_j, b_j in zip(W, b)]))
-    return Network.from_layers(layers, loss)
+    return Network.from_layers(layers, loss, l2)
 
 

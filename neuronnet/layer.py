@@ -57,12 +57,13 @@ class Layer:
         self.output = outputs.T
         return self.output
 
-    def backward(self, grad_output, need_grad_inputs=True):
+    def backward(self, grad_output, need_grad_inputs=True, l2=0.0):
         """grad_output = dL/da (n, fan_out) -> dL/dx (n, fan_in), or None when the caller needs
-        no gradient for its inputs (the first layer: nothing learns below it)."""
+        no gradient for its inputs (the first layer: nothing learns below it). ``l2``: the
+        penalty's strength, which each neuron adds to its own dL/dw."""
         grad_inputs = None
         for j, neuron in enumerate(self.neurons):
-            neuron.backward(grad_output[:, j])
+            neuron.backward(grad_output[:, j], l2)
             if need_grad_inputs:
                 share = neuron.grad_inputs()
                 grad_inputs = share if grad_inputs is None else grad_inputs + share

@@ -94,11 +94,56 @@ class CrossEntropy(Loss):
         return t
 
 
-LOSSES = {cls.name: cls for cls in (HalfMSE, CrossEntropy)}
+class BinaryCrossEntropy(Loss):
+    """A sigmoid and binary cross-entropy fused, one independent yes/no per output; ``a`` are
+    the logits (use an identity output layer) and the targets are 0/1 (or probabilities)::
+
+        p = sigmoid(a)                     entry-wise
+        L = -1/n * sum_i sum_k [t log p + (1 - t) log(1 - p)]
+          =  1/n * sum_i sum_k [max(a, 0) - a t + log(1 + e^-|a|)]
+        dL/da = (p - t) / n                the sigmoid's slope p (1 - p) and the log's 1/p cancel
+
+    The second form is the first rewritten with log p = -log(1 + e^-a) and log(1 - p) =
+    -a - log(1 + e^-a): it is computed from the logit, never from a rounded p, so it stays
+    finite and keeps its digits where p rounds to 0 or 1 (pitfall ``bce-of-rounded-sigmoid``:
+    log(sigmoid(a)) is log(0) = -inf from a = -746 on, and log(1 - sigmoid(a)) from a = 37).
+    With one output this is the logistic output of scikit-learn's binary MLPClassifier.
+    """
+
+    name = "binary_cross_entropy"
+
+    @staticmethod
+    def sigmoid(a):
+        # e = e^-|a| in (0, 1]: no overflow on either tail, every digit kept (activations.py).
+        e = np.exp(-np.abs(a))
+        return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    def value(self, a, t):
+        # FIX: bce-of-rounded-sigmoid
+        per_entry = np.maximum(a, 0.0) - a * t + np.log1p(np.exp(-np.abs(a)))
+        return float(np.sum(per_entry)) / a.shape[0]
+
+    def gradient(self, a, t):
+        return (self.sigmoid(a) - t) / a.shape[0]
+
+    def check_targets(self, t):
+        # Outside [0, 1] the expression above is no longer a cross-entropy (it goes negative
+        # and has no minimum), so such targets are refused.
+        bad = np.argwhere((t < 0) | (t > 1))
+        if bad.size:
+            row, column = bad[0]
+            raise ValueError(f"Y: entry [{row}, {column}] is {t[row, column]!r}; expected, for "
+                             "binary_cross_entropy, every target in [0, 1] (0 or 1 for a "
+                             "class label)")
+        return t
+
+
+LOSSES = {cls.name: cls for cls in (HalfMSE, CrossEntropy, BinaryCrossEntropy)}
 
 
 def get_loss(spec):
-    """A :class:`Loss` from a name (``"half_mse"``, ``"cross_entropy"``) or a Loss instance."""
+    """A :class:`Loss` from a name (``"half_mse"``, ``"cross_entropy"``,
+    ``"binary_cross_entropy"``) or a Loss instance."""
     if isinstance(spec, Loss):
         return spec
     if isinstance(spec, str) and spec in LOSSES:

@@ -23,7 +23,7 @@ import numpy as np
 from .activations import get_activation
 from .batching import BATCH_MODES
 from .epoch import run_epoch
-from .guards import check_matrix, check_positive_real
+from .guards import check_matrix, check_positive_real, check_real
 from .guards.model_arguments import (
     check_chain,
     check_data,
@@ -52,29 +52,37 @@ class Network:
     activations : str, Activation, or a list of them
         One per layer of neurons (``len(layer_sizes) - 1``), or one for all. Names: identity,
         sigmoid, tanh, relu.
-    loss : ``"half_mse"``, ``"cross_entropy"`` or a Loss
-        Cross-entropy has the softmax fused in: give the output layer ``identity``.
+    loss : ``"half_mse"``, ``"cross_entropy"``, ``"binary_cross_entropy"`` or a Loss
+        The cross-entropies have the softmax (or the sigmoid) fused in: give the output layer
+        ``identity``.
     init : ``"coursework"``, ``"glorot_uniform"``, ``"he_normal"`` or ``"normal"``
     rng : numpy.random.Generator
         Where the initial weights come from; required.
     init_std : float
         The standard deviation of the ``normal`` initializer.
+    l2 : float >= 0
+        The strength of the L2 penalty (scikit-learn's ``alpha``): the loss of a batch of n
+        rows is the loss function's mean plus ``l2 / (2 n) * sum of every weight squared``
+        (biases excluded), and the gradient is that loss's. ``backward(grad_output)``, given
+        dL/da from outside, leaves the penalty out: it is not a function of the output.
     """
 
     def __init__(self, layer_sizes, activations, loss="half_mse", init="glorot_uniform",
-                 rng=None, init_std=0.01):
+                 rng=None, init_std=0.01, l2=0.0):
         sizes = check_sizes(layer_sizes)       # also refused when the machine lacks memory
         activations = [get_activation(a) for a in per_layer(activations, len(sizes) - 1)]
         check_init(init, init_std, rng, INITIALIZERS)
+        self.l2 = check_real("l2", l2, low=0.0)
         self.loss_function = get_loss(loss)
         self.layers = [Layer.create(fan_in, fan_out, activation, init, rng, init_std)
                        for fan_in, fan_out, activation in zip(sizes, sizes[1:], activations)]
 
     @classmethod
-    def from_layers(cls, layers, loss="half_mse"):
+    def from_layers(cls, layers, loss="half_mse", l2=0.0):
         """A network from ready-made layers (their neurons keep their weights)."""
         check_chain([(layer.fan_in, layer.fan_out) for layer in layers])
         net = cls.__new__(cls)
+        net.l2 = check_real("l2", l2, low=0.0)
         net.loss_function = get_loss(loss)
         net.layers = list(layers)
         return net
@@ -113,18 +121,29 @@ class Network:
         return a
 
     def _backward(self, Y):
-        """After a forward pass: every neuron's delta and gradients, for targets Y."""
-        self._backprop(self.loss_function.gradient(self.layers[-1].output, Y))  # dL/da_L
+        """After a forward pass: every neuron's delta and gradients, for targets Y (with the
+        L2 penalty's share in every dL/dw)."""
+        self._backprop(self.loss_function.gradient(self.layers[-1].output, Y), self.l2)
 
-    def _backprop(self, grad):
+    def _backprop(self, grad, l2=0.0):
         """grad = dL/da of the output layer, carried down layer by layer."""
         for depth in range(len(self.layers) - 1, -1, -1):
-            grad = self.layers[depth].backward(grad, need_grad_inputs=depth > 0)
+            grad = self.layers[depth].backward(grad, need_grad_inputs=depth > 0, l2=l2)
+
+    def _loss_of(self, output, Y):
+        """The loss function's mean over the batch, plus the L2 penalty
+        ``l2 / (2 n) * sum_neurons w . w``."""
+        loss = self.loss_function.value(output, Y)
+        if self.l2:
+            # FIX: l2-missing-from-loss
+            squares = sum(neuron.penalty() for layer in self.layers for neuron in layer.neurons)
+            loss += self.l2 / (2.0 * len(output)) * squares
+        return loss
 
     def step(self, X, Y, optimizer, clip_norm=None):
         """:meth:`train_step` on data its caller has checked, with a ready Optimizer: what a
         training loop calls once per batch."""
-        loss = self.loss_function.value(self._forward(X), Y)
+        loss = self._loss_of(self._forward(X), Y)
         self._backward(Y)
         if clip_norm is not None:
             self._clip(clip_norm)
@@ -153,14 +172,14 @@ class Network:
         return self._loss(*self._check_data(X, Y))
 
     def _loss(self, X, Y):
-        return self.loss_function.value(self._forward(X), Y)
+        return self._loss_of(self._forward(X), Y)
 
     def output_and_loss(self, X, Y):
         """One forward pass: the outputs (n, n_outputs) and their mean loss. Evaluation uses it
         so that accuracy and loss come from the same pass; no parameter changes."""
         X, Y = self._check_data(X, Y)
         output = self._forward(X)
-        return output, self.loss_function.value(output, Y)
+        return output, self._loss_of(output, Y)
 
     def gradient(self, X, Y):
         """``[dW_0, db_0, dW_1, db_1, ...]`` of the mean loss over (X, Y), assembled from the
@@ -181,6 +200,16 @@ class Network:
         """Each layer's ``delta = dL/dz``, (n, fan_out), from the last backward pass."""
         return [np.column_stack([neuron.delta for neuron in layer.neurons])
                 for layer in self.layers]
+
+    def forget_pass(self):
+        """Drop what the last pass left in the neurons (x, z, a, delta, dW, db): a batch's
+        values, which a kept or pickled model does not need. Parameters and optimizer state
+        stay."""
+        for layer in self.layers:
+            layer.output = None
+            for neuron in layer.neurons:
+                neuron.inputs = neuron.z = neuron.output = neuron.delta = None
+                neuron.grad_weights = neuron.grad_bias = None
 
     # --- parameters --------------------------------------------------------------------------
     def parameters(self):
@@ -248,9 +277,14 @@ class Network:
                 for _ in range(epochs)]
 
     def predict(self, X):
-        """Class indices (n,) for cross-entropy networks; the outputs (n, k) otherwise."""
+        """Class indices (n,) for cross-entropy networks; 0/1 per output (n, k), where the
+        logit is > 0, for binary cross-entropy; the outputs (n, k) otherwise."""
         out = self.forward(X)
-        return out.argmax(axis=1) if self.loss_function.name == "cross_entropy" else out
+        if self.loss_function.name == "cross_entropy":
+            return out.argmax(axis=1)
+        if self.loss_function.name == "binary_cross_entropy":
+            return (out > 0).astype(int)
+        return out
 
     # --- checks and display -------------------------------------------------------------------
     def _check_data(self, X, Y):
@@ -259,5 +293,6 @@ class Network:
 
     def __repr__(self):
         layers = ",\n  ".join(repr(layer) for layer in self.layers)
-        return f"Network([\n  {layers}\n], loss={self.loss_function!r})"
+        l2 = f", l2={self.l2}" if self.l2 else ""
+        return f"Network([\n  {layers}\n], loss={self.loss_function!r}{l2})"
 

@@ -8,11 +8,21 @@ from .activations import ACTIVATIONS, Identity, ReLU, Sigmoid, Tanh, activation
 from .affine import Affine
 from .batches import BATCH_MODES, batches
 from .initializers import INITS, initial_weights
-from .losses import LOSSES, HalfMSE, SoftmaxCrossEntropy, log_softmax, loss_layer, softmax
+from .losses import (
+    LOSSES,
+    HalfMSE,
+    SigmoidCrossEntropy,
+    SoftmaxCrossEntropy,
+    log_sigmoid,
+    log_softmax,
+    loss_layer,
+    softmax,
+)
 from .mlp import MLP
-from .optimizers import OPTIMIZERS, SGD, Momentum, Nesterov
+from .optimizers import OPTIMIZERS, SGD, Adam, Momentum, Nesterov, RMSProp
 
 __all__ = ["MLP", "Affine", "Identity", "Sigmoid", "Tanh", "ReLU", "ACTIVATIONS", "activation",
-           "HalfMSE", "SoftmaxCrossEntropy", "softmax", "log_softmax", "LOSSES", "loss_layer",
-           "SGD", "Momentum", "Nesterov", "OPTIMIZERS", "initial_weights", "INITS",
+           "HalfMSE", "SoftmaxCrossEntropy", "SigmoidCrossEntropy", "softmax", "log_softmax",
+           "log_sigmoid", "LOSSES", "loss_layer", "SGD", "Momentum", "Nesterov", "RMSProp",
+           "Adam", "OPTIMIZERS", "initial_weights", "INITS",
            "batches", "BATCH_MODES"]

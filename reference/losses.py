@@ -56,7 +56,32 @@ class SoftmaxCrossEntropy:
         return (self.p - self.T) / self.n
 
 
-LOSSES = {"half_mse": HalfMSE, "cross_entropy": SoftmaxCrossEntropy}
+def log_sigmoid(a):
+    """log(1 / (1 + exp(-a))) = -log(exp(0) + exp(-a)), by numpy's logaddexp, which factors out
+    the larger exponent: finite for every finite a, where log of a rounded sigmoid is log(0) =
+    -inf once the sigmoid underflows (a < -745) or, for log(1 - p), rounds to 1 (a > 36)."""
+    return -np.logaddexp(0.0, -a)
+
+
+class SigmoidCrossEntropy:
+    """p = sigmoid(a) entry-wise; L = -sum(T log p + (1 - T) log(1 - p)) / n;
+    dL/da = (p - T) / n. Fused, so that log p is log_sigmoid(a) and log(1 - p) is
+    log_sigmoid(-a): both from the logits, never from a rounded p. Each output is its own yes/no;
+    T holds 0/1 labels or probabilities."""
+
+    def forward(self, a, T):
+        if np.any((T < 0) | (T > 1)):
+            check.fail("Y", "a target outside [0, 1]",
+                       "every target in [0, 1] for binary_cross_entropy")
+        self.a, self.T, self.n = a, T, a.shape[0]
+        return float(-np.sum(T * log_sigmoid(a) + (1 - T) * log_sigmoid(-a)) / self.n)
+
+    def backward(self):
+        return (np.exp(log_sigmoid(self.a)) - self.T) / self.n
+
+
+LOSSES = {"half_mse": HalfMSE, "cross_entropy": SoftmaxCrossEntropy,
+          "binary_cross_entropy": SigmoidCrossEntropy}
 
 
 def loss_layer(name):

@@ -4,7 +4,9 @@ Notation of docs/semantics.md, layer l = 0..L-1 (input excluded), batch of n row
     z_l = a_{l-1} @ W_l.T + b_l,  a_l = f_l(z_l),  delta_l = dL/dz_l     all (n, fan_out_l)
     dW_l = delta_l.T @ a_{l-1},  db_l = delta_l.sum(axis=0)
     delta_{l-1} = (delta_l @ W_l) * f'_{l-1}(z_{l-1})
-The parameter list is [W_0, b_0, W_1, b_1, ...]; velocities mirror it.
+The parameter list is [W_0, b_0, W_1, b_1, ...]; velocities and squares mirror it.
+With an L2 penalty l2 (scikit-learn's alpha) the loss adds l2 / (2n) * sum_l ||W_l||^2 (no
+biases) and dW_l adds (l2 / n) W_l; a dL/da_L given to backward() carries no penalty.
 """
 import numpy as np
 
@@ -21,12 +23,13 @@ class MLP:
     """MLP(layer_sizes, activations, loss, init, rng, init_std).
 
     layer_sizes: [n_inputs, h_1, ..., n_outputs]; activations: one name per layer or one name
-    for all; loss: "half_mse" | "cross_entropy"; init: "coursework" | "glorot_uniform" |
-    "he_normal" | "normal" (std init_std); rng: the numpy.random.Generator the weights come from.
+    for all; loss: "half_mse" | "cross_entropy" | "binary_cross_entropy"; init: "coursework" |
+    "glorot_uniform" | "he_normal" | "normal" (std init_std); rng: the numpy.random.Generator
+    the weights come from; l2 >= 0: the L2 penalty's strength.
     """
 
     def __init__(self, layer_sizes, activations, loss="half_mse", init="glorot_uniform",
-                 rng=None, init_std=0.01):
+                 rng=None, init_std=0.01, l2=0.0):
         try:
             sizes = list(layer_sizes)
         except TypeError:
@@ -42,13 +45,14 @@ class MLP:
         if init == "normal":
             init_std = check.real("init_std", init_std, 0.0)
         check.generator("rng", rng, "the initial weights are drawn from it")
+        self.l2 = check.real("l2", l2, 0.0)
         self._build(self._names(activations, len(sizes) - 1), loss)  # names checked before drawing
         W = [initial_weights(init, fan_in, fan_out, rng, init_std)
              for fan_in, fan_out in zip(sizes[:-1], sizes[1:])]
         self._layers(W, [np.zeros(fan_out) for fan_out in sizes[1:]])
 
     @classmethod
-    def from_arrays(cls, weights, biases, activations, loss="half_mse"):
+    def from_arrays(cls, weights, biases, activations, loss="half_mse", l2=0.0):
         """A model holding float64 copies of weights [W_0, ...] (fan_out, fan_in) and biases."""
         weights, biases = list(weights), list(biases)
         if not weights or len(weights) != len(biases):
@@ -66,6 +70,7 @@ class MLP:
                 check.fail(f"weights[{l}]", f"shape {W[l].shape}",
                            f"{W[l - 1].shape[0]} columns, the width of layer {l - 1}")
         self = cls.__new__(cls)
+        self.l2 = check.real("l2", l2, 0.0)
         self._build(cls._names(activations, len(W)), loss)
         self._layers(W, b)
         return self
@@ -91,6 +96,8 @@ class MLP:
     def _layers(self, W, b):
         self.affines = [Affine(w, v) for w, v in zip(W, b)]
         self.velocities = [np.zeros_like(p) for p in self._live_parameters()]  # zero: no history
+        self.squares = [np.zeros_like(p) for p in self._live_parameters()]
+        self.t = 0                                    # updates taken (Adam's bias correction)
 
     # parameters ---------------------------------------------------------------------------
     @property
@@ -134,11 +141,20 @@ class MLP:
         self._out = a
         return a
 
+    def _penalized_loss(self, out, Y):
+        """The loss layer's mean plus l2 / (2n) * (sum of every weight squared)."""
+        loss = self.loss_layer.forward(out, Y)
+        if self.l2 != 0.0:
+            loss += self.l2 * sum(np.sum(W ** 2) for W in self.W) / (2 * out.shape[0])
+        return loss
+
     def _backward(self, grad=None):
-        """Backprop from the loss's last forward (or from a given dL/da_L); returns
-        [dW_0, db_0, ...], keeps the deltas."""
+        """Backprop from the loss's last forward (with the penalty's l2/n * W in each dW) or
+        from a given dL/da_L (without); returns [dW_0, db_0, ...], keeps the deltas."""
+        penalty = 0.0
         if grad is None:
             grad = self.loss_layer.backward()         # dL/da_L, already divided by n
+            penalty = self.l2
         deltas, grads = [], []
         for l in range(len(self.affines) - 1, -1, -1):
             affine = self.affines[l]
@@ -147,7 +163,8 @@ class MLP:
             # the first layer skips that product (a third of a wide first layer's work).
             grad = affine.backward(delta, need_dx=l > 0)
             deltas.insert(0, delta)
-            grads[:0] = [affine.dW, affine.db]
+            dW = affine.dW if penalty == 0.0 else affine.dW + penalty / delta.shape[0] * affine.W
+            grads[:0] = [dW, affine.db]
         self._deltas = deltas
         return grads
 
@@ -158,18 +175,18 @@ class MLP:
     def loss(self, X, Y):
         """The mean loss over the batch."""
         X, Y = check.data(X, Y, *self._io_sizes())
-        return self.loss_layer.forward(self._forward(X), Y)
+        return self._penalized_loss(self._forward(X), Y)
 
     def output_and_loss(self, X, Y):
         """(a_L, mean loss) from one forward pass; parameters unchanged."""
         X, Y = check.data(X, Y, *self._io_sizes())
         out = self._forward(X)
-        return out, self.loss_layer.forward(out, Y)
+        return out, self._penalized_loss(out, Y)
 
     def gradient(self, X, Y):
         """[dW_0, db_0, dW_1, db_1, ...] of the mean loss, new arrays; parameters unchanged."""
         X, Y = check.data(X, Y, *self._io_sizes())
-        self.loss_layer.forward(self._forward(X), Y)
+        self._penalized_loss(self._forward(X), Y)
         return self._backward()
 
     def backward(self, grad_output):
@@ -192,9 +209,20 @@ class MLP:
                                "call gradient() or train_step() first")
         return [d.copy() for d in self._deltas]
 
+    def forget_pass(self):
+        """Drop the caches of the last pass (inputs, z, deltas, the layers' and the loss's)."""
+        self._deltas, self._zs, self._out = None, [], None
+        self.activations = [activation(name) for name in self.activation_names]
+        self.loss_layer = loss_layer(self.loss_name)
+        for affine in self.affines:
+            affine.x = affine.dW = affine.db = None
+
     def predict(self, X):
-        """Class indices (n,) for cross_entropy (argmax of the logits); else the output."""
+        """Class indices (n,) for cross_entropy (argmax of the logits); 0/1 where the logit is
+        positive for binary_cross_entropy; else the output."""
         out = self.forward(X)
+        if self.loss_name == "binary_cross_entropy":
+            return np.where(out > 0, 1, 0)
         return out.argmax(axis=1) if self.loss_name == "cross_entropy" else out
 
     def _io_sizes(self):
@@ -207,9 +235,9 @@ class MLP:
             check.fail("optimizer", repr(optimizer), f"one of {sorted(OPTIMIZERS)}")
         lr = check.real("lr", lr, 0.0)
         momentum = check.real("momentum", momentum, 0.0, 1.0)  # checked even where unused
-        if optimizer == "sgd":
-            return OPTIMIZERS["sgd"](lr)
-        return OPTIMIZERS[optimizer](lr, momentum)
+        if optimizer in ("momentum", "nesterov"):
+            return OPTIMIZERS[optimizer](lr, momentum)
+        return OPTIMIZERS[optimizer](lr)
 
     def _step(self, X, Y, optimizer, clip_norm=None):
         """Forward, loss, backward, one update of every parameter; the loss before the update.
@@ -217,13 +245,14 @@ class MLP:
         clip_norm: if the global norm sqrt(sum of all squared gradient entries) exceeds it,
         every gradient is multiplied by clip_norm / norm (Pascanu et al. 2013) before the update.
         """
-        loss = self.loss_layer.forward(self._forward(X), Y)
+        loss = self._penalized_loss(self._forward(X), Y)
         grads = self._backward()
         if clip_norm is not None:
             norm = np.sqrt(sum(np.sum(g * g) for g in grads))
             if norm > clip_norm:
                 grads = [g * (clip_norm / norm) for g in grads]
-        optimizer.update(self._live_parameters(), grads, self.velocities)
+        self.t += 1
+        optimizer.update(self._live_parameters(), grads, self.velocities, self.squares, self.t)
         return loss
 
     def train_step(self, X, Y, optimizer="sgd", lr=0.1, momentum=0.9, clip_norm=None):
@@ -262,7 +291,7 @@ class MLP:
                 if learn:
                     total += self._step(Xb, Yb, step) * len(rows)
                 else:
-                    total += self.loss_layer.forward(self._forward(Xb), Yb) * len(rows)
+                    total += self._penalized_loss(self._forward(Xb), Yb) * len(rows)
             history.append(total / n)
         return history
 

@@ -21,11 +21,14 @@ from hypothesis.extra import numpy as hnp
 
 from models import (
     ACTIVATION_OBJECTS,
+    ADAMS,
+    BINARY_CROSS_ENTROPIES,
     CROSS_ENTROPIES,
     INITIAL,
     MINE,
     MOMENTA,
     REF,
+    RMSPROPS,
     blobs,
     make_model,
 )
@@ -33,15 +36,24 @@ from neuronnet import training
 from neuronnet.pitfalls import variants
 from neuronnet.training.schedules import LossThreshold
 from neuronnet.verify import checks
+from neuronnet.verify.checks.compare import call_or_fail
 from neuronnet.verify.plain import from_plain, to_plain  # noqa: F401 - the suite's JSON
 from neuronnet.verify.properties import assume_measurable_direction
-from strategies import NUMERIC_KINK_MARGIN, cases, distinct_arrays, seeds, targets, training_cases
+from strategies import (
+    BOOK_OPTIMIZERS,
+    NUMERIC_KINK_MARGIN,
+    cases,
+    distinct_arrays,
+    seeds,
+    targets,
+    training_cases,
+)
 
 REGISTRY = {}
 BOTH = {"neuronnet": MINE, "reference": REF}
 ONLY_MINE = {"neuronnet": MINE}   # compared with the reference inside: REF against itself shows nothing
 BATCH_MODES = st.sampled_from(["online", "minibatch", "full", "sampled"])
-OPTIMIZERS = st.sampled_from(["sgd", "momentum", "nesterov"])
+OPTIMIZERS = st.sampled_from(BOOK_OPTIMIZERS)
 
 
 class Generic:
@@ -214,3 +226,84 @@ def momentum_follows_the_heavy_ball_closed_form(optimizers, lr, mu, w0, g):
          seed=seeds(), std=st.floats(1e-3, 1.0))
 def initializer_is_symmetric_about_zero(draw, fan_in, fan_out, seed, std):
     checks.check_initializer_symmetric(draw, fan_in, fan_out, seed, std)
+
+
+@st.composite
+def logits_and_binary_targets(draw, bound=10.0):
+    """Logits (n, k) in [-bound, bound] (distinct entries) and binary cross-entropy targets:
+    0/1 labels or probabilities, one per output."""
+    n, k = draw(st.integers(1, 6)), draw(st.integers(1, 4))
+    logits = draw(hnp.arrays(np.float64, (n, k), unique=True, elements=st.floats(
+        -bound, bound, allow_nan=False, allow_subnormal=False)))
+    return logits, draw(targets("binary_cross_entropy", n, k))
+
+
+@generic("loss", BINARY_CROSS_ENTROPIES, 50, example=logits_and_binary_targets())
+def binary_cross_entropy_facts(loss, example):
+    """The value is sum(softplus(a) - T a) / n and the gradient (sigmoid(a) - T) / n, at the
+    drawn logits and at 100 times them (up to +-1000, where a sigmoid rounds to 0 or 1); plus
+    what any loss is (finite, >= 0, the gradient the slope of the value, a mean)."""
+    logits, T = example
+    n = logits.shape[0]
+    for a in (logits, 100.0 * logits):
+        ctx = f"\n  logits =\n    {checks.fmt(a)}\n  T =\n    {checks.fmt(T)}"
+        with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+            value = call_or_fail("loss.value(a, T)", loss.value, a, T, context=ctx)
+            gradient = call_or_fail("loss.gradient(a, T)", loss.gradient, a, T, context=ctx)
+        # np.logaddexp(0, a) = log(1 + e^a), the softplus, by numpy's stable route.
+        checks.assert_close("binary cross-entropy value", value,
+                            float(np.sum(np.logaddexp(0.0, a) - T * a)) / n,
+                            *checks.FORWARD_TOL, context=ctx)
+        with np.errstate(over="ignore"):
+            p = 1.0 / (1.0 + np.exp(-a))
+        checks.assert_close("binary cross-entropy gradient", gradient, (p - T) / n,
+                            *checks.GRADIENT_TOL, context=ctx)
+    checks.check_loss_generic(loss, logits, T)
+
+
+def adam_closed_form(w0, g, lr, beta1, beta2, eps, t):
+    """Adam from v = s = 0 under a constant gradient g: v_t = (1 - beta1^t) g and s_t =
+    (1 - beta2^t) g^2, so the bias correction cancels both factors and step t is
+    ``-lr * c g / (c |g| + eps)`` with ``c = sqrt(1 - beta2^t)``: about lr * sign(g) each."""
+    w = np.array(w0, dtype=np.float64)
+    for k in range(1, t + 1):
+        c = np.sqrt(1.0 - beta2 ** k)
+        w = w - lr * c * g / (c * np.abs(g) + eps)
+    return w
+
+
+@generic("make_adam", ADAMS, 50, lr=st.floats(1e-4, 0.5), beta1=st.floats(0.0, 0.99),
+         beta2=st.floats(0.5, 0.9999), w0=VECTORS, g=VECTORS)
+def adam_follows_its_bias_corrected_closed_form(make_adam, lr, beta1, beta2, w0, g):
+    """Under a constant gradient every Adam step is the closed form's, for a weight vector and
+    for a bias (a float); lr = 0 changes nothing."""
+    adam = make_adam(lr, beta1, beta2, 1e-8)
+    for w, g_w in ((np.array(w0), np.array(g)), (float(w0[0]), float(g[0]))):
+        cur, v, s = w, 0.0 * w, 0.0 * w
+        for t in range(1, 21):
+            cur, v, s = adam.move(cur, g_w, v, s, t)
+            checks.assert_close(f"Adam after {t} steps vs the closed form", cur,
+                                adam_closed_form(w, g_w, lr, beta1, beta2, 1e-8, t),
+                                *checks.TRAJECTORY_TOL,
+                                context=f"  {adam!r}, constant g = {checks.fmt(g_w)}, "
+                                        f"w_0 = {checks.fmt(w)}")
+    frozen = make_adam(0.0, beta1, beta2, 1e-8)
+    checks.assert_equal("Adam with lr = 0", frozen.move(np.array(w0), g, 0.0, 0.0, 1)[0],
+                        np.array(w0), f"  {frozen!r}")
+
+
+@generic("make_rmsprop", RMSPROPS, 50, lr=st.floats(1e-4, 0.5), rho=st.floats(0.0, 0.999),
+         w0=VECTORS, g=VECTORS)
+def rmsprop_follows_its_closed_form(make_rmsprop, lr, rho, w0, g):
+    """Under a constant gradient from s = 0, s_t = (1 - rho^t) g^2 and step t is
+    ``-lr g / (sqrt(1 - rho^t) |g| + eps)``: no bias correction, so the first steps are the
+    largest."""
+    rmsprop = make_rmsprop(lr, rho, 1e-8)
+    for w, g_w in ((np.array(w0), np.array(g)), (float(w0[0]), float(g[0]))):
+        cur, v, s, expected = w, 0.0 * w, 0.0 * w, w
+        for t in range(1, 21):
+            cur, v, s = rmsprop.move(cur, g_w, v, s, t)
+            expected = expected - lr * g_w / (np.sqrt(1.0 - rho ** t) * np.abs(g_w) + 1e-8)
+            checks.assert_close(f"RMSProp after {t} steps vs the closed form", cur, expected,
+                                *checks.TRAJECTORY_TOL,
+                                context=f"  {rmsprop!r}, constant g = {checks.fmt(g_w)}")

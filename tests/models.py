@@ -13,8 +13,8 @@ from neuronnet import Network
 from neuronnet.activations import ACTIVATIONS, get_activation
 from neuronnet.convert import from_arrays
 from neuronnet.initializers import INITIALIZERS
-from neuronnet.losses import CrossEntropy
-from neuronnet.optimizers import SGD, Momentum
+from neuronnet.losses import BinaryCrossEntropy, CrossEntropy
+from neuronnet.optimizers import SGD, Adam, Momentum, RMSProp
 from neuronnet.training import Dataset
 from reference import MLP
 from reference.initializers import initial_weights
@@ -22,12 +22,12 @@ from reference.initializers import initial_weights
 MODEL_CLASSES = {"neuron": Network, "reference": MLP}
 
 
-def MINE(weights, biases, activations, loss):
-    return from_arrays(weights, biases, activations, loss)
+def MINE(weights, biases, activations, loss, l2=0.0):
+    return from_arrays(weights, biases, activations, loss, l2)
 
 
-def REF(weights, biases, activations, loss):
-    return MLP.from_arrays(weights, biases, activations, loss)
+def REF(weights, biases, activations, loss, l2=0.0):
+    return MLP.from_arrays(weights, biases, activations, loss, l2)
 
 
 def mine_init(sizes, activations, loss, init, rng, init_std):
@@ -87,6 +87,33 @@ def ref_nesterov(lr, mu=0.9):
     return InPlaceStep(reference.Nesterov(lr, mu))
 
 
+class InPlaceMove:
+    """``move(w, g, v, s, t) -> (w, v, s)`` from the reference's
+    ``update(params, grads, velocities, squares, t)``."""
+
+    def __init__(self, optimizer):
+        self.optimizer = optimizer
+
+    def move(self, w, g, v, s, t):
+        is_float = np.ndim(w) == 0
+        w, g = np.array(w, dtype=np.float64), np.asarray(g, dtype=np.float64)
+        # Arrays of w's shape (a state may still be the scalar 0 a neuron starts with).
+        v, s = (np.array(np.broadcast_to(x, w.shape), dtype=np.float64) for x in (v, s))
+        self.optimizer.update([w], [g], [v], [s], t)
+        return (float(w), float(v), float(s)) if is_float else (w, v, s)
+
+    def __repr__(self):
+        return f"reference.{type(self.optimizer).__name__}"
+
+
+def ref_adam(lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    return InPlaceMove(reference.Adam(lr, beta1, beta2, eps))
+
+
+def ref_rmsprop(lr, rho=0.99, eps=1e-8):
+    return InPlaceMove(reference.RMSProp(lr, rho, eps))
+
+
 class LossLayer:
     """``value``/``gradient`` from the reference's ``forward(a, T)``/``backward()``."""
 
@@ -134,7 +161,11 @@ ACTIVATION_OBJECTS.update({f"reference-{name}": ActivationLayer(reference.activa
                            for name in ACTIVATIONS})
 CROSS_ENTROPIES = {"neuronnet": CrossEntropy(),
                    "reference": LossLayer(reference.SoftmaxCrossEntropy())}
+BINARY_CROSS_ENTROPIES = {"neuronnet": BinaryCrossEntropy(),
+                          "reference": LossLayer(reference.SigmoidCrossEntropy())}
 MOMENTA = {"neuronnet": (Momentum, SGD), "reference": (ref_momentum, ref_sgd)}
+ADAMS = {"neuronnet": Adam, "reference": ref_adam}
+RMSPROPS = {"neuronnet": RMSProp, "reference": ref_rmsprop}
 # The initializers the recipes use. The coursework's uniform(0, 1/fan_in) is all positive by
 # design: it is the exception, pinned as such in tests/pitfalls/test_catalogue.py.
 SYMMETRIC = ("glorot_uniform", "he_normal", "normal")

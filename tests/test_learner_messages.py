@@ -58,9 +58,9 @@ MESSAGES = [
                                            rng=np.random.default_rng(0)),
      "batch_size: got 9 for 4 samples; expected at most the number of samples (or "
      "batch_mode='full')"),
-    ("no-such-optimizer", lambda: wide().train_step(np.ones((5, 2)), np.ones((5, 4)), "adam"),
-     "optimizer: got 'adam'; expected one of ['momentum', 'nesterov', 'sgd'] or an Optimizer "
-     "instance"),
+    ("no-such-optimizer", lambda: wide().train_step(np.ones((5, 2)), np.ones((5, 4)), "adagrad"),
+     "optimizer: got 'adagrad'; expected one of ['adam', 'momentum', 'nesterov', 'rmsprop', "
+     "'sgd'] or an Optimizer instance"),
     ("cli-epochs", lambda: cli(["train", "iris", "--epochs", "0"]),
      "neuronnet train: error: argument --epochs: got 0; expected a positive integer (see "
      "neuronnet train --help)\n"),

@@ -1,34 +1,39 @@
-"""NeuronNetClassifier: the neuron model with softmax cross-entropy behind scikit-learn's API
-(what it shares with the regressor: mlp.py)."""
+"""NeuronNetClassifier: the neuron model with softmax cross-entropy (one logistic output with
+binary cross-entropy for two classes) behind scikit-learn's API (what it shares with the
+regressor: mlp.py)."""
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from .conventions import all_or_nothing, documented
-from .mlp import CLASSIFIER_RATE, _NeuronNetBase
+from .mlp import _NeuronNetBase
 
 
-@documented(output="linear (the softmax lives in the loss)", rate=CLASSIFIER_RATE,
-            why_rate="(MLPClassifier's 0.001 is adam's; see docs/measurements.md, "
-                     "\"Numerics and the estimators\".)")
+@documented(output="linear (the softmax, or for two classes the one logistic output, lives in "
+                   "the loss)")
 class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
-    """A classifier: the neuron model (or the reference) with softmax cross-entropy, trained by
-    SGD with momentum, behind scikit-learn's API. Labels of any type, through ``classes_``.
+    """A classifier: the neuron model (or the reference) with softmax cross-entropy, or for two
+    classes one logistic output with binary cross-entropy, plus an L2 penalty, trained by Adam or
+    SGD, behind scikit-learn's API. Labels of any type, through ``classes_``.
     """
-    loss_name = "cross_entropy"
-    out_activation_ = "softmax"
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", learning_rate_init=CLASSIFIER_RATE,
-                 momentum=0.9, nesterovs_momentum=True, batch_size="auto", max_iter=200,
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", solver="adam", alpha=0.0001,
+                 learning_rate_init=0.001, momentum=0.9, nesterovs_momentum=True, beta_1=0.9,
+                 beta_2=0.999, epsilon=1e-8, batch_size="auto", max_iter=200,
                  shuffle=True, random_state=None, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, verbose=False, batch_mode="minibatch",
                  init="glorot_uniform", clip_norm=None, model="neuron"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
         self.learning_rate_init = learning_rate_init
         self.momentum = momentum
         self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
         self.batch_size = batch_size
         self.max_iter = max_iter
         self.shuffle = shuffle
@@ -49,7 +54,7 @@ class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, labels = np.unique(y, return_inverse=True)
-        return self._fit(X, np.eye(max(len(self.classes_), 2))[labels], y)
+        return self._fit(X, self._targets(labels), y)
 
     @all_or_nothing
     def partial_fit(self, X, y, classes=None):
@@ -66,11 +71,25 @@ class NeuronNetClassifier(ClassifierMixin, _NeuronNetBase):
         if (labels >= len(self.classes_)).any() or (self.classes_[labels] != y).any():
             raise ValueError("y: got a label not in classes_; expected one of "
                              f"{self.classes_.tolist()}")
-        return self._fit(X, np.eye(max(len(self.classes_), 2))[labels], incremental=True)
+        return self._fit(X, self._targets(labels), incremental=True)
+
+    def _targets(self, labels):
+        """The network's targets: for two classes (or one) a column of 0/1, the second class
+        being 1, for one logistic output; else one-hot rows for the softmax."""
+        if len(self.classes_) <= 2:
+            self._loss_name, self.out_activation_ = "binary_cross_entropy", "logistic"
+            return labels.reshape(-1, 1).astype(np.float64)
+        self._loss_name, self.out_activation_ = "cross_entropy", "softmax"
+        return np.eye(len(self.classes_))[labels]
 
     def predict_log_proba(self, X):
-        """log p, by log-softmax of the logits (a single class's second output is dropped)."""
-        z = self._output(X)[:, :len(self.classes_)]
+        """log p, by log-softmax of the logits; with one logistic output z, log p of the
+        second class is log sigmoid(z) = -log(1 + e^-z) and of the first -log(1 + e^z)
+        (a single class keeps only the first)."""
+        z = self._output(X)
+        if z.shape[1] == 1:
+            both = np.hstack([-np.logaddexp(0.0, z), -np.logaddexp(0.0, -z)])
+            return both[:, :len(self.classes_)]
         shifted = z - z.max(axis=1, keepdims=True)
         return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 

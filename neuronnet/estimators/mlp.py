@@ -1,6 +1,7 @@
 """What NeuronNetClassifier and NeuronNetRegressor share: the neuron model behind scikit-learn's
-estimator API. Parameters take MLPClassifier's names where the meaning is the same; ``batch_mode``,
-``init`` and ``clip_norm`` are neuronnet's own.
+estimator API. Parameters take MLPClassifier's names, and its defaults, where the meaning is the
+same (``solver="adam"``, ``alpha=0.0001``, ``learning_rate_init=0.001``); ``batch_mode``,
+``init``, ``clip_norm`` and ``model`` are neuronnet's own.
 
 Training, per epoch: the order is ``rng.permutation(n)`` (``rng`` seeded by ``random_state``)
 or 0..n-1 without ``shuffle``; one step per batch of ``batch_size`` rows (online:
@@ -11,14 +12,13 @@ training stops when the count exceeds ``n_iter_no_change``. With ``early_stoppin
 ``validation_fraction`` of the data is held out and the parameters of its best score are kept.
 Reaching ``max_iter`` before that raises a ConvergenceWarning, as scikit-learn does.
 
-What MLPClassifier has and these do not: ``solver`` (always SGD, plain or with momentum),
-``alpha`` (no L2 penalty: compare with ``MLPClassifier(solver="sgd", alpha=0)``), the
-adaptive ``learning_rate`` schedules, ``sample_weight`` and sparse X. A binary problem gets two
-softmax outputs (the softmax of two logits is the logistic of their difference), so its last
-``coefs_`` has two columns where MLPClassifier's has one. The regressor's loss is the book's
-half-MSE, summed over outputs and averaged over samples; MLPRegressor averages over outputs too,
-so with k outputs the same rate takes k times our step there. The early-stopping split is a
-plain random one (scikit-learn's is stratified for a classifier).
+From the same initial weights and batch order, a fit equals MLPClassifier's (MLPRegressor's for
+one output) to rounding, for adam and sgd, with any alpha. What differs: the initial weights
+(``init``, drawn from a numpy Generator), the adaptive ``learning_rate`` schedules and
+``power_t``, ``sample_weight``, sparse X and ``warm_start``; with k > 1 outputs the regressor's
+half-MSE is summed over outputs where MLPRegressor averages them (the same rate takes k times
+our step there); the early-stopping split is a plain random one (scikit-learn's is stratified
+for a classifier), and the stopping rule does not lower an adaptive rate.
 """
 import functools
 import warnings
@@ -39,15 +39,8 @@ from ..guards.memory import (
     step_bytes,
 )
 from ..network import Network
-from ..optimizers import get_optimizer
+from ..optimizers import Adam, get_optimizer
 from .params import check_parameters
-
-# The default rates (benchmarks/estimator_defaults.py measures them beside scikit-learn's).
-# MLPClassifier's 0.001 is meant for adam; with SGD and momentum 0.9 it leaves small
-# classification problems unfitted after 200 epochs, and 0.1 diverges on unscaled digits:
-# 0.01 matches or beats MLPClassifier's defaults on four problems. A regressor's targets are
-# often unscaled (hundreds), where 0.01 diverges and 0.001 fits.
-CLASSIFIER_RATE, REGRESSOR_RATE = 0.01, 0.001
 
 # An epoch whose loss is past the divergence rule (blew_up: not finite, or more than BLOW_UP,
 # 1000, times the first epoch's; the rule's one home is neuronnet/divergence.py, which the
@@ -61,7 +54,7 @@ class _NeuronNetBase(BaseEstimator):
     writes out its own ``__init__`` (scikit-learn reads the parameters from its signature)."""
 
     # --- what the subclasses say --------------------------------------------------------------
-    loss_name = None
+    _loss_name = None
 
     # --- fitting ------------------------------------------------------------------------------
     def _rng(self):
@@ -96,9 +89,9 @@ class _NeuronNetBase(BaseEstimator):
                      f"{'a copy to roll back to' if incremental else 'its parameters'}")
         self.n_layers_, self.n_outputs_ = len(sizes), n_out
         if self.model == "neuron":
-            return Network(sizes, acts, self.loss_name, init=self.init, rng=rng)
+            return Network(sizes, acts, self._loss_name, init=self.init, rng=rng, l2=self.alpha)
         from reference import MLP  # the oracle, by name, for side-by-side runs
-        return MLP(sizes, acts, self.loss_name, init=self.init, rng=rng)
+        return MLP(sizes, acts, self._loss_name, init=self.init, rng=rng, l2=self.alpha)
 
     def _rows_at_once(self, n_rows):
         """The most rows a step, the end check (_check_end) or a prediction (_output) passes
@@ -119,6 +112,9 @@ class _NeuronNetBase(BaseEstimator):
                          self._network_bytes(), "a copy of the fitted network to roll back to")
 
     def _optimizer(self):
+        """The update rule's name: adam, or for sgd the one its momentum says."""
+        if self.solver == "adam":
+            return "adam"
         if self.momentum == 0:
             return "sgd"
         return "nesterov" if self.nesterovs_momentum else "momentum"
@@ -179,6 +175,7 @@ class _NeuronNetBase(BaseEstimator):
         if best_params is not None:
             self.network_.set_parameters(best_params)
         params = self._check_end(X, Y)
+        self.network_.forget_pass()       # a batch's values: nothing a fitted model needs
         self.coefs_ = [W.T.copy() for W in params[0::2]]      # scikit-learn's (fan_in, fan_out)
         self.intercepts_ = [b.copy() for b in params[1::2]]
         return self
@@ -211,6 +208,8 @@ class _NeuronNetBase(BaseEstimator):
         reference takes its rule by name."""
         if self.model == "neuron":
             optimizer = get_optimizer(self._optimizer(), self.learning_rate_init, self.momentum)
+            if self.solver == "adam":
+                optimizer = Adam(self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
             return functools.partial(self.network_.step, optimizer=optimizer,
                                      clip_norm=self.clip_norm)
         return functools.partial(self.network_.train_step, optimizer=self._optimizer(),
@@ -241,7 +240,7 @@ class _NeuronNetBase(BaseEstimator):
         sizes = getattr(self, "_sizes", [X.shape[1], self.n_outputs_])
         at_once = max(getattr(self, "_rows", len(X)), 1000)
         rows = rows_that_fit(forward_row_bytes(sizes), min(len(X), at_once)) if len(X) > 1 else 1
-        if rows >= len(X):
-            return self.network_.forward(X)
-        return np.concatenate([self.network_.forward(X[i:i + rows])
-                               for i in range(0, len(X), rows)])
+        out = np.concatenate([self.network_.forward(X[i:i + rows])
+                              for i in range(0, len(X), rows)])
+        self.network_.forget_pass()       # predictions leave no batch in the neurons
+        return out

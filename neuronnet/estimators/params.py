@@ -12,6 +12,7 @@ from ..initializers import INITIALIZERS
 # scikit-learn's activation names, where they differ from the book's.
 SCIKIT_LEARN_NAMES = {"logistic": "sigmoid"}
 MODELS = ("neuron", "reference")
+SOLVERS = ("adam", "sgd")
 
 PARAMETERS_DOC = """
     Parameters
@@ -20,11 +21,21 @@ PARAMETERS_DOC = """
         The width of each hidden layer.
     activation : {"relu", "tanh", "sigmoid" (or scikit-learn's "logistic"), "identity"}
         The hidden layers' activation; the output layer is {output}.
-    learning_rate_init : float > 0, default {rate}
-        The SGD rate, constant. {why_rate}
+    solver : {"adam", "sgd"}, default "adam"
+        Adam (Kingma & Ba 2015, with beta_1, beta_2, epsilon), or SGD, plain or with momentum.
+    alpha : float >= 0, default 0.0001
+        The L2 penalty: each batch of n rows adds alpha / (2 n) * (sum of every weight
+        squared, biases excluded) to the loss, and its gradient to the weights' (the book's
+        ``l2``; scikit-learn's convention).
+    learning_rate_init : float > 0, default 0.001
+        The rate, constant.
     momentum : float in [0, 1), default 0.9
-        mu of the heavy-ball or Nesterov update; 0 is plain SGD.
+        solver "sgd": mu of the heavy-ball or Nesterov update; 0 is plain SGD.
     nesterovs_momentum : bool, default True
+    beta_1, beta_2 : float in [0, 1), default 0.9 and 0.999
+        solver "adam": the decay rates of its first and second moments.
+    epsilon : float > 0, default 1e-8
+        solver "adam": added to the root of the second moment.
     batch_size : int >= 1 or "auto", default "auto" (min(200, n_samples))
     max_iter : int >= 1, default 200
         Epochs; reaching it before the stopping rule ends training is a ConvergenceWarning.
@@ -82,7 +93,12 @@ def check_parameters(estimator):
     if activation not in ACTIVATIONS:
         fail("activation", repr(e.activation),
              f"one of {sorted(set(ACTIVATIONS) | set(SCIKIT_LEARN_NAMES))}")
+    check_choice("solver", e.solver, SOLVERS)
+    check_real("alpha", e.alpha, low=0.0)
     check_positive_real("learning_rate_init", e.learning_rate_init)
+    check_real("beta_1", e.beta_1, low=0.0, high=1.0, high_open=True)
+    check_real("beta_2", e.beta_2, low=0.0, high=1.0, high_open=True)
+    check_positive_real("epsilon", e.epsilon)
     check_real("momentum", e.momentum, low=0.0, high=1.0, high_open=True)
     if e.batch_size != "auto":
         check_positive_int("batch_size", e.batch_size)
@@ -109,4 +125,9 @@ def check_parameters(estimator):
     if e.clip_norm is not None:
         check_positive_real("clip_norm", e.clip_norm)
     check_choice("model", e.model, MODELS)
+    if e.model == "reference" and e.solver == "adam" and (e.beta_1, e.beta_2, e.epsilon) != (
+            0.9, 0.999, 1e-8):
+        fail("model", "'reference' with beta_1, beta_2, epsilon = "
+             f"{e.beta_1!r}, {e.beta_2!r}, {e.epsilon!r}",
+             "the reference's Adam, which has the defaults 0.9, 0.999, 1e-8, or model='neuron'")
     return hidden, activation

@@ -5,29 +5,34 @@ from sklearn.base import RegressorMixin
 from sklearn.utils.validation import validate_data
 
 from .conventions import all_or_nothing, documented
-from .mlp import REGRESSOR_RATE, _NeuronNetBase
+from .mlp import _NeuronNetBase
 
 
-@documented(output="linear", rate=REGRESSOR_RATE,
-            why_rate="(Small, for unscaled targets; scale y to go faster.)")
+@documented(output="linear")
 class NeuronNetRegressor(RegressorMixin, _NeuronNetBase):
-    """A regressor: the neuron model (or the reference) with a linear output and half-MSE,
-    trained by SGD with momentum, behind scikit-learn's API. Scale y (TransformedTargetRegressor
-    with StandardScaler) when its values are large.
+    """A regressor: the neuron model (or the reference) with a linear output and half-MSE plus
+    an L2 penalty, trained by Adam or SGD, behind scikit-learn's API. Scale y
+    (TransformedTargetRegressor with StandardScaler) when its values are large.
     """
-    loss_name = "half_mse"
+    _loss_name = "half_mse"
     out_activation_ = "identity"
 
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", learning_rate_init=REGRESSOR_RATE,
-                 momentum=0.9, nesterovs_momentum=True, batch_size="auto", max_iter=200,
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", solver="adam", alpha=0.0001,
+                 learning_rate_init=0.001, momentum=0.9, nesterovs_momentum=True, beta_1=0.9,
+                 beta_2=0.999, epsilon=1e-8, batch_size="auto", max_iter=200,
                  shuffle=True, random_state=None, early_stopping=False, validation_fraction=0.1,
                  n_iter_no_change=10, tol=1e-4, verbose=False, batch_mode="minibatch",
                  init="glorot_uniform", clip_norm=None, model="neuron"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
         self.learning_rate_init = learning_rate_init
         self.momentum = momentum
         self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
         self.batch_size = batch_size
         self.max_iter = max_iter
         self.shuffle = shuffle

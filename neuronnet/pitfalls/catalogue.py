@@ -1,8 +1,10 @@
 """The catalogue: the mistakes every learner makes, what each looks like, and how a property
 finds it. One :class:`~.pitfall.Pitfall` per mistake found in the five source documents
 (docs/sources.md); the first seventeen came from the project's first survey of the sources, the
-last three (``further = True``) were found while building the catalogue."""
-from . import entries_math, entries_training
+next three (``further = True``) were found while building the catalogue, and the last four
+(also ``further``) are the classic slips of the chapter beyond SGD: Adam, L2, binary
+cross-entropy."""
+from . import entries_beyond_sgd, entries_math, entries_training
 from .pitfall import PROPERTIES, Pitfall
 
 _ORDER = ("derivative-of-output", "momentum-overwrites-weights", "ce-gradient-on-logits",
@@ -10,8 +12,10 @@ _ORDER = ("derivative-of-output", "momentum-overwrites-weights", "ce-gradient-on
           "backprop-on-test", "softmax-overflow", "log-of-zero", "tanh-overflow",
           "relu-grad-mutates-cache", "backward-mutates-upstream", "identity-derivative",
           "biased-init", "summed-loss", "sampled-backprop", "clipped-log", "sigmoid-overflow",
-          "test-is-training-copy")
-BY_ID = {p.id: p for p in entries_math.ENTRIES + entries_training.ENTRIES}
+          "test-is-training-copy", "adam-without-bias-correction", "l2-on-bias",
+          "l2-missing-from-loss", "bce-of-rounded-sigmoid")
+BY_ID = {p.id: p for p in entries_math.ENTRIES + entries_training.ENTRIES
+         + entries_beyond_sgd.ENTRIES}
 CATALOGUE = [BY_ID[pitfall_id] for pitfall_id in _ORDER]
 
 

@@ -5,7 +5,7 @@ gradient-check errors, accuracies, a cache that changed under your feet.
 ``run(ID)`` returns a :class:`~.demo_kit.DemoResult`; ``neuronnet pitfalls demo ID`` prints its
 table and, with ``--plot DIR``, draws it into one PNG.
 """
-from . import demos_math, demos_training
+from . import demos_beyond_sgd, demos_math, demos_training
 from .catalogue import get
 from .demo_kit import DemoResult
 
@@ -33,6 +33,11 @@ DEMOS = {
     "clipped-log": demos_math.clipped_log,
     "sigmoid-overflow": demos_math.sigmoid_overflow,
     "test-is-training-copy": demos_training.test_copy,
+    "adam-without-bias-correction": demos_beyond_sgd.adam_first_steps,
+    "l2-on-bias": lambda seed: demos_beyond_sgd.penalty_gradient_check("l2-on-bias", seed),
+    "l2-missing-from-loss":
+        lambda seed: demos_beyond_sgd.penalty_gradient_check("l2-missing-from-loss", seed),
+    "bce-of-rounded-sigmoid": demos_beyond_sgd.confident_sample,
 }
 
 

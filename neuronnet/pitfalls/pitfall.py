@@ -42,6 +42,14 @@ COMPONENT_PROPERTIES = {
     "cross_entropy_facts":
         "the value is -sum(T log_softmax)/n, the gradient (p - T)/n, finite at logits +-1000, "
         "and the gradient is the derivative of the value",
+    "binary_cross_entropy_facts":
+        "the value is sum(softplus(a) - T a)/n and the gradient (sigmoid(a) - T)/n, also at "
+        "logits +-1000; finite, >= 0, and the gradient is the derivative of the value",
+    "adam_follows_its_bias_corrected_closed_form":
+        "under a constant gradient every Adam step is lr c g / (c |g| + eps), c = "
+        "sqrt(1 - beta2^t): about lr from the first step on; lr = 0 changes nothing",
+    "rmsprop_follows_its_closed_form":
+        "under a constant gradient RMSProp's step t is lr g / (sqrt(1 - rho^t) |g| + eps)",
     "momentum_follows_the_heavy_ball_closed_form":
         "under a constant gradient heavy ball follows its closed form; mu = 0 is SGD; lr = 0 "
         "or a zero gradient changes nothing",

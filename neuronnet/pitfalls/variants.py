@@ -201,10 +201,10 @@ class NeuronZeroingUpstream(Neuron):
     the gradient where it was off by writing zeros into the array it was handed. The layer hands
     each neuron a column *view* of its own upstream array, so the zeros land in the caller's."""
 
-    def backward(self, grad_output):
+    def backward(self, grad_output, l2=0.0):
         if isinstance(self.activation, ReLU):
             grad_output[self.z <= 0] = 0.0  # BUG: writes into the caller's dL/da
-        return super().backward(grad_output)
+        return super().backward(grad_output, l2)
 
 
 # --- quirks: not bugs; their meaning is pinned ---------------------------------------------------
@@ -227,8 +227,8 @@ class SharedBiasLayer(Layer):
         for neuron in self.neurons:
             neuron.bias = self.bias
 
-    def backward(self, grad_output, need_grad_inputs=True):
-        grad_inputs = super().backward(grad_output, need_grad_inputs)
+    def backward(self, grad_output, need_grad_inputs=True, l2=0.0):
+        grad_inputs = super().backward(grad_output, need_grad_inputs, l2)
         self.grad_bias = sum(neuron.grad_bias for neuron in self.neurons)  # dL/db = sum_j dL/db_j
         return grad_inputs
 
@@ -249,8 +249,9 @@ class NetworkFactory:
     class replaces the real class everywhere. Components not named stay the real ones."""
 
     def __init__(self, name, activation=None, loss=None, network_class=Network,
-                 neuron_class=Neuron, layer_class=Layer):
+                 neuron_class=Neuron, layer_class=Layer, l2=0.0):
         self.name, self.activation, self.loss = name, activation, loss
+        self.l2 = l2   # the L2 penalty of every network it builds, unless a call says otherwise
         self.network_class, self.neuron_class, self.layer_class = (network_class, neuron_class,
                                                                    layer_class)
 
@@ -261,14 +262,15 @@ class NetworkFactory:
     def swap_loss(self, name):
         return self.loss if self.loss is not None and name == self.loss.name else name
 
-    def __call__(self, weights, biases, activations, loss):
+    def __call__(self, weights, biases, activations, loss, l2=None):
+        l2 = self.l2 if l2 is None else l2
         base = from_arrays(weights, biases, [self.swap_activation(a) for a in activations],
-                           self.swap_loss(loss))
+                           self.swap_loss(loss), l2)
         if (self.network_class, self.neuron_class, self.layer_class) == (Network, Neuron, Layer):
             return base
         layers = [self.layer_class([self.neuron_class(n.weights, n.bias, n.activation)
                                     for n in layer.neurons]) for layer in base.layers]
-        return self.network_class.from_layers(layers, base.loss_function)
+        return self.network_class.from_layers(layers, base.loss_function, l2)
 
     def build(self, layer_sizes, activations, loss):
         """The variant as a ``build(layer_sizes, activations, loss)``, the contract of

@@ -91,7 +91,7 @@ def test_bad_targets_are_refused_before_any_work(bad_Y, got):
 
 @pytest.mark.parametrize("kwargs, got, error", expecting([
     (dict(epochs=0), "0"), (dict(batch_size=0), "0"), (dict(batch_size=-3), "-3"),
-    (dict(batch_mode="stochastic"), "'stochastic'"), (dict(optimizer="adam"), "'adam'"),
+    (dict(batch_mode="stochastic"), "'stochastic'"), (dict(optimizer="adagrad"), "'adagrad'"),
     (dict(lr=-0.1), "-0.1"), (dict(lr=float("inf")), "inf"),
     (dict(optimizer="momentum", momentum=1.0), "1.0"),
     (dict(optimizer="nesterov", momentum=-0.5), "-0.5"),
@@ -161,3 +161,39 @@ def test_the_reprs_that_teach():
                   rng=np.random.default_rng(0))
     assert repr(net) == ("Network([\n  Layer(3 x TanhNeuron(fan_in=4)),\n"
                          "  Layer(2 x IdentityNeuron(fan_in=3))\n], loss=CrossEntropy())")
+
+
+@pytest.mark.parametrize("kind", ["neuron", "reference"])
+def test_l2_penalty_is_scikit_learns(kind):
+    """The loss adds l2 / (2n) * sum ||W||^2 and each dW adds (l2 / n) W; the biases get
+    nothing; backward(grad_output), given dL/da from outside, carries no penalty."""
+    from models import MINE, REF
+    make = {"neuron": MINE, "reference": REF}[kind]
+    rng = np.random.default_rng(7)
+    W = [rng.normal(size=(4, 3)), rng.normal(size=(2, 4))]
+    b = [rng.normal(size=4), rng.normal(size=2)]
+    X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    plain, penalized = make(W, b, ["tanh", "identity"], "half_mse"), \
+        make(W, b, ["tanh", "identity"], "half_mse", l2=0.6)
+    squares = sum(float(np.sum(w * w)) for w in W)
+    np.testing.assert_allclose(penalized.loss(X, Y) - plain.loss(X, Y), 0.6 / 10 * squares,
+                               rtol=1e-13)
+    extra = [g - h for g, h in zip(penalized.gradient(X, Y), plain.gradient(X, Y))]
+    for l in range(2):
+        np.testing.assert_allclose(extra[2 * l], 0.6 / 5 * W[l], rtol=1e-12, atol=1e-15)
+        assert np.array_equal(extra[2 * l + 1], np.zeros(b[l].shape)), f"db_{l} penalised"
+    upstream = rng.normal(size=(5, 2))
+    plain.forward(X), penalized.forward(X)
+    for g, h in zip(penalized.backward(upstream), plain.backward(upstream)):
+        assert np.array_equal(g, h)
+
+
+def test_binary_cross_entropy_predicts_where_the_logit_is_positive():
+    from models import MINE, REF
+    W, b = [np.array([[1.0], [-2.0]])], [np.array([0.5, 0.0])]
+    X = np.array([[-1.0], [2.0]])           # logits [[-0.5, 2], [2.5, -4]]
+    for make in (MINE, REF):
+        model = make(W, b, ["identity"], "binary_cross_entropy")
+        assert np.array_equal(model.predict(X), [[0, 1], [1, 0]])
+        with pytest.raises(ValueError, match="^Y: .*binary_cross_entropy"):
+            model.loss(X, np.array([[0.0, 1.0], [1.5, 0.0]]))

@@ -163,7 +163,7 @@ DATA_CASES = [
     (dict(lr=-0.1), ["lr", "-0.1"]),
     (dict(momentum=float("inf")), ["momentum", "inf"]),
     (dict(momentum=1.0), ["momentum", "1.0"]),
-    (dict(optimizer="adam"), ["optimizer", "adam"]),
+    (dict(optimizer="adagrad"), ["optimizer", "adagrad"]),
     (dict(batch_mode="stochastic"), ["batch_mode", "stochastic"]),
 ]
 
