@@ -36,7 +36,9 @@ EPILOG = None
 
 def add_arguments(parser):
     parser.add_argument("file", metavar="FILE.py",
-                        help="a Python file that defines build(layer_sizes, activations, loss)")
+                        help="a Python file that defines build(layer_sizes, activations, "
+                             "loss); with --grade, also a folder of them (one line each, "
+                             "grades.csv and grades.json)")
     parser.add_argument("--build", default="build", metavar="NAME",
                         help="the name of the function to call (default: build)")
     parser.add_argument("--json", action="store_true",
@@ -56,6 +58,19 @@ def add_arguments(parser):
                         help="stop a property whose example runs longer than this "
                              f"(default {TIME_LIMIT:g}); importing the file and probing the "
                              f"architectures may take {PROBE_LIMIT} times this")
+    parser.add_argument("--grade", action="store_true",
+                        help="grade: a fresh seed each run (printed; repeat with --seed), no "
+                             "import of the oracle or an autodiff library, a hidden layer "
+                             "required, and backprop's speed measured")
+    parser.add_argument("--require", action="append", metavar="NAME", default=[],
+                        help="with --grade: an activation, loss or optional method the "
+                             "assignment must support (repeatable), e.g. relu, train_step")
+    parser.add_argument("--allow", action="append", metavar="MODULE", default=[],
+                        help="with --grade: let the file import this module (repeatable), "
+                             "e.g. torch for a course that allows it")
+    parser.add_argument("--grades", metavar="DIR", default=".",
+                        help="grading a folder: where grades.csv and grades.json go "
+                             "(default: the current folder)")
     parser.add_argument("--memory-limit", type=_positive_gib, default=MEMORY_LIMIT_GIB,
                         metavar="GIB",
                         help="the address space the checked file's process may map, in GiB "
@@ -85,12 +100,18 @@ def _positive_gib(text):
     return value
 
 
-def check_path(text):
-    """The file to check, refused before any work if it is not an existing ``.py`` file."""
+def check_path(text, folder_ok=False):
+    """The file to check, refused before any work if it is not an existing ``.py`` file (or,
+    when ``folder_ok``, a folder)."""
     path = Path(text)
     if not path.exists():
         raise FileNotFoundError(f"FILE.py: got {text!r}, which does not exist; expected a "
                                 "Python file that defines build(layer_sizes, activations, loss)")
+    if path.is_dir() and folder_ok:
+        return path
+    if path.is_dir():
+        raise ValueError(f"FILE.py: got {text!r}, a folder; expected a Python file ending in "
+                         ".py (a folder of submissions is graded with --grade)")
     if not path.is_file() or path.suffix != ".py":
         raise ValueError(f"FILE.py: got {text!r}; expected a Python file ending in .py")
     return path
@@ -159,11 +180,27 @@ def load_build(path, name="build", debug=False, seconds=None):
     return build
 
 
+def grading_options(args):
+    """The grade's settings, checked before any work: (require, allowed, forbidden)."""
+    from ..verify import grading
+    if not args.grade:
+        for option, given in (("--require", args.require), ("--allow", args.allow)):
+            if given:
+                raise ValueError(f"{option}: got {given[0]!r} without --grade; expected "
+                                 "--grade with it")
+        return None, [], []
+    for name in args.allow:
+        if name not in grading.FORBIDDEN:
+            raise ValueError(f"--allow: got {name!r}; expected one of "
+                             f"{', '.join(grading.FORBIDDEN)}")
+    return grading.check_required(args.require), args.allow, grading.forbidden(args.allow)
+
+
 def main(args, out=print):
     """Returns the exit status (0 passed, 1 failed or uncheckable)."""
     from .. import verify  # here, not above: hypothesis loads only when a check runs
     try:
-        path = check_path(args.file)
+        path = check_path(args.file, folder_ok=args.grade)
     except (OSError, ValueError) as error:
         if args.json:   # a grader reading stdout gets a report whatever happens
             from ..verify.report import uncheckable_dict
@@ -177,18 +214,29 @@ def main(args, out=print):
     chosen = [n for n in (args.properties or verify.PROPERTIES) if n not in (args.skipped or ())]
     if not chosen:
         raise ValueError("--skip: got every property; expected at least one left to check")
-    seed = 0 if args.seed is None else args.seed
+    require, allowed, forbid = grading_options(args)
+    if args.seed is not None:
+        seed = args.seed
+    else:
+        seed = verify.grading.fresh_seed() if args.grade else 0
+    if path.is_dir():
+        from .grade_folder import grade_folder
+        return grade_folder(path, args, seed, out)
     text = not args.json
+    if args.grade and text:
+        out(f"grading: seed {seed}, fresh for this run (repeat it with --seed {seed})")
     try:
         with open_submission(path, args.build, debug=args.debug,
                              seconds=PROBE_LIMIT * args.time_limit,
-                             memory_gib=args.memory_limit) as submission:
+                             memory_gib=args.memory_limit, quiet=args.grade,
+                             forbid=forbid) as submission:
             report = verify.check(submission.build, thorough=args.thorough, seed=seed,
                                   time_limit_s=args.time_limit, names=chosen,
                                   on_start=(lambda r: out(r.header(printable(path)))) if text
                                   else None,
                                   progress=(lambda r: out(r.line)) if text else None,
-                                  one_hot=args.one_hot)
+                                  one_hot=args.one_hot, require=require)
+            blocked = set(submission.blocked)
     except verify.Uncheckable as error:
         if args.json:
             from ..verify.report import uncheckable_dict
@@ -196,6 +244,11 @@ def main(args, out=print):
         else:
             out(f"neuronnet check: {printable(path)}: {printable(error)}")
         return 1
+    if args.grade:
+        result = verify.grading.imports_result(blocked, allowed)
+        report.results.append(result)
+        if text:
+            out(result.line)
     if args.json:
         out(json.dumps(report.to_dict(str(path)), indent=1))
     else:
@@ -204,10 +257,12 @@ def main(args, out=print):
     return 0 if report.passed else 1
 
 
-def open_submission(path, name="build", debug=False, seconds=None, memory_gib=None):
+def open_submission(path, name="build", debug=False, seconds=None, memory_gib=None,
+                    quiet=False, forbid=()):
     """The checked file in a process of its own (verify.isolation.Submission): the checker
     holds the examples, the oracle, the verdict and the report, and the file's code can change
     none of them. A context manager; its ``build`` is the contract's."""
     from ..verify.isolation import Submission
     return Submission(path, name, import_seconds=seconds, debug=debug,
-                      memory_gib=MEMORY_LIMIT_GIB if memory_gib is None else memory_gib)
+                      memory_gib=MEMORY_LIMIT_GIB if memory_gib is None else memory_gib,
+                      quiet=quiet, forbid=forbid)

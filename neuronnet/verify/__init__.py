@@ -14,10 +14,13 @@ _WHERE = {"OPTIONAL": "contract", "REQUIRED": "contract", "Checked": "contract",
           "ContractError": "contract", "StudentFactory": "contract", "Uncheckable": "contract",
           "PROPERTIES": "run", "Property": "properties", "Report": "report", "Result": "report",
           "check": "run", "TIME_LIMIT": "limits", "THOROUGH": "limits"}
+_MODULES = ("grading", "isolation")   # submodules, loaded on first use too
 __all__ = sorted(_WHERE)
 
 
 def __getattr__(name):
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
     if name not in _WHERE:
         raise AttributeError(f"module 'neuronnet.verify' has no attribute {name!r}")
     return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)

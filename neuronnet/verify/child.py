@@ -126,10 +126,34 @@ def _unbindable(build):
     return None
 
 
+class ForbiddenImport(ImportError):
+    """An import the grader does not allow (``--grade``: the oracle, an autodiff library)."""
+
+
+def forbid_imports(names, blocked):
+    """From now on an import of a module under one of ``names`` raises ForbiddenImport, and
+    is noted in ``blocked``. An audit hook (PEP 578): no code run later in this process can
+    remove it, and it sees every import, ``importlib`` and ``__import__`` included."""
+    names = frozenset(names)
+
+    def hook(event, args):
+        if event == "import" and args and isinstance(args[0], str):
+            top = args[0].split(".", 1)[0]
+            if top in names:
+                if top not in blocked:
+                    blocked.append(top)
+                raise ForbiddenImport(f"importing {top!r} is not allowed while grading (the "
+                                      f"teacher may allow it with --allow {top})")
+    sys.addaudithook(hook)
+
+
 def _answer(request, state):
     op = request["op"]
     if op == "load":
         path = Path(request["path"])
+        if request.get("forbid"):
+            forbid_imports(request["forbid"], state["blocked"])
+        sys.argv = [str(path)]   # the process looks like `python FILE`, not like a checker's
         sys.path.insert(0, str(path.parent))
         spec = importlib.util.spec_from_file_location("_checked_submission", path)
         module = importlib.util.module_from_spec(spec)
@@ -182,13 +206,14 @@ def _answer(request, state):
 
 
 def serve(requests, replies):
-    state = {"build": None, "nets": {}, "next": 0, "blobs": []}
+    state = {"build": None, "nets": {}, "next": 0, "blobs": [], "blocked": []}
     while True:
         try:
             request, state["blobs"] = read_message(requests)
         except EOFError:
             return
         reply, blobs = _answer(request, state)
+        reply["blocked"] = list(state["blocked"])   # the forbidden imports tried so far
         write_message(replies, reply, blobs)
 
 

@@ -62,9 +62,11 @@ class Submission:
     contract's ``build(layer_sizes, activations, loss)``."""
 
     def __init__(self, path, name="build", import_seconds=None, debug=False,
-                 memory_gib=MEMORY_LIMIT_GIB, quiet=False):
+                 memory_gib=MEMORY_LIMIT_GIB, quiet=False, forbid=()):
         self.path, self.name, self.import_seconds = Path(path).resolve(), name, import_seconds
         self.debug, self.memory_bytes, self.quiet = debug, int(memory_gib * 2**30), quiet
+        self.forbid = list(forbid)   # modules the file may not import (grading.forbidden)
+        self.blocked = set()         # those it tried to import, as its process reported
         self.process = None
         self.dropped = []
         self.ended = None    # why the last process ended: what a later call on its networks says
@@ -100,7 +102,8 @@ class Submission:
         try:
             with time_limit(self.import_seconds):
                 reply, _ = self._ask({"op": "load", "path": str(self.path),
-                                      "name": self.name}, "importing it")
+                                      "name": self.name, "forbid": self.forbid},
+                                     "importing it")
         except TimeLimitExceeded:
             raise Uncheckable(f"importing it took over {self.import_seconds:g} s; expected a "
                               "file that defines build quickly (no training when it is "
@@ -153,7 +156,11 @@ class Submission:
             self.start()
         try:
             wire.write_message(self.requests, request, blobs)
-            return read_message(self.replies, doing)
+            reply, replies = read_message(self.replies, doing)
+            blocked = reply.get("blocked") if isinstance(reply, dict) else None
+            if isinstance(blocked, list):
+                self.blocked.update(shown(name, 60) for name in blocked[:20])
+            return reply, replies
         except (EOFError, BrokenPipeError, ConnectionError):
             status = self.process.wait()
             self.stop()

@@ -34,11 +34,16 @@ class Result:
     def line(self):
         what = {"passed": f" ({self.examples} examples, {self.seconds:.1f} s)",
                 "FAILED": f" ({self.seconds:.1f} s)"}.get(self.status, f": {self.reason}")
+        if self.status in ("passed", "FAILED") and self.example is None and not self.examples:
+            what = f": {self.reason}" if self.reason else ""   # a grade's requirement
         return "\n".join([f"  {self.status:<15} {self.name}{what}"]
                          + [f"{'':18}note: {text}" for text in self.notes])
 
     def details(self, debug=False):
         """The failure: the smallest example, and yours against the reference's."""
+        if self.example is None:   # a grade's requirement (grading.py): what was measured
+            return "\n".join([f"FAILED {self.name}", f"  the property: {self.statement}",
+                               f"  what went wrong: {self.reason}"])
         case = self.example["case"]
         lines = [f"FAILED {self.name}", f"  the property: {self.statement}",
                  "  the smallest example hypothesis found:" if self.shrunk else

@@ -95,7 +95,7 @@ def _hypothesis_files_kept_apart():
 
 @_hypothesis_files_kept_apart()
 def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
-          progress=None, scale=None, shrink=True, on_start=None, one_hot=False):
+          progress=None, scale=None, shrink=True, on_start=None, one_hot=False, require=None):
     """Run the generic properties on ``build`` and return a :class:`Report`.
 
     ``names`` limits the run to some properties; ``on_start(report)`` is called once the
@@ -104,6 +104,8 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
     ``thorough``). ``shrink=False`` reports the first failing example as found (faster).
     ``one_hot``: cross-entropy targets are one-hot rows only (for a network whose loss takes
     class labels); by default half are probability rows.
+    ``require``: None, or grade (grading.py): the names the assignment must support (a list,
+    maybe empty); a hidden layer and backprop's speed are then judged too.
     A network that computes in float32 is judged at float32's tolerances (the report says so).
     Nothing is left in the current folder (hypothesis's files go to a temporary one).
     Nothing here imports the neuron model: the oracle is ``reference.MLP``."""
@@ -154,6 +156,13 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
                 report.diagnose(StudentFactory(build), lambda name: PROPERTIES[name].fn)
         except SubmissionStopped:   # the verdicts stand; only the pointer to the bug is missing
             report.diagnosis = None
+    if require is not None:
+        from .grading import backprop_result, requirement_results
+        for result in requirement_results(patterns, methods, require) + [
+                backprop_result(build, patterns, seed, time_limit_s)]:
+            report.results.append(result)
+            if progress is not None:
+                progress(result)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -1,0 +1,151 @@
+"""``neuronnet check --grade FOLDER``: a class's submissions graded at once.
+
+Each submission is graded by a ``neuronnet check --grade --json`` process of its own (which
+runs the submission in a process of its own in turn), WORKERS at a time, all with one seed, so
+that every student meets the same examples. A submission that hangs, crashes, prints megabytes
+or exits stops nothing else: its grader is given a wall-clock limit, and what it printed is
+read only as the JSON report of our own code.
+
+One line per submission as it finishes: passed, or its first failing property and where the
+report starts. Then ``grades.csv`` (one row per submission, one column per property: 1 passed,
+0 failed or stopped, blank not applicable) and ``grades.json`` (every report), written
+atomically in ``--grades DIR``.
+"""
+import csv
+import io as text_io
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from .. import io
+from .tables import printable
+
+WORKERS = 2          # submissions graded at once (the machine's cores, and no more)
+WALL_LIMIT = 40      # a submission's whole grade may take this many --time-limit's
+ENTRY_NAMES = ("submission.py", "network.py", "main.py")   # a subfolder's file, in this order
+
+
+def submissions(folder):
+    """(name, path) of each submission in ``folder``, sorted by name: each ``.py`` file, and
+    each subfolder's entry (ENTRY_NAMES, or its only ``.py`` file)."""
+    found = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name.startswith((".", "_")):
+            continue
+        if entry.is_file() and entry.name.endswith(".py"):
+            found.append((entry.name, entry.path))
+        elif entry.is_dir():
+            files = sorted(f for f in os.listdir(entry.path) if f.endswith(".py"))
+            named = [f for f in ENTRY_NAMES if f in files]
+            if named or len(files) == 1:
+                found.append((entry.name, os.path.join(entry.path, (named or files)[0])))
+    return found
+
+
+def grade_folder(folder, args, seed, out):
+    """Grade every submission in ``folder``; 0 when all passed, 1 otherwise."""
+    found = submissions(folder)
+    if not found:
+        raise ValueError(f"FILE.py: got the folder {str(folder)!r}, which holds no .py file "
+                         "and no folder with one; expected a folder of submissions")
+    grades_dir = os.path.abspath(args.grades)
+    for name in ("grades.csv", "grades.json"):
+        io.probe_writable(os.path.join(grades_dir, name), name="--grades")
+    out(f"grading {len(found)} submissions in {printable(folder)}: seed {seed} for all "
+        f"(repeat it with --seed {seed}), {WORKERS} at a time")
+    started = time.perf_counter()
+    reports = {}
+    with ThreadPoolExecutor(WORKERS) as pool:
+        futures = {pool.submit(_grade_one, path, args, seed): name for name, path in found}
+        for future in futures:
+            name = futures[future]
+            reports[name] = future.result()
+            out(_line(name, reports[name]))
+    properties = _property_names(reports.values())
+    io.write_atomically(os.path.join(grades_dir, "grades.json"), lambda f: f.write(
+        json.dumps({"seed": seed, "submissions": reports}, indent=1).encode()))
+    io.write_atomically(os.path.join(grades_dir, "grades.csv"),
+                        lambda f: f.write(_csv(reports, properties).encode()))
+    passed = sum(r["passed"] for r in reports.values())
+    out(f"{passed} of {len(reports)} passed in {time.perf_counter() - started:.0f} s; "
+        f"grades in {printable(os.path.join(grades_dir, 'grades.csv'))} and grades.json")
+    return 0 if passed == len(reports) else 1
+
+
+def _grade_one(path, args, seed):
+    """The JSON report of ``neuronnet check --grade --json`` on one submission, or one made
+    here when that process did not give one (it ran past its wall-clock limit)."""
+    command = [sys.executable, "-m", "neuronnet", "check", path, "--grade", "--json",
+               "--seed", str(seed), "--time-limit", repr(args.time_limit),
+               "--memory-limit", repr(args.memory_limit), "--build", args.build]
+    for option, values in (("--require", args.require), ("--allow", args.allow),
+                           ("--property", args.properties), ("--skip", args.skipped)):
+        for value in values or ():
+            command += [option, value]
+    command += ["--one-hot"] if args.one_hot else []
+    command += ["--thorough"] if args.thorough else []
+    limit = WALL_LIMIT * args.time_limit * (10 if args.thorough else 1)
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, timeout=limit, check=False)
+    except subprocess.TimeoutExpired:
+        return _made_here(path, f"its grade ran past {limit:g} s")
+    try:
+        report = json.loads(done.stdout)
+    except ValueError:
+        return _made_here(path, f"its grader ended with status {done.returncode} and no "
+                                "report")
+    return report
+
+
+def _made_here(path, error):
+    from ..verify.report import uncheckable_dict
+    return uncheckable_dict(path, error)
+
+
+def _line(name, report):
+    """One line: passed, or the first failure and where the report starts."""
+    counts = report.get("counts", {})
+    applicable = counts.get("passed", 0) + counts.get("FAILED", 0) + counts.get("stopped", 0)
+    score = f"{counts.get('passed', 0)}/{applicable}"
+    if report.get("error"):
+        return f"  {printable(name)}: not graded: {printable(report['error'])}"
+    if report.get("passed"):
+        return f"  {printable(name)}: passed {score}"
+    failed = [r for r in report["results"] if r["status"] in ("FAILED", "stopped")]
+    diagnosis = report.get("diagnosis") or {}
+    first = diagnosis.get("property") or failed[0]["property"]
+    where = ""
+    if diagnosis.get("layer"):
+        where = f" at {diagnosis['layer']}" + (f", {diagnosis['parameter']}"
+                                              if diagnosis.get("parameter") else "")
+    return f"  {printable(name)}: FAILED {first}{where} ({score} passed)"
+
+
+def _property_names(reports):
+    names = []
+    for report in reports:
+        for result in report.get("results", []):
+            if result["property"] not in names:
+                names.append(result["property"])
+    return names
+
+
+def _csv(reports, properties):
+    """One row per submission: passed (0/1), the score (passed / applicable), then 1, 0 or
+    blank per property."""
+    buffer = text_io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["submission", "passed", "score", "error", *properties])
+    for name, report in reports.items():
+        status = {r["property"]: r["status"] for r in report.get("results", [])}
+        judged = [s for s in status.values() if s != "not applicable"]
+        score = sum(s == "passed" for s in judged) / len(judged) if judged else 0.0
+        writer.writerow([name, int(bool(report.get("passed"))), f"{score:.3f}",
+                         report.get("error") or "",
+                         *[{"passed": 1, "FAILED": 0, "stopped": 0}.get(status.get(p), "")
+                           for p in properties]])
+    return buffer.getvalue()

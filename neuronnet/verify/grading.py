@@ -1,0 +1,171 @@
+"""What a grade adds to the properties (``neuronnet check --grade``).
+
+The properties say whether the network's numbers are right. A teacher grading a class needs
+more: that the numbers come from the student's own backprop, and that the network does what
+the assignment asked. Each of these is one more :class:`Result` in the report, passed or
+FAILED, so that a grade is the same data as a check:
+
+- ``imports_no_oracle``: the file imported neither the checker's oracle (``neuronnet``,
+  ``reference``) nor an autodiff library, unless the teacher allowed it (``--allow NAME``).
+  Such an import is refused in the submission's process (child.forbid_imports) and noted.
+- ``supports_a_hidden_layer``: a network with one layer of neurons has no backprop to get
+  wrong.
+- ``supports_NAME``, one per ``--require NAME``: an activation, a loss or an optional method
+  the assignment asks for. Refusing it, or lacking the method, fails the grade (the
+  properties alone would call it "not applicable").
+- ``backprop_not_differences``: the cost of ``gradient()`` grows like a forward pass as the
+  network widens. Differences of the loss (finite or complex-step) cost a forward pass per
+  parameter: from P_small to P_large parameters their gradient grows P_large / P_small times
+  more than the forward pass does; backprop's does not grow at all.
+"""
+import secrets
+import time
+
+import numpy as np
+
+from .contract import OPTIONAL, ContractError, StudentFactory
+from .limits import SubmissionStopped, time_limit
+from .report import Result
+from .strategies import ACTIVATIONS, LOSSES
+
+FORBIDDEN = ("neuronnet", "reference", "hypothesis", "torch", "jax", "jaxlib", "autograd",
+             "tensorflow")
+REQUIRABLE = tuple(ACTIVATIONS) + tuple(LOSSES) + tuple(OPTIONAL)
+
+# The speed measurement: networks [INPUTS, h, OUTPUTS] for each h of WIDTHS (56 and 836
+# parameters, 15 times more), on ROWS rows, each call timed REPEATS times (the median). A
+# gradient that costs at most FREE forward passes at the larger width passes outright (no
+# differencing of 836 parameters costs that little). Otherwise its cost relative to the forward
+# pass may grow at most GROWTH_LIMIT times from the smaller to the larger width: backprop's
+# stays near 1 (measured: 0.8 to 1.6 on this machine, busy or not), differences' near 15.
+INPUTS, OUTPUTS, WIDTHS, ROWS, REPEATS = 8, 4, (4, 64), 64, 7
+FREE = 10.0
+GROWTH_LIMIT = 4.0
+
+
+def fresh_seed():
+    """A seed for one grading run, printed so that the run can be repeated with --seed."""
+    return secrets.randbelow(2**31)
+
+
+def forbidden(allowed=()):
+    """The modules a graded file may not import: FORBIDDEN less those ``allowed``."""
+    return [name for name in FORBIDDEN if name not in set(allowed)]
+
+
+def check_required(required):
+    """``required``, each a name of REQUIRABLE; ValueError naming the first that is not."""
+    for name in required:
+        if name not in REQUIRABLE:
+            raise ValueError(f"--require: got {name!r}; expected one of "
+                             f"{', '.join(REQUIRABLE)}")
+    return list(required)
+
+
+def _result(name, statement, ok, reason=""):
+    """A requirement's verdict: no example; the reason when it failed."""
+    result = Result(name, statement, status="passed" if ok else "FAILED")
+    if not ok:
+        result.failure, result.reason = ContractError(reason), reason
+    return result
+
+
+def imports_result(blocked, allowed=()):
+    """``imports_no_oracle`` from the imports the submission's process refused."""
+    tried = sorted(blocked)
+    return _result("imports_no_oracle",
+                   "the file imports neither the checker's oracle nor an autodiff library",
+                   not tried, f"it tried to import {', '.join(tried)}; expected its own "
+                   "backprop (the teacher may allow a module with --allow NAME)")
+
+
+def requirement_results(patterns, methods, required):
+    """``supports_a_hidden_layer``, then ``supports_NAME`` for each required name."""
+    deep = [p for p in patterns if p.depth >= 2]
+    results = [_result("supports_a_hidden_layer", "build accepts a network with a hidden layer",
+                       bool(deep), "build refused every architecture with a hidden layer; "
+                       "expected at least one")]
+    for name in required:
+        if name in OPTIONAL:
+            ok, what = name in methods, f"the network has no {name}()"
+        elif name in LOSSES:
+            ok, what = any(p.loss == name for p in patterns), f"build refused the loss {name}"
+        else:
+            ok = any(name in p.activations for p in patterns)
+            what = f"build refused the activation {name} in every architecture"
+        results.append(_result(f"supports_{name}", f"the assignment's {name} is supported",
+                               ok, f"{what}; expected it (--require {name})"))
+    return results
+
+
+def backprop_result(build, patterns, seed, time_limit_s):
+    """``backprop_not_differences``: the gradient's cost against the forward pass's, at two
+    widths (the module's docstring says why this tells backprop from differences)."""
+    statement = ("the cost of gradient() grows like a forward pass as the network widens, not "
+                 "like the number of parameters times a forward pass")
+    started = time.perf_counter()
+    pattern = _two_layer_pattern(patterns)
+    if pattern is None:
+        result = Result("backprop_not_differences", statement, status="not applicable",
+                        reason="build accepts no network with a hidden layer")
+        return result
+    rng = np.random.default_rng(seed)
+    make = StudentFactory(build)
+    ratios, sizes = [], []
+    try:
+        with time_limit(len(WIDTHS) * REPEATS * 2 * time_limit_s), np.errstate(all="ignore"):
+            for width in WIDTHS:
+                shape = [INPUTS, width, OUTPUTS]
+                weights = [rng.normal(0, 0.5, (b, a)) for a, b in zip(shape, shape[1:])]
+                biases = [rng.normal(0, 0.1, b) for b in shape[1:]]
+                net = make(weights, biases, list(pattern.activations), pattern.loss)
+                X = rng.normal(size=(ROWS, INPUTS))
+                Y = _targets(rng, pattern.loss)
+                ratios.append(_median_seconds(lambda: net.gradient(X, Y)) /
+                              _median_seconds(lambda: net.forward(X)))
+                sizes.append(sum(W.size + b.size for W, b in zip(weights, biases)))
+    except SubmissionStopped as stopped:
+        result = Result("backprop_not_differences", statement, status="stopped",
+                        reason=stopped.reason or "the measurement ran over its time limit")
+        return result
+    except (AssertionError, Exception) as error:  # noqa: BLE001 - the properties judge errors
+        result = Result("backprop_not_differences", statement, status="not applicable",
+                        reason=f"the network raised while it was timed ({type(error).__name__})")
+        return result
+    growth = ratios[1] / ratios[0]
+    measured = (f"gradient() cost {ratios[0]:.1f} forward passes at {sizes[0]} parameters and "
+                f"{ratios[1]:.1f} at {sizes[1]}: {growth:.1f} times more")
+    ok = ratios[1] <= FREE or growth <= GROWTH_LIMIT
+    result = _result("backprop_not_differences", statement, ok,
+                     f"{measured}; expected at most {GROWTH_LIMIT:g} times (backprop stays "
+                     f"near 1; differences of the loss grow like the parameters, "
+                     f"{sizes[1] / sizes[0]:.0f} times)")
+    if ok:
+        result.notes = [measured]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _two_layer_pattern(patterns):
+    """The pattern the speed is measured on: two layers of neurons, tanh first if accepted."""
+    deep = [p for p in patterns if p.depth == 2]
+    for p in deep:
+        if p.activations[0] == "tanh":
+            return p
+    return deep[0] if deep else None
+
+
+def _targets(rng, loss):
+    if loss == "cross_entropy":
+        return np.eye(OUTPUTS)[rng.integers(0, OUTPUTS, ROWS)]
+    return rng.random((ROWS, OUTPUTS))   # in [0, 1): a target for every loss
+
+
+def _median_seconds(call):
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return max(float(np.median(times)), 1e-9)
+
