@@ -21,7 +21,7 @@ import numpy as np
 
 from ..activations import get_activation
 from ..io import check_output_path
-from .figures import LITERAL, PNG, new_figure, save
+from .figures import LITERAL, PNG, new_figure, save, wrapped
 
 GRID = 90          # grid points per axis
 FRAMES = 40        # about this many recorded epochs
@@ -150,7 +150,8 @@ def boundary_plot(recorder, train, test, path=None, title="", ax=None):
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     class_legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8)
-    ax.set_title(title or "the decision boundary", fontsize=10, **LITERAL)
+    ax.set_title(wrapped(title or "the decision boundary", figure, 10, share=0.75), fontsize=10,
+                 **LITERAL)
     return _done(figure, path)
 
 
@@ -190,7 +191,8 @@ def hidden_plot(recorder, train, path=None, title="", epoch=None):
                        if np.abs(delta).max() > bound else "neither")
         left.suptitle(f"layer {l} ({names[l]}): output a over the plane", fontsize=9)
         right.suptitle(f"layer {l}: delta = dL/dz at each training point", fontsize=9)
-    figure.suptitle(((f"{title}\n" if title else "") + when), fontsize=10, **LITERAL)
+    figure.suptitle(wrapped((f"{title}\n" if title else "") + when, figure, 10), fontsize=10,
+                    **LITERAL)
     return _done(figure, path)
 
 

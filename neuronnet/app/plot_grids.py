@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from ..io import check_output_path
-from .figures import LITERAL, PNG, new_figure, save
+from .figures import LITERAL, PNG, new_figure, save, wrapped
 
 
 def _start(path, ax, size):
@@ -124,8 +124,8 @@ def confusion_matrix_plot(cm, classes, path=None, title="", ax=None):
     n = int(cm.sum())
     correct = int(np.trace(cm))
     accuracy = f"; accuracy {correct}/{n} = {correct / n:.1%}" if n else ""
-    axes.set_title(f"{title}{chr(10) if title else ''}{n} samples{accuracy}; errors in red",
-                   fontsize=10, **LITERAL)
+    axes.set_title(wrapped(f"{title}{chr(10) if title else ''}{n} samples{accuracy}; errors "
+                           "in red", figure, 10, share=0.8), fontsize=10, **LITERAL)
     return _done(figure, path)
 
 
