@@ -36,8 +36,7 @@ def draw_recipes(out):
         total = time.perf_counter() - start
         frames = len(run["plane"].frames) if run["plane"] is not None else 0
         rows.append((name, run["wall"], total - run["wall"], frames,
-                     [line[len("plot: "):] for line in lines if line.startswith("plot: ")
-                      and not line.startswith("plot: drawing")]))
+                     [line[len("plot: "):] for line in lines if line.startswith("plot: ")]))
     return rows
 
 

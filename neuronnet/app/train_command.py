@@ -253,7 +253,7 @@ def _plots(directory, recipe, splits, result, test, recorder=None, out=print, pr
         draw(planar.hidden_plot, recorder, splits.train, name="hidden",
              title=f"{recipe.name}: the hidden neurons while the network learns")
         gif = directory / f"{recipe.name}-epochs.gif"
-        out(f"plot: drawing {gif}, {len(recorder.frames)} frames ...")
+        out(f"drawing {gif.name}: {len(recorder.frames)} frames ...")
         with _frame_bar(progress, len(recorder.frames)) as bar:
             paths.append(planar.epochs_gif(recorder, splits.train, gif, title=recipe.name,
                                            progress=lambda k, n: bar.update(1)))

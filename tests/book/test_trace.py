@@ -135,6 +135,11 @@ def test_a_2d_recipe_draws_its_boundary_hidden_neurons_and_epochs(tmp_path):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["xor-boundary.png", "xor-confusion.png", "xor-curves.png",
                      "xor-epochs.gif", "xor-hidden.png"], names
+    # each file's line as it is written, and the GIF's frame count before it is drawn
+    said = [line for line in lines if line.startswith(("plot: ", "drawing "))]
+    assert said == [f"plot: {tmp_path / f'xor-{name}.png'}" for name in (
+        "curves", "confusion", "boundary", "hidden")] + [
+        "drawing xor-epochs.gif: 30 frames ...", f"plot: {tmp_path / 'xor-epochs.gif'}"]
     frames = iio.imread(tmp_path / "xor-epochs.gif", index=None)
     assert frames.shape[0] == 30 and frames.shape[-1] == 3      # one frame per epoch of 30
     assert not np.array_equal(frames[0], frames[-1])            # the boundary moved
