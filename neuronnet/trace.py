@@ -9,7 +9,10 @@ Forward, for neuron j of layer l:  z = w . x + b,  a = f(z).
 Backward, from the output down:    delta = f'(z) * dL/da, where dL/da is the loss's gradient
 for an output neuron and sum_k w_kj delta_k over the neurons k of the layer above otherwise;
 then dW = delta . x and db = sum(delta).
-Update: the optimizer's step, w_new and b_new (computed on copies: tracing changes nothing).
+Update: the optimizer's step from the neuron's velocity v (0 before the first step):
+v_new and w_new, vb_new and b_new (computed on copies: tracing changes nothing).
+For a loss that applies a softmax (cross-entropy), ``probabilities`` holds p = softmax(a) of the
+output: dL/da = (p - t) / n is worked from it.
 
 ``numeric`` holds, for the first MAX_NUMERIC dW entries and db of every neuron shown (all of a
 narrow layer; see :func:`shown`), the central difference of the loss, or
@@ -54,6 +57,10 @@ class NeuronStep:
     db: float
     w_new: np.ndarray
     b_new: float
+    v: np.ndarray          # (fan_in,) the weights' velocity before the step (0 at first)
+    vb: float              # the bias's velocity before the step
+    v_new: np.ndarray      # after the step (sgd keeps no velocity: v_new is v)
+    vb_new: float
     numeric: dict = field(default_factory=dict)   # "dW[i]" / "db" -> central difference or None
     checks: dict = field(default_factory=dict)    # filled by a checker: quantity -> (ok, other)
 
@@ -73,6 +80,8 @@ class Trace:
     momentum: float
     neurons: list                 # neurons[l][j]: a NeuronStep
     loss_after: float             # the loss on the same batch after the update
+    probabilities: np.ndarray = None   # p = softmax(output), (n, n_outputs); None without one
+    checks: dict = field(default_factory=dict)   # filled by a checker: "loss", "p", "dL/da"
 
 
 def trace(network, X, T, optimizer="sgd", lr=0.1, momentum=0.9):
@@ -94,14 +103,15 @@ def trace(network, X, T, optimizer="sgd", lr=0.1, momentum=0.9):
                 dL_da = grad_out[:, j]
             else:  # sum_k w_kj delta_k over the layer above
                 dL_da = sum(above.weights[j] * above.delta for above in layers[l + 1].neurons)
-            w_new, _ = opt.step(neuron.weights.copy(), neuron.grad_weights,
-                                neuron.velocity_weights.copy())
-            b_new, _ = opt.step(neuron.bias, neuron.grad_bias, neuron.velocity_bias)
+            v, vb = neuron.velocity_weights.copy(), float(neuron.velocity_bias)
+            w_new, v_new = opt.step(neuron.weights.copy(), neuron.grad_weights, v.copy())
+            b_new, vb_new = opt.step(neuron.bias, neuron.grad_bias, vb)
             steps.append(NeuronStep(
                 l, j, neuron.activation.name, neuron.inputs.copy(), neuron.weights.copy(),
                 neuron.bias, neuron.z.copy(), neuron.output.copy(), np.array(dL_da, dtype=float),
                 neuron.activation.derivative_from_z(neuron.z.copy()), neuron.delta.copy(),
-                neuron.grad_weights.copy(), neuron.grad_bias, w_new, float(b_new)))
+                neuron.grad_weights.copy(), neuron.grad_bias, w_new, float(b_new),
+                v, vb, np.array(v_new, dtype=float), float(vb_new)))
         record.append(steps)
     for steps in record:
         for step in shown(steps):
@@ -111,9 +121,11 @@ def trace(network, X, T, optimizer="sgd", lr=0.1, momentum=0.9):
     network.set_parameters(_stepped(before, record))
     loss_after = network.loss(X, T)
     network.set_parameters(before)
+    softmax = getattr(network.loss_function, "softmax", None)
     return Trace(network.layer_sizes, [layer.activation.name for layer in layers],
                  network.loss_function.name, X, T, output, loss_value, grad_out, optimizer,
-                 opt.lr, getattr(opt, "mu", 0.0), record, loss_after)
+                 opt.lr, getattr(opt, "mu", 0.0), record, loss_after,
+                 None if softmax is None else softmax(output))
 
 
 def _stepped(params, record):

@@ -54,6 +54,16 @@ def new_figure(**kwargs):
     return fig
 
 
+def wrapped(text, figure, fontsize, share=1.0):
+    """``text`` broken into lines that fit ``share`` of the figure's width at ``fontsize``
+    (points; a character is taken as 0.6 of the size, wide for most fonts' average), so that
+    a long title from the caller wraps instead of running off the page."""
+    import textwrap
+    columns = max(20, int(share * figure.get_figwidth() * 72 / (0.6 * fontsize)))
+    return "\n".join("\n".join(textwrap.wrap(line, columns)) or line
+                     for line in str(text).split("\n"))
+
+
 def check_available():
     """Raise MissingExtraError now, not after training, when matplotlib is missing."""
     new_figure()

@@ -7,7 +7,9 @@ import numbers
 import numpy as np
 
 from ..io import check_output_path
-from .figures import LITERAL, PNG, new_figure, save
+from .figures import LITERAL, PNG, new_figure, save, wrapped
+
+GAP = 3   # pixels of background between two weight tiles
 
 
 def _start(path, ax, size):
@@ -47,20 +49,23 @@ def weight_images(W, path=None, image_shape=(28, 28), max_images=100, title="", 
     rows = math.ceil(n / columns)
     height, width = image_shape
     path, figure, ax = _start(path, ax, (max(0.95 * columns + 1.4, 4.5), 0.95 * rows + 1.1))
-    # One mosaic, tiles one pixel apart (NaN: drawn as the background).
-    mosaic = np.full((rows * (height + 1) - 1, columns * (width + 1) - 1), np.nan)
+    # One mosaic, tiles GAP pixels apart (NaN: drawn as the background, a grey that no weight
+    # has): with one pixel between them, noisy tiles ran into each other.
+    gap = GAP
+    mosaic = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap), np.nan)
     for j in range(n):
         r, c = divmod(j, columns)
-        mosaic[r * (height + 1):r * (height + 1) + height,
-               c * (width + 1):c * (width + 1) + width] = W[j].reshape(image_shape)
+        mosaic[r * (height + gap):r * (height + gap) + height,
+               c * (width + gap):c * (width + gap) + width] = W[j].reshape(image_shape)
     scale = float(np.percentile(np.abs(W[:n]), 99)) or float(np.abs(W[:n]).max()) or 1.0
     image = ax.imshow(mosaic, cmap="RdBu_r", vmin=-scale, vmax=scale, interpolation="nearest")
     ax.set_facecolor("0.85")
     if n <= 144:
         for j in range(n):
             r, c = divmod(j, columns)
-            ax.text(c * (width + 1) + 0.5, r * (height + 1) + 0.5, str(j), fontsize=6,
-                    va="top", ha="left", color="0.25")
+            ax.text(c * (width + gap) + 0.5, r * (height + gap) + 0.5, str(j), fontsize=6,
+                    va="top", ha="left", color="black",
+                    bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.8))
     ax.set_xticks([])
     ax.set_yticks([])
     figure.colorbar(image, ax=ax, shrink=0.8, label="weight (one scale for every tile)")
@@ -124,8 +129,8 @@ def confusion_matrix_plot(cm, classes, path=None, title="", ax=None):
     n = int(cm.sum())
     correct = int(np.trace(cm))
     accuracy = f"; accuracy {correct}/{n} = {correct / n:.1%}" if n else ""
-    axes.set_title(f"{title}{chr(10) if title else ''}{n} samples{accuracy}; errors in red",
-                   fontsize=10, **LITERAL)
+    axes.set_title(wrapped(f"{title}{chr(10) if title else ''}{n} samples{accuracy}; errors "
+                           "in red", figure, 10, share=0.8), fontsize=10, **LITERAL)
     return _done(figure, path)
 
 

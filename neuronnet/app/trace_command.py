@@ -82,13 +82,19 @@ def mark(record, net):
     from ..verify.checks.tolerances import FORWARD_TOL, GRADIENT_TOL
     params = net.parameters()
     ref = MLP.from_arrays(params[0::2], params[1::2], record.activations, record.loss)
+    loss = ref.loss(record.X, record.T)
     grads = ref.gradient(record.X, record.T)
+    dL_da = ref.loss_layer.backward()
+    p = getattr(ref.loss_layer, "p", None)
     zs, deltas = ref.pre_activations(), ref.deltas()
     outs = [_sub(MLP, params, record.activations, l).forward(record.X)
             for l in range(len(zs))]
+    # The reference steps from the velocities the traced neurons held (0 for a fresh network).
+    ref.velocities = [np.array([getattr(s, name) for s in steps], dtype=float)
+                      for steps in record.neurons for name in ("v", "vb")]
     ref.train_step(record.X, record.T, optimizer=record.optimizer, lr=record.lr,
                    momentum=record.momentum)
-    stepped = ref.parameters()
+    stepped, velocities = ref.parameters(), ref.velocities
     counts = {"reference ok": 0, "reference DIFFERS": 0, "numeric ok": 0,
               "numeric DIFFERS": 0, "kink": 0}
 
@@ -97,6 +103,14 @@ def mark(record, net):
         s = max(1.0, float(np.max(np.abs(theirs))))
         return bool(np.all(np.abs(np.asarray(mine) - theirs) <= atol * s + rtol * np.abs(theirs)))
 
+    whole = {"loss": (record.loss_value, np.array(loss), FORWARD_TOL),
+             "dL/da": (record.loss_gradient, dL_da, GRADIENT_TOL)}
+    if record.probabilities is not None and p is not None:
+        whole["p"] = (record.probabilities, p, FORWARD_TOL)
+    for name, (mine, theirs, tol) in whole.items():
+        ok = close(mine, theirs, tol)
+        record.checks[name] = ("reference ok" if ok else "reference DIFFERS", theirs)
+        counts[record.checks[name][0]] += 1
     for l, steps in enumerate(record.neurons):
         for step in steps:
             j = step.index
@@ -106,7 +120,9 @@ def mark(record, net):
                      "dW": (step.dW, grads[2 * l][j], GRADIENT_TOL),
                      "db": (step.db, grads[2 * l + 1][j], GRADIENT_TOL),
                      "w_new": (step.w_new, stepped[2 * l][j], GRADIENT_TOL),
-                     "b_new": (step.b_new, stepped[2 * l + 1][j], GRADIENT_TOL)}
+                     "b_new": (step.b_new, stepped[2 * l + 1][j], GRADIENT_TOL),
+                     "v_new": (step.v_new, velocities[2 * l][j], GRADIENT_TOL),
+                     "vb_new": (step.vb_new, velocities[2 * l + 1][j], GRADIENT_TOL)}
             for name, (mine, theirs, tol) in pairs.items():
                 ok = close(mine, theirs, tol)
                 step.checks[name] = ("reference ok" if ok else "reference DIFFERS", theirs)
@@ -161,13 +177,14 @@ def to_dict(record, counts):
         return v.tolist() if isinstance(v, np.ndarray) else v
     neurons = [[{k: plain(getattr(step, k)) for k in (
         "layer", "index", "activation", "w", "b", "z", "a", "dL_da", "slope", "delta", "dW", "db",
-        "w_new", "b_new", "numeric")} | {"checks": {k: [v[0], plain(v[1])]
+        "w_new", "b_new", "v", "vb", "v_new", "vb_new", "numeric")} | {"checks": {k: [v[0], plain(v[1])]
                                                     for k, v in step.checks.items()}}
         for step in steps] for steps in record.neurons]
     return {"sizes": record.sizes, "activations": record.activations, "loss": record.loss,
             "X": plain(record.X), "T": plain(record.T), "output": plain(record.output),
             "loss_value": record.loss_value, "loss_gradient": plain(record.loss_gradient),
             "optimizer": record.optimizer, "lr": record.lr, "momentum": record.momentum,
-            "loss_after": record.loss_after,
+            "loss_after": record.loss_after, "probabilities": plain(record.probabilities),
+            "checks": {k: [v[0], plain(v[1])] for k, v in record.checks.items()},
             "neurons": neurons, "counts": counts}
 

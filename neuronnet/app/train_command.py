@@ -132,8 +132,9 @@ def train_recipe(name, *, model="neuron", seed=0, options=None, save=None, plot=
         saved = saves.save_run(save, result, interrupted, saves.metadata(
             recipe, seed, model, splits, result.best_epoch, result.stop_reason, test), out)
     if plot is not None and test is not None and not interrupted:
-        for path in _plots(plot, recipe, splits, result, test, recorder):
-            out(f"plot: {path}")
+        # Each line as its file is written: the GIF takes seconds, and silence looks hung.
+        _plots(plot, recipe, splits, result, test, recorder, out=out,
+               progress=progress and not quiet)
     return dict(result=result, test=test, splits=splits, recipe=recipe, wall=wall,
                 interrupted=interrupted, saved=saved, plane=recorder)
 
@@ -211,11 +212,11 @@ def _plane_recorder(wanted, recipe, splits, net):
     if not wanted or recipe.data not in PLANAR:
         return None
     from .planar_plots import PlaneRecorder
-    X = splits.train.batch(np.arange(len(splits.train)))[0]
-    return PlaneRecorder(net, X, recipe.settings.epochs)
+    X, T = splits.train.batch(np.arange(len(splits.train)))
+    return PlaneRecorder(net, X, recipe.settings.epochs, targets=T)
 
 
-def _plots(directory, recipe, splits, result, test, recorder=None):
+def _plots(directory, recipe, splits, result, test, recorder=None, out=print, progress=False):
     from . import plots
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -226,6 +227,7 @@ def _plots(directory, recipe, splits, result, test, recorder=None):
         path = directory / f"{recipe.name}-{name}.png"
         function(*args, path, **kwargs)
         paths.append(path)
+        out(f"plot: {path}")
 
     if history["epoch"]:
         draw(plots.learning_curves, history, name="curves", best_epoch=result.best_epoch,
@@ -248,12 +250,21 @@ def _plots(directory, recipe, splits, result, test, recorder=None):
         best = recorder.for_model(result.best_model)
         draw(planar.boundary_plot, best, splits.train, splits.test, name="boundary",
              title=f"{recipe.name}: the best model's decision boundary")
-        draw(planar.hidden_plot, best, splits.train, name="hidden",
-             title=f"{recipe.name}: the best model's hidden neurons")
-        paths.append(planar.epochs_gif(recorder, splits.train,
-                                       directory / f"{recipe.name}-epochs.gif",
-                                       title=recipe.name))
+        draw(planar.hidden_plot, recorder, splits.train, name="hidden",
+             title=f"{recipe.name}: the hidden neurons while the network learns")
+        gif = directory / f"{recipe.name}-epochs.gif"
+        out(f"drawing {gif.name}: {len(recorder.frames)} frames ...")
+        with _frame_bar(progress, len(recorder.frames)) as bar:
+            paths.append(planar.epochs_gif(recorder, splits.train, gif, title=recipe.name,
+                                           progress=lambda k, n: bar.update(1)))
+        out(f"plot: {gif}")
     return paths
+
+
+def _frame_bar(shown, frames):
+    """A tqdm bar of the GIF's frames on a terminal; one that draws nothing otherwise."""
+    from tqdm import tqdm
+    return tqdm(total=frames, unit="frame", desc="epochs GIF", leave=False, disable=not shown)
 
 
 def _finite_epochs(history):

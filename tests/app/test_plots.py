@@ -303,3 +303,90 @@ def test_a_missing_extra_is_named_with_how_to_install_it(module, needs, extra):
     last = done.stderr.strip().splitlines()[-1]
     assert done.returncode == 1 and last.startswith("ImportError: "), done.stderr
     assert f"{module} needs " in last and "pip install" in last and extra in last, last
+
+
+# --- no text cut off at the page's edge -------------------------------------------------------
+def clipped_texts(figure):
+    """What of ``figure`` reaches past the page (as saved, at figures.DPI): each Axes whose
+    drawn extent (ticks, labels, title, legend) does, by its title or label, and each text of
+    the figure itself (titles, notes)."""
+    from matplotlib.text import Text
+
+    from neuronnet.app.figures import DPI
+    figure.set_dpi(DPI)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    page = figure.bbox
+
+    def outside(box):
+        return box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1 \
+            or box.y1 > page.y1 + 1
+
+    cut = [ax.get_title() or ax.get_label() or "an Axes" for ax in figure.axes
+           if outside(ax.get_tightbbox(renderer))]
+    inside = {id(t) for ax in figure.axes for t in ax.findobj(Text)}
+    cut += [text.get_text() for text in figure.findobj(Text) if id(text) not in inside
+            and text.get_visible() and text.get_text().strip()
+            and outside(text.get_window_extent(renderer))]
+    return cut
+
+
+def _planar():
+    from neuronnet import Network
+    from neuronnet.app.planar_plots import PlaneRecorder
+    from neuronnet.training import PLANAR, Dataset, train
+    X, y = PLANAR["moons"](60, np.random.default_rng(2))
+    data = Dataset(X, labels=y, n_classes=2)
+    net = Network([2, 5, 3, 2], ["relu", "tanh", "identity"], "cross_entropy",
+                  rng=np.random.default_rng(2))
+    recorder = PlaneRecorder(net, X, 3, targets=np.eye(2)[y])
+    train(net, data, rng=np.random.default_rng(2), epochs=3, on_epoch=recorder)
+    return recorder, data
+
+
+def _trace(sizes, activations):
+    from neuronnet import Network
+    net = Network(sizes, activations, "cross_entropy", rng=np.random.default_rng(0))
+    return net.trace(np.linspace(-1, 1, sizes[0]), np.eye(sizes[-1])[0])
+
+
+def _pitfall():
+    from neuronnet.app.pitfall_plots import pitfall_figure
+    from neuronnet.pitfalls.demo_kit import DemoResult, Plot
+    plot = Plot("curves", "the mean training loss", "epoch",
+                series={"buggy": [1.0, 0.9, 0.85], "fixed": [1.0, 0.5, 0.2]})
+    return pitfall_figure(DemoResult("summed-loss", "the loss is a sum", "the mean training "
+                                     "loss after three epochs, lower when the step is the "
+                                     "mean's and not the sum's", 0.85, 0.2, True, plot=plot))
+
+
+LONG = "spiral: the hidden neurons of the best model while the network learns"
+FIGURES = {
+    "learning_curves": lambda: plots.learning_curves(history(), title=LONG),
+    "sin_fit": lambda: plots.sin_fit(*sin_inputs(), title=LONG),
+    "weight_images": lambda: plots.weight_images(weights(), title=LONG),
+    "confusion_matrix_plot": lambda: plots.confusion_matrix_plot(small_cm(), ["a", "b", "c"],
+                                                                 title=LONG),
+    "boundary_plot": lambda: __import__("neuronnet.app.planar_plots").app.planar_plots
+    .boundary_plot(*_planar(), _planar()[1], title=LONG),
+    "hidden_plot": lambda: __import__("neuronnet.app.planar_plots").app.planar_plots
+    .hidden_plot(*_planar(), title=LONG),
+    "network_plot": lambda: __import__("neuronnet.app.network_figure").app.network_figure
+    .network_plot(_trace([2, 3, 2], ["tanh", "identity"]), gradients=True),
+    "network_plot_dense": lambda: __import__("neuronnet.app.network_figure").app
+    .network_figure.network_plot(_trace([4, 12, 6, 3], ["sigmoid", "sigmoid", "identity"]),
+                                 gradients=True),
+    "pitfall_figure": _pitfall,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_no_text_is_cut_off_at_the_edge_of_any_figure(name):
+    assert clipped_texts(FIGURES[name]()) == []
+
+
+def test_a_title_too_wide_for_its_page_would_be_seen():
+    from neuronnet.app.figures import new_figure
+    figure = new_figure(figsize=(3, 2))
+    figure.suptitle("a title far too long for a page three inches wide: it runs off both sides")
+    assert len(clipped_texts(figure)) == 1

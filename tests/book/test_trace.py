@@ -3,13 +3,15 @@ the network's own, it changes nothing, its marks are honest (they agree on a cor
 say DIFFERS on a buggy one, and say "not comparable" at a ReLU kink), and the 2-D recipes it is
 meant for learn their problems."""
 import json
+import math
+import re
 
 import numpy as np
 import pytest
 
 from neuronnet import Network
 from neuronnet.app.cli import main
-from neuronnet.app.trace_command import mark
+from neuronnet.app.trace_command import mark, trace_recipe
 from neuronnet.pitfalls import get
 from neuronnet.training import PLANAR
 
@@ -40,7 +42,9 @@ def test_the_marks_agree_on_a_correct_network():
     record = net.trace([0.4, -1.3], [0.0, 1.0])
     counts = mark(record, net)
     assert counts["reference DIFFERS"] == counts["numeric DIFFERS"] == counts["kink"] == 0
-    assert counts["reference ok"] == 7 * 5 and counts["numeric ok"] == 5 + 2 * 3 + 3 * 2
+    # per neuron z, a, delta, dW, db, w_new, b_new, v_new, vb_new; then the loss, p and dL/da
+    assert counts["reference ok"] == 9 * 5 + 3 and counts["numeric ok"] == 5 + 2 * 3 + 3 * 2
+    assert set(record.checks) == {"loss", "p", "dL/da"}
 
 
 def test_the_marks_catch_a_buggy_network():
@@ -131,6 +135,11 @@ def test_a_2d_recipe_draws_its_boundary_hidden_neurons_and_epochs(tmp_path):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["xor-boundary.png", "xor-confusion.png", "xor-curves.png",
                      "xor-epochs.gif", "xor-hidden.png"], names
+    # each file's line as it is written, and the GIF's frame count before it is drawn
+    said = [line for line in lines if line.startswith(("plot: ", "drawing "))]
+    assert said == [f"plot: {tmp_path / f'xor-{name}.png'}" for name in (
+        "curves", "confusion", "boundary", "hidden")] + [
+        "drawing xor-epochs.gif: 30 frames ...", f"plot: {tmp_path / 'xor-epochs.gif'}"]
     frames = iio.imread(tmp_path / "xor-epochs.gif", index=None)
     assert frames.shape[0] == 30 and frames.shape[-1] == 3      # one frame per epoch of 30
     assert not np.array_equal(frames[0], frames[-1])            # the boundary moved
@@ -144,21 +153,20 @@ def test_the_plane_recorder_is_an_on_epoch_hook_of_any_loop():
     net = Network([2, 4, 2], ["tanh", "identity"], "cross_entropy", rng=np.random.default_rng(1))
     recorder = PlaneRecorder(net, X, epochs=6)
     train(net, data, rng=np.random.default_rng(1), epochs=6, on_epoch=recorder)
-    assert [epoch for epoch, _, _ in recorder.frames] == [1, 2, 3, 4, 5, 6]
-    probability, hidden = recorder.frames[-1][1:]
+    assert [frame.epoch for frame in recorder.frames] == [1, 2, 3, 4, 5, 6]
+    probability, hidden = recorder.frames[-1].probability, recorder.frames[-1].hidden
     assert probability.shape == hidden[0].shape[:2] and hidden[0].shape[2] == 4
     assert ((probability >= 0) & (probability <= 1)).all()
     if pytest.importorskip("matplotlib"):
         axes = hidden_plot(recorder, data).axes
         titles = [ax.get_title() for ax in axes]
-        assert sum("neuron" in t and ": a" in t for t in titles) == 4
-        assert sum("delta" in t for t in titles) == 4
+        assert titles.count("n0") == 2 and sum(t.startswith("n") for t in titles) == 2 * 4
 
 
 def test_train_recipe_keeps_the_plane_only_for_a_planar_recipe():
     from neuronnet.app import train_recipe
     run = train_recipe("xor", plane=True, quiet=True, options={"epochs": 3}, out=lambda _: None)
-    assert [epoch for epoch, _, _ in run["plane"].frames] == [1, 2, 3]
+    assert [frame.epoch for frame in run["plane"].frames] == [1, 2, 3]
     with pytest.raises(ValueError, match="^plane: recipe 'iris' has 'iris' data; expected "):
         train_recipe("iris", plane=True, quiet=True, out=lambda _: None)
 
@@ -207,3 +215,78 @@ def test_away_from_kinks_every_shown_numeric_derivative_is_a_number():
     assert all(abs(z) > 1e-3 for steps in record.neurons for s in steps for z in s.z)
     numbers = [v for steps in record.neurons for s in steps for v in s.numeric.values()]
     assert numbers and all(v is not None for v in numbers)
+
+
+# --- the trace worked by hand -----------------------------------------------------------------
+ARITHMETIC = re.compile(r"^[-+*/()., 0-9e\[\]\^]*(log\([-0-9.e]+\)[-+*/()., 0-9e\[\]]*)*$")
+
+
+def _value(text):
+    """The number (or list of numbers) an arithmetic text of the trace evaluates to."""
+    text = text.replace("^", "**").replace("[", "A([").replace("]", "])")
+    return eval(text, {"__builtins__": {}, "log": math.log, "A": np.array})  # noqa: S307
+
+
+def worked_equalities(lines):
+    """Every 'expression = value' of the printed arithmetic, as (line, expression, value)."""
+    for line in lines:
+        body = re.sub(r"\s+\[[a-z][^\]]*\]$", "", line)      # the marks at the end
+        for part in body.split(";"):
+            sides = [s.strip() for s in re.split(r" = ", part)]
+            sides = [re.sub(r"^.*?: ", "", s) for s in sides]  # "w[0]: v", "L", ... dropped
+            for left, right in zip(sides, sides[1:]):
+                if left and right and ARITHMETIC.match(left) and ARITHMETIC.match(right) \
+                        and re.search(r"[-+*/^]|log", left.lstrip("-")):
+                    yield line, left, right
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
+@pytest.mark.parametrize("loss, activations", [("cross_entropy", ("tanh", "identity")),
+                                               ("half_mse", ("sigmoid", "sigmoid"))])
+def test_every_worked_line_adds_up_to_the_digits_printed(optimizer, loss, activations):
+    # Each operand is printed to 4 significant digits: the arithmetic holds to that precision,
+    # so a formula printed with a wrong sign, factor or operand is off by far more.
+    from neuronnet.app.trace_text import trace_lines
+    net = small_net(activations, loss, seed=3)
+    x, t = np.array([0.7, -1.1]), np.array([0.0, 1.0])
+    net.layers[0].neurons[1].velocity_weights[:] = [0.05, -0.02]   # a velocity not 0
+    record = net.trace(x, t, optimizer=optimizer, lr=0.3, momentum=0.8)
+    counts = mark(record, net)
+    assert counts["reference DIFFERS"] == 0
+    lines = trace_lines(record, type("Recipe", (), {"name": "test"}), counts)
+    checked = 0
+    for line, left, right in worked_equalities(lines):
+        mine, printed = np.atleast_1d(_value(left)), np.atleast_1d(_value(right))
+        scale = max(1.0, *np.abs(np.atleast_1d(printed)))
+        numbers = [abs(float(v)) for v in re.findall(r"\d[\d.]*(?:e[-+]?\d+)?", left)]
+        bound = 2e-3 * max(numbers + [scale])
+        assert np.all(np.abs(mine - printed) <= bound), (line, left, right)
+        checked += 1
+    # z of 5 neurons, the loss, dW of 5 neurons, and for each of 5 neurons 2 + 1 parameters
+    # (each one line of one or two equalities)
+    assert checked >= 5 + 1 + 5 + 15, checked
+    update = [line for line in lines if line.startswith("    w[") or line.startswith("    b:")]
+    assert len(update) == 2 * 3 + 3 * 2 + 3 + 2 and all(line.endswith("[ref ok]")
+                                                        for line in update)
+    if optimizer != "sgd":   # the velocity's arithmetic, from the velocity the neuron held
+        assert "v = 0.8 * 0.05 - 0.3 * " in "\n".join(lines)
+
+
+def test_the_trace_prints_the_probabilities_the_target_and_the_loss(capsys):
+    assert main(["trace"]) == 0
+    out = capsys.readouterr().out
+    record, _, _ = trace_recipe()
+    p = record.probabilities[0]
+    assert np.allclose(p.sum(), 1.0) and record.T[0].argmax() == 0
+    assert f"= [{p[0]:.4g}, {p[1]:.4g}]  [ref ok]" in out                    # p, checked
+    assert f"target t = [{record.T[0][0]:.4g}, {record.T[0][1]:.4g}]" in out
+    assert f"-(1*log({p[0]:.4g})) / 1 = {record.loss_value:.4g}  [ref ok]" in out
+
+
+def test_a_wrong_velocity_is_caught_by_the_marks():
+    net = small_net()
+    record = net.trace([0.4, -1.3], [0.0, 1.0], optimizer="momentum")
+    record.neurons[1][0].v_new = record.neurons[1][0].v_new + 1e-3
+    mark(record, net)
+    assert record.neurons[1][0].checks["v_new"][0] == "reference DIFFERS"
+    assert record.neurons[1][1].checks["v_new"][0] == "reference ok"
