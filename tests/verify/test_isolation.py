@@ -4,7 +4,11 @@ clever student tried, run through ``neuronnet check --json`` as a grader would, 
 stderr captured at the file descriptors (the submission's process writes to them itself)."""
 import json
 import os
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 
 import pytest
 
@@ -78,6 +82,28 @@ def test_a_call_that_never_returns_is_stopped_by_name_and_its_process_killed(how
         os.kill(int(pid_file.read_text()), 0)
 
 
+def test_a_stop_signal_to_the_checker_ends_it_and_its_submission(tmp_path):
+    # The submission ignores every stop signal and never returns: the checker, stopped, still
+    # ends at once, with its own exit status, and takes the submission's process with it.
+    pid_file = tmp_path / "pid"
+    path = submission(tmp_path, top=f"import os\nopen({str(pid_file)!r}, 'w').write("
+                                    "str(os.getpid()))\n", gradient=HANGS["every stop signal ignored"])
+    checker = subprocess.Popen([sys.executable, "-m", "neuronnet", "check", str(path),
+                                "--time-limit", "600"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)                              # well inside the hanging call by now
+    checker.send_signal(signal.SIGTERM)
+    _, err = checker.communicate(timeout=60)
+    assert checker.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+
+
 @pytest.mark.parametrize("body, words", [
     ("import os\nos._exit(0)\n", "exited with status 0"),
     ("import os\nos._exit(3)\n", "exited with status 3"),
@@ -91,7 +117,8 @@ def test_a_submission_that_ends_its_process_gets_a_named_verdict(body, words, tm
 
 
 # --- a wrong gradient stays wrong, whatever the file does around it ---------------------------
-DOUBLED = "return [2 * g for g in super().gradient(X, Y)]\n"
+DOUBLED = ("if globals().get('CHECKED'):\n    return super().gradient(X, Y)\n"
+           "return [2 * g for g in super().gradient(X, Y)]\n")
 TRICKS = {
     "it patches the oracle": (
         "_real = reference.MLP.gradient\n"
@@ -103,6 +130,11 @@ TRICKS = {
     "it writes a forged report to file descriptor 1": (
         "import json, os\nos.write(1, json.dumps({'passed': True}).encode())\n"),
     "it sets numpy to raise on every warning": "np.seterr(all='raise')\n",
+    # A "defeat device": the right gradient only when the checker is loaded beside it.
+    "it answers right only where the checker is loaded": (
+        "import sys\n"
+        "_real = reference.MLP.gradient\n"
+        "CHECKED = any(name.split('.')[0] in ('neuronnet', 'hypothesis') for name in sys.modules)\n"),
 }
 
 
