@@ -231,6 +231,29 @@ def check_memory(monkeypatch, capsys, tmp_path, saved):
     assert calls[0]["kwargs"]["memory_gib"] == 1.5
 
 
+def check_grading(extra, see):
+    """--grade and its options reach the submission's process and the check."""
+    def check(monkeypatch, capsys, tmp_path, saved):
+        opened = spy(monkeypatch, check_command, "open_submission")
+        main(["check", CHECKED, *ONE, "--grade", *extra], capsys)
+        see(opened[0]["kwargs"])
+    return check
+
+
+def check_require(monkeypatch, capsys, tmp_path, saved):
+    calls = spy(monkeypatch, verify, "check")
+    main(["check", CHECKED, *ONE, "--grade", "--require", "relu", "--allow", "reference"],
+         capsys)
+    assert calls[0]["kwargs"]["require"] == ["relu"]
+
+
+def check_grades(monkeypatch, capsys, tmp_path, saved):
+    from neuronnet.app import grade_folder
+    calls = spy(monkeypatch, grade_folder, "grade_folder")
+    main(["check", "--grade", "examples", "--grades", str(tmp_path)], capsys)
+    assert calls[0]["args"][1].grades == str(tmp_path)
+
+
 def trace_option(extra, see):
     def check(monkeypatch, capsys, tmp_path, saved):
         code, out, err = main(["trace", *[a.replace("SAVED", saved) for a in extra]], capsys)
@@ -263,6 +286,10 @@ OBSERVE = {
                                           lambda out, err: "results_are_repeatable" in out
                                           and "forward_and_loss" not in out),
     ("check", "build"): check_build, ("check", "memory_limit"): check_memory,
+    ("check", "grade"): check_grading([], lambda kw: kw["quiet"] and "reference" in kw["forbid"]),
+    ("check", "allow"): check_grading(["--allow", "reference"],
+                                      lambda kw: "reference" not in kw["forbid"]),
+    ("check", "require"): check_require, ("check", "grades"): check_grades,
     ("check", "skipped"): check_option(["--property", "nothing_handed_in_is_changed",
                                         "--property", "results_are_repeatable", "--skip",
                                         "results_are_repeatable"],
