@@ -1,0 +1,45 @@
+"""What every adapter needs to find its way in a student's module: the refusal of a module that
+does not fit, the lookup of a name, and the activation a layer applies, found by probing.
+
+The activation is measured, not read from a name: a layer that maps z to tanh(z) at a few
+points is a tanh layer, whatever its class is called."""
+import math
+
+from ..contract import ContractError
+
+PROBE_Z = (-0.75, 0.5, 1.25)       # a few z, neither 0 nor symmetric, where the four differ
+FUNCTIONS = {"identity": lambda z: z, "relu": lambda z: max(z, 0.0), "tanh": math.tanh,
+             "sigmoid": lambda z: 1.0 / (1.0 + math.exp(-z))}
+
+
+class StyleMismatch(ContractError):
+    """The student's module does not fit the style: it lacks the class or the method the
+    adapter looks for. The message names what was looked for and what was found."""
+
+
+def find(module, name, style, methods=()):
+    """``module.name``, a class with ``methods``; :class:`StyleMismatch` otherwise."""
+    found = getattr(module, name, None)
+    where = getattr(module, "__name__", type(module).__name__)
+    if not isinstance(found, type):
+        public = sorted(n for n in dir(module) if isinstance(getattr(module, n, None), type)
+                        and not n.startswith("_"))
+        raise StyleMismatch(f"the {style} adapter looked for a class {name} in {where}; found "
+                            f"{'the classes ' + ', '.join(public) if public else 'no class'}")
+    lacking = [m for m in methods if not callable(getattr(found, m, None))]
+    if lacking:
+        raise StyleMismatch(f"the {style} adapter looked for {name}.{'(), '.join(methods)}() "
+                            f"in {where}; {name} has no {'(), '.join(lacking)}()")
+    return found
+
+
+def activation_of(respond):
+    """The name of the activation ``respond(z)`` applies (a float for a float), or None."""
+    try:
+        seen = [float(respond(z)) for z in PROBE_Z]
+    except Exception:  # noqa: BLE001 - a layer that cannot be probed applies no known function
+        return None
+    for name, f in FUNCTIONS.items():
+        if all(math.isclose(s, f(z), rel_tol=1e-9, abs_tol=1e-12) for s, z in zip(seen, PROBE_Z)):
+            return name
+    return None
