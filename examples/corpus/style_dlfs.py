@@ -86,8 +86,9 @@ class MultiLayerNet:
             self.params["W%d" % i] = weight_init_std * rng.standard_normal((sizes[i - 1], sizes[i]))
             self.params["b%d" % i] = np.zeros(sizes[i])
             self.layers["Affine%d" % i] = Affine(self.params["W%d" % i], self.params["b%d" % i])
-            if i < len(sizes) - 1:
-                self.layers["Activation%d" % i] = ACTIVATIONS[activation]()
+            if i < len(sizes) - 1:    # a layer object of its own: it keeps its own mask or out
+                activation_layer = ACTIVATIONS[activation]()
+                self.layers["Activation%d" % i] = activation_layer
         self.last_layer = SoftmaxWithLoss()
 
     def predict(self, x):
