@@ -3,7 +3,8 @@ the ``build(layer_sizes, activations, loss)`` that the checker takes.
 
     from neuronnet.verify import check
     from neuronnet.verify.adapters import adapt
-    report = check(adapt("nielsen", module), one_hot=adapt("nielsen", module).one_hot)
+    build = adapt("nielsen", module)          # module: the student's network.py, imported
+    report = check(build, one_hot=build.one_hot)
 
 Each style is one module here (``nielsen``, ``micrograd``, ``dlfs``) with ``ASSUMES`` (one line:
 what it assumes of the student's code), ``ONE_HOT`` (True when only one-hot targets can be
@@ -25,7 +26,7 @@ __all__ = ["STYLES", "StyleMismatch", "adapt", "style_module"]
 def style_module(style):
     """The adapter module of ``style`` (its ``ASSUMES``, ``ONE_HOT`` and ``adapt``)."""
     if not isinstance(style, str):
-        fail("style", f"a {type(style).__name__}", f"one of {', '.join(STYLES)}", TypeError)
+        fail("style", repr(style), f"one of {', '.join(STYLES)}", TypeError)
     if style not in STYLES:
         fail("style", repr(style), f"one of {', '.join(STYLES)}")
     return importlib.import_module(f".{style}", __name__)

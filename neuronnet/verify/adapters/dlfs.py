@@ -30,20 +30,18 @@ METHODS = ("predict", "loss", "gradient")
 
 
 def adapt(module):
-    if isinstance(getattr(module, "MultiLayerNet", None), type):
-        Net = find(module, "MultiLayerNet", "dlfs", METHODS)
+    Net = find(module, ("MultiLayerNet", "TwoLayerNet"), "dlfs", METHODS)
+    if Net is not getattr(module, "MultiLayerNet", None):     # TwoLayerNet
+        def make(sizes, hidden):
+            if len(sizes) != 3:
+                raise NotImplementedError("TwoLayerNet: one hidden layer only")
+            return Net(*sizes)
+    else:
         takes = inspect.signature(Net).parameters
 
         def make(sizes, hidden):
             extra = {"activation": hidden} if hidden and "activation" in takes else {}
             return Net(sizes[0], list(sizes[1:-1]), sizes[-1], **extra)
-    else:
-        Net = find(module, "TwoLayerNet", "dlfs", METHODS)
-
-        def make(sizes, hidden):
-            if len(sizes) != 3:
-                raise NotImplementedError("TwoLayerNet: one hidden layer only")
-            return Net(*sizes)
     measured = {}
 
     def build(layer_sizes, activations, loss):

@@ -17,17 +17,21 @@ class StyleMismatch(ContractError):
     adapter looks for. The message names what was looked for and what was found."""
 
 
-def find(module, name, style, methods=()):
-    """``module.name``, a class with ``methods``; :class:`StyleMismatch` otherwise."""
-    found = getattr(module, name, None)
+def find(module, names, style, methods=()):
+    """The first of ``names`` (a name or a tuple of them) that ``module`` defines as a class,
+    which must have ``methods``; :class:`StyleMismatch` otherwise."""
+    names = (names,) if isinstance(names, str) else tuple(names)
     where = getattr(module, "__name__", type(module).__name__)
-    if not isinstance(found, type):
+    found = next((getattr(module, n) for n in names if isinstance(getattr(module, n, None), type)),
+                 None)
+    if found is None:
         public = sorted(n for n in dir(module) if isinstance(getattr(module, n, None), type)
                         and not n.startswith("_"))
-        raise StyleMismatch(f"the {style} adapter looked for a class {name} in {where}; found "
-                            f"{'the classes ' + ', '.join(public) if public else 'no class'}")
+        raise StyleMismatch(f"the {style} adapter looked for a class {' or '.join(names)} in "
+                            f"{where}; found {'the classes ' + ', '.join(public) if public else 'no class'}")
     lacking = [m for m in methods if not callable(getattr(found, m, None))]
     if lacking:
+        name = found.__name__
         raise StyleMismatch(f"the {style} adapter looked for {name}.{'(), '.join(methods)}() "
                             f"in {where}; {name} has no {'(), '.join(lacking)}()")
     return found
