@@ -212,3 +212,21 @@ def test_one_hot_is_said_exactly_when_soft_targets_cannot_be_checked(style):
         agree.append(np.isclose(mine.loss(case.X, case.Y), ref.loss(case.X, case.Y),
                                 rtol=1e-10, atol=1e-12))
     assert build.one_hot is (not all(agree)), (style, agree)
+
+
+def test_the_micrograd_backward_is_the_gradient_for_a_given_upstream_and_linear_in_it():
+    """backward(dL/dA) after forward(X) is gradient(X, Y) when dL/dA is the loss's own, and
+    doubles when the upstream gradient doubles."""
+    build = adapt("micrograd", load("style_micrograd"))
+    for case in cases("micrograd", seed=7):
+        net, ref = case.build(StudentFactory(build)), case.build(reference)
+        A = net.forward(case.X)
+        own = (A - case.Y) / len(A) if case.loss == "half_mse" else \
+            (np.exp(A) / np.exp(A).sum(axis=1, keepdims=True) * case.Y.sum(axis=1, keepdims=True)
+             - case.Y) / len(A)
+        assert_params("backward(dL/dA)", net.backward(own), ref.gradient(case.X, case.Y),
+                      GRADIENT_TOL, case.describe())
+        assert_params("backward(2 dL/dA)", net.backward(2 * own),
+                      [2 * g for g in ref.gradient(case.X, case.Y)], GRADIENT_TOL,
+                      case.describe())
+

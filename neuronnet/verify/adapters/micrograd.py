@@ -15,7 +15,7 @@ student's graph backpropagates the surrogate
     S = sum_{n,k} (dL/dA)_{nk} A_{nk},   whose dS/dtheta = dL/dtheta for every parameter theta,
 
 so every gradient the checker sees comes out of the student's Values, once per call, after
-``zero_grad()``.
+``zero_grad()``; ``backward(grad_output)`` seeds the same S with a given dL/dA.
 """
 import numpy as np
 
@@ -104,6 +104,7 @@ class Scalars:
 
     def __init__(self, model, loss):
         self.model, self.layers = model, model_layers(model)
+        self.X = None
         self.loss_of, self.dloss_of = LOSSES[loss]
 
     def _read(self, field):
@@ -125,21 +126,33 @@ class Scalars:
     def _outputs(self, X):
         return [as_values(self.model([float(v) for v in x])) for x in X]
 
-    def forward(self, X):
-        return np.array([[a.data for a in row] for row in self._outputs(X)], dtype=np.float64)
-
     def loss(self, X, Y):
         return float(self.loss_of(self.forward(X), Y))
 
-    def gradient(self, X, Y):
-        outputs = self._outputs(X)
-        A = np.array([[a.data for a in row] for row in outputs], dtype=np.float64)
-        dA = self.dloss_of(A, Y)
+    def forward(self, X):
+        self.X = np.array(X, dtype=np.float64)      # what backward(grad_output) rebuilds
+        return self._data(self._outputs(X))
+
+    def _data(self, outputs):
+        return np.array([[a.data for a in row] for row in outputs], dtype=np.float64)
+
+    def _backprop(self, outputs, dA):
+        """The student's backward() of S = sum(dA * A) on a fresh graph, after zero_grad()."""
         surrogate = sum((a * float(g) for row, grow in zip(outputs, dA)
                          for a, g in zip(row, grow)))
         self.model.zero_grad()
         surrogate.backward()
         return self._read("grad")
+
+    def gradient(self, X, Y):
+        outputs = self._outputs(X)
+        return self._backprop(outputs, self.dloss_of(self._data(outputs), Y))
+
+    def backward(self, grad_output):
+        """After forward(X): the gradient for a given dL/dA, through a new graph on that X."""
+        if self.X is None:
+            raise RuntimeError("backward(grad_output) needs a forward(X) before it")
+        return self._backprop(self._outputs(self.X), grad_output)
 
     def train_step(self, X, Y, lr):
         """One SGD step as micrograd's demo takes it: p.data -= lr * p.grad for every p in
