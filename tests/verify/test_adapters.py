@@ -230,3 +230,16 @@ def test_the_micrograd_backward_is_the_gradient_for_a_given_upstream_and_linear_
                       [2 * g for g in ref.gradient(case.X, case.Y)], GRADIENT_TOL,
                       case.describe())
 
+
+
+def test_a_micrograd_layer_of_one_neuron_passes_on_a_lone_value():
+    """micrograd's Layer returns a lone Value for one neuron, and its MLP passes it on as it is
+    (then a 1-wide hidden layer cannot be iterated): the adapter calls the layers in turn."""
+    text = (CORPUS / "style_micrograd.py").read_text()
+    wraps = "            x = layer(x)\n            x = x if isinstance(x, list) else [x]\n"
+    assert text.count(wraps) == 1
+    build = adapt("micrograd", load("style_micrograd", text.replace(wraps, "            x = layer(x)\n")))
+    case = drawn_case(np.random.default_rng(8), [2, 1, 2], ["tanh", "identity"], "half_mse")
+    check_forward_matches(StudentFactory(build), reference, case)
+    assert_params("gradient", case.build(StudentFactory(build)).gradient(case.X, case.Y),
+                  case.build(reference).gradient(case.X, case.Y), GRADIENT_TOL, case.describe())

@@ -1,10 +1,11 @@
 """micrograd's ``MLP`` of scalar ``Value``s to the contract.
 
 The student's ``MLP(nin, nouts)`` has ``layers``, each with ``neurons``, each with ``w`` (a list
-of fan_in Values: row j of W_l) and ``b``; ``MLP(x)`` maps a list of numbers to the last
-layer's Values (or one Value); ``parameters()`` lists every weight and bias; ``zero_grad()``
-sets their ``.grad`` to 0; a Value's ``backward()`` sets its own grad to 1 and runs the graph's
-chain rule, adding into every ``.grad``.
+of fan_in Values: row j of W_l) and ``b``; a layer maps a list of inputs to its Values (or
+to one Value, when it has one neuron: the adapter calls the layers in turn and makes that a
+list, which micrograd's own ``MLP.__call__`` does not); ``parameters()`` lists every weight
+and bias; ``zero_grad()`` sets their ``.grad`` to 0; a Value's ``backward()`` sets its own
+grad to 1 and runs the graph's chain rule, adding into every ``.grad``.
 
 The activations are the student's: the adapter measures, once, what a hidden layer and the last
 layer apply (micrograd's repository: relu hidden, linear last; the lecture: tanh) and refuses
@@ -124,7 +125,14 @@ class Scalars:
         return self._read("data")
 
     def _outputs(self, X):
-        return [as_values(self.model([float(v) for v in x])) for x in X]
+        """Each sample's last-layer Values, through the student's layers in turn."""
+        rows = []
+        for x in X:
+            a = [float(v) for v in x]
+            for layer in self.layers:
+                a = as_values(layer(a))
+            rows.append(a)
+        return rows
 
     def loss(self, X, Y):
         return float(self.loss_of(self.forward(X), Y))
