@@ -243,3 +243,21 @@ def test_a_micrograd_layer_of_one_neuron_passes_on_a_lone_value():
     check_forward_matches(StudentFactory(build), reference, case)
     assert_params("gradient", case.build(StudentFactory(build)).gradient(case.X, case.Y),
                   case.build(reference).gradient(case.X, case.Y), GRADIENT_TOL, case.describe())
+
+
+def test_a_dlfs_network_that_crashes_is_not_made_not_applicable():
+    """Only an activation the network does not have (the book's dict lookup: KeyError) is "not
+    applicable"; any other exception of the student's constructor reaches the checker."""
+    module = load("style_dlfs")
+
+    class Crashing(module.MultiLayerNet):
+        def __init__(self, input_size, hidden_size_list, output_size, activation="relu"):
+            if input_size == 3:
+                raise ValueError("a bug of the student's")
+            super().__init__(input_size, hidden_size_list, output_size, activation)
+    module.MultiLayerNet = Crashing
+    build = adapt("dlfs", module)
+    with pytest.raises(NotImplementedError):
+        build([3, 4, 2], ["tanh", "identity"], "cross_entropy")
+    with pytest.raises(ValueError):
+        build([3, 4, 2], ["relu", "identity"], "cross_entropy")

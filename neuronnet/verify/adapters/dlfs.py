@@ -63,11 +63,9 @@ def adapt(module):
 def built(make, sizes, hidden):
     try:
         net = make(sizes, hidden)
-    except NotImplementedError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - an unsupported activation, say
-        raise NotImplementedError(f"it could not be built for {sizes} with {hidden} hidden: "
-                                  f"{type(exc).__name__}: {exc}") from exc
+    except KeyError as exc:   # the book looks its activation up in a dict: one it does not have
+        raise NotImplementedError(f"MultiLayerNet(activation={hidden!r}) raised KeyError: "
+                                  f"{exc}") from exc
     if not isinstance(getattr(net, "params", None), dict):
         raise StyleMismatch("the dlfs adapter looked for a dict net.params; found "
                             f"{type(getattr(net, 'params', None)).__name__}")
