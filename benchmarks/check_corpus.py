@@ -9,7 +9,9 @@ The corpus is ``examples/corpus/``: each ``NAME.py`` with a ``NAME.toml`` is a c
 each ``[[bug]]`` of the toml is a buggy one, made by copying the folder to a temporary one and
 replacing the bug's ``find`` text (it occurs exactly once) by its ``replace`` text. The toml
 records the bug's kind and its true place (``layer``: output, hidden, every or input;
-``parameter``: W, b, "W and b" or X). The checker never sees the toml.
+``parameter``: W, b, "W and b" or X). The checker never sees the toml. A network written to an
+assignment's API has no ``build``: its toml's ``[check] style`` names the ready adapter
+(``neuronnet.verify.adapters``) that makes one from the module.
 
 It prints one row per network (verdict, seconds, the start-here line) and last one line:
 ``corpus: C correct, F false failures; B buggy, K caught, L localised; median ... s correct,
@@ -17,6 +19,7 @@ It prints one row per network (verdict, seconds, the start-here line) and last o
 (tests/verify/test_corpus.py), which runs a fast slice of the corpus.
 """
 import argparse
+import importlib.util
 import shutil
 import statistics
 import sys
@@ -40,6 +43,7 @@ class Entry:
     style: str
     one_hot: bool
     bug: dict = None
+    adapter: str = None    # [check] style: the ready adapter that builds it, or None for a build
 
     @property
     def id(self):
@@ -52,8 +56,9 @@ def entries(folder=CORPUS):
     for toml in sorted(folder.glob("*.toml")):
         spec = tomllib.loads(toml.read_text())
         one_hot = bool(spec.get("check", {}).get("one_hot", False))
-        correct.append(Entry(toml.stem, one_hot))
-        buggy += [Entry(toml.stem, one_hot, bug) for bug in spec.get("bug", [])]
+        adapter = spec.get("check", {}).get("style")
+        correct.append(Entry(toml.stem, one_hot, adapter=adapter))
+        buggy += [Entry(toml.stem, one_hot, bug, adapter) for bug in spec.get("bug", [])]
     return correct + buggy
 
 
@@ -71,16 +76,28 @@ def materialise(entry, into, folder=CORPUS):
     return path
 
 
+def load_module(path):
+    """The network's file imported as a module of its own (its folder is already on sys.path)."""
+    spec = importlib.util.spec_from_file_location(f"_corpus_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run_check(entry, thorough=False, seed=0):
-    """(report, seconds) of ``neuronnet check`` on the entry, as the command line loads it."""
+    """(report, seconds) of ``neuronnet check`` on the entry, as the command line loads it; a
+    network with a ``[check] style`` is built by that ready adapter from its module."""
     from neuronnet.app.check_command import load_build, network_folder_on_path
     from neuronnet.verify import check
+    from neuronnet.verify.adapters import adapt
     with tempfile.TemporaryDirectory(prefix="neuronnet-corpus-") as scratch:
         path = materialise(entry, scratch)
         started = time.perf_counter()
         with network_folder_on_path(path):
-            build = load_build(path)
-            report = check(build, thorough=thorough, seed=seed, one_hot=entry.one_hot)
+            build = (adapt(entry.adapter, load_module(path)) if entry.adapter
+                     else load_build(path))
+            one_hot = entry.one_hot or getattr(build, "one_hot", False)
+            report = check(build, thorough=thorough, seed=seed, one_hot=one_hot)
         return report, time.perf_counter() - started
 
 

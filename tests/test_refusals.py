@@ -25,6 +25,7 @@ from neuronnet.training import Dataset, Settings, evaluate, metrics, planar, spl
 from neuronnet.training.dataset import MAX_CLASSES
 from neuronnet.training.loop import check_batch_fits
 from neuronnet.training.schedules import Constant, LossThreshold
+from neuronnet.verify.adapters import adapt
 from reference import MLP
 from reference import validation as rv
 
@@ -379,6 +380,9 @@ TABLE = [
      "layer_sizes", "[1, 3]"),
     ("memory-package-check", small_machine(lambda: memory.check_memory("--hidden", "100", 2**31, "net")), V,
      "--hidden", "100"),
+    # --- the checker's ready adapters: a style it has ----------------------------------------------
+    ("adapt-style", lambda: adapt("cs231n", None), V, "style", "'cs231n'"),
+    ("adapt-style-type", lambda: adapt(b"nielsen", None), T, "style", "b'nielsen'"),
 ]
 
 
