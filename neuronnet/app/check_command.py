@@ -41,6 +41,10 @@ def add_arguments(parser):
                              "grades.csv and grades.json)")
     parser.add_argument("--build", default="build", metavar="NAME",
                         help="the name of the function to call (default: build)")
+    parser.add_argument("--style", metavar="NAME", choices=_styles(),
+                        help="the file is written to a well-known assignment's API, without "
+                             f"build: one of {', '.join(_styles())} (a ready adapter finds "
+                             "its classes by their usual names)")
     parser.add_argument("--json", action="store_true",
                         help="print the report as JSON (for a grader) instead of text")
     parser.add_argument("--thorough", action="store_true",
@@ -75,6 +79,11 @@ def add_arguments(parser):
                         metavar="GIB",
                         help="the address space the checked file's process may map, in GiB "
                              f"(default {MEMORY_LIMIT_GIB:g})")
+
+
+def _styles():
+    from ..verify.adapters import STYLES
+    return STYLES
 
 
 def _positive_seconds(text):
@@ -229,13 +238,16 @@ def main(args, out=print):
         with open_submission(path, args.build, debug=args.debug,
                              seconds=PROBE_LIMIT * args.time_limit,
                              memory_gib=args.memory_limit, quiet=args.grade,
-                             forbid=forbid) as submission:
+                             forbid=forbid, style=args.style) as submission:
+            if submission.assumes and text:
+                out(f"--style {args.style}: {submission.assumes}")
             report = verify.check(submission.build, thorough=args.thorough, seed=seed,
                                   time_limit_s=args.time_limit, names=chosen,
                                   on_start=(lambda r: out(r.header(printable(path)))) if text
                                   else None,
                                   progress=(lambda r: out(r.line)) if text else None,
-                                  one_hot=args.one_hot, require=require)
+                                  one_hot=args.one_hot or submission.one_hot,
+                                  require=require)
             blocked = set(submission.blocked)
     except verify.Uncheckable as error:
         if args.json:
@@ -258,11 +270,11 @@ def main(args, out=print):
 
 
 def open_submission(path, name="build", debug=False, seconds=None, memory_gib=None,
-                    quiet=False, forbid=()):
+                    quiet=False, forbid=(), style=None):
     """The checked file in a process of its own (verify.isolation.Submission): the checker
     holds the examples, the oracle, the verdict and the report, and the file's code can change
     none of them. A context manager; its ``build`` is the contract's."""
     from ..verify.isolation import Submission
     return Submission(path, name, import_seconds=seconds, debug=debug,
                       memory_gib=MEMORY_LIMIT_GIB if memory_gib is None else memory_gib,
-                      quiet=quiet, forbid=forbid)
+                      quiet=quiet, forbid=forbid, style=style)

@@ -86,6 +86,7 @@ def _grade_one(path, args, seed):
         for value in values or ():
             command += [option, value]
     command += ["--one-hot"] if args.one_hot else []
+    command += ["--style", args.style] if args.style else []
     command += ["--thorough"] if args.thorough else []
     limit = WALL_LIMIT * args.time_limit * (10 if args.thorough else 1)
     try:

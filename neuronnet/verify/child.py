@@ -2,8 +2,9 @@
 calls, arrays in and arrays out over a pipe, and decides nothing (isolation.py is the parent).
 
 Run as ``python -I child.py REQUESTS REPLIES`` (two file descriptors). It needs only the
-standard library and numpy: nothing of neuronnet is imported here, so a submission that
-patches neuronnet or the reference patches nothing the verdict depends on. Its stdout and
+standard library and numpy (and, with a ``--style``, that style's ready adapter): nothing the
+verdict depends on is imported here, so a submission that patches neuronnet or the reference
+patches only its own copies. Its stdout and
 stderr are the parent's stderr: what the submission prints never reaches the report.
 
 Each message is 8 bytes of length, then 4 bytes of header length, a JSON header, and the
@@ -151,6 +152,12 @@ def _answer(request, state):
     op = request["op"]
     if op == "load":
         path = Path(request["path"])
+        style = request.get("style")
+        if style:
+            # The ready adapter (neuronnet.verify.adapters) is ours: it is imported before the
+            # forbidden imports are refused, and turns the module into a ``build`` below.
+            from neuronnet.verify.adapters import adapt, style_module
+            style_module(style)
         if request.get("forbid"):
             forbid_imports(request["forbid"], state["blocked"])
         sys.argv = [str(path)]   # the process looks like `python FILE`, not like a checker's
@@ -165,6 +172,14 @@ def _answer(request, state):
             line = getattr(exc, "lineno", None) if isinstance(exc, SyntaxError) else \
                 (lines[-1].lineno if lines else None)
             return {**_raised(exc), "line": line}, []
+        if style:
+            try:
+                state["build"] = adapt(style, module)
+            except BaseException as exc:  # noqa: BLE001 - the module does not fit the style
+                return {**_raised(exc), "adapting": True}, []
+            return {"loaded": "callable", "signature": None,
+                    "one_hot": bool(state["build"].one_hot),
+                    "assumes": str(state["build"].assumes)}, []
         state["build"] = getattr(module, request["name"], None)
         kind = "missing" if state["build"] is None else \
             ("callable" if callable(state["build"]) else type(state["build"]).__name__)

@@ -62,10 +62,13 @@ class Submission:
     contract's ``build(layer_sizes, activations, loss)``."""
 
     def __init__(self, path, name="build", import_seconds=None, debug=False,
-                 memory_gib=MEMORY_LIMIT_GIB, quiet=False, forbid=()):
+                 memory_gib=MEMORY_LIMIT_GIB, quiet=False, forbid=(), style=None):
         self.path, self.name, self.import_seconds = Path(path).resolve(), name, import_seconds
         self.debug, self.memory_bytes, self.quiet = debug, int(memory_gib * 2**30), quiet
         self.forbid = list(forbid)   # modules the file may not import (grading.forbidden)
+        self.style = style           # a ready adapter's name (verify.adapters), or None
+        self.one_hot = False         # the adapter's style checks one-hot targets only
+        self.assumes = ""            # the adapter's one line on what it assumes
         self.blocked = set()         # those it tried to import, as its process reported
         self.process = None
         self.dropped = []
@@ -102,7 +105,8 @@ class Submission:
         try:
             with time_limit(self.import_seconds):
                 reply, _ = self._ask({"op": "load", "path": str(self.path),
-                                      "name": self.name, "forbid": self.forbid},
+                                      "name": self.name, "forbid": self.forbid,
+                                      "style": self.style},
                                      "importing it")
         except TimeLimitExceeded:
             raise Uncheckable(f"importing it took over {self.import_seconds:g} s; expected a "
@@ -110,6 +114,10 @@ class Submission:
                               "imported)") from None
         except ChildEnded as ended:
             raise Uncheckable(f"{ended.reason}; expected a file Python can run") from None
+        if "raised" in reply and reply.get("adapting"):
+            self.stop()
+            raise Uncheckable(f"--style {self.style}: {shown(reply['raised'], 60)}: "
+                              f"{shown(reply.get('message', ''))}")
         if "raised" in reply:
             if self.debug:
                 print(reply.get("traceback", ""), file=sys.stderr)
@@ -119,6 +127,8 @@ class Submission:
                               f"{shown(reply.get('message', ''))}; expected a file Python can "
                               "run")
         loaded = reply["loaded"]
+        self.one_hot = bool(reply.get("one_hot", False))
+        self.assumes = shown(reply.get("assumes", ""))
         if loaded != "callable":
             self.stop()
         if loaded == "missing":

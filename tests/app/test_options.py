@@ -290,6 +290,8 @@ OBSERVE = {
     ("check", "allow"): check_grading(["--allow", "reference"],
                                       lambda kw: "reference" not in kw["forbid"]),
     ("check", "require"): check_require, ("check", "grades"): check_grades,
+    ("check", "style"): check_grading(["--style", "nielsen"],
+                                      lambda kw: kw["style"] == "nielsen"),
     ("check", "skipped"): check_option(["--property", "nothing_handed_in_is_changed",
                                         "--property", "results_are_repeatable", "--skip",
                                         "results_are_repeatable"],

@@ -6,6 +6,7 @@ style cannot express with NotImplementedError, measures activations instead of t
 names, hands back copies, and says truly whether only one-hot targets can be checked."""
 import importlib.util
 import itertools
+import json
 import types
 from pathlib import Path
 
@@ -261,3 +262,21 @@ def test_a_dlfs_network_that_crashes_is_not_made_not_applicable():
         build([3, 4, 2], ["tanh", "identity"], "cross_entropy")
     with pytest.raises(ValueError):
         build([3, 4, 2], ["relu", "identity"], "cross_entropy")
+
+
+# --- the command line: neuronnet check --style NAME ------------------------------------------
+def test_the_command_line_checks_a_style_in_the_submissions_own_process(capfd):
+    from neuronnet.app.cli import main
+    path = CORPUS / "style_nielsen.py"
+    status = main(["check", str(path), "--style", "nielsen", "--json",
+                   "--property", "gradient_equals_the_reference"])
+    report = json.loads(capfd.readouterr().out)
+    assert status == 0 and report["passed"], report["results"]
+
+
+def test_the_command_line_refuses_a_module_of_another_style_in_one_line(capfd):
+    from neuronnet.app.cli import main
+    status = main(["check", str(CORPUS / "style_dlfs.py"), "--style", "nielsen", "--json"])
+    report = json.loads(capfd.readouterr().out)
+    assert status == 1 and not report["passed"] and not report["results"]
+    assert report["error"].startswith("--style nielsen: StyleMismatch"), report["error"]
