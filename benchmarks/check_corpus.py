@@ -19,7 +19,6 @@ It prints one row per network (verdict, seconds, the start-here line) and last o
 (tests/verify/test_corpus.py), which runs a fast slice of the corpus.
 """
 import argparse
-import importlib.util
 import shutil
 import statistics
 import sys
@@ -76,28 +75,17 @@ def materialise(entry, into, folder=CORPUS):
     return path
 
 
-def load_module(path):
-    """The network's file imported as a module of its own (its folder is already on sys.path)."""
-    spec = importlib.util.spec_from_file_location(f"_corpus_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def run_check(entry, thorough=False, seed=0):
-    """(report, seconds) of ``neuronnet check`` on the entry, as the command line loads it; a
-    network with a ``[check] style`` is built by that ready adapter from its module."""
-    from neuronnet.app.check_command import load_build, network_folder_on_path
+    """(report, seconds) of ``neuronnet check`` on the entry, as the command line runs it: the
+    network in a process of its own (a ``[check] style`` built there by that ready adapter)."""
+    from neuronnet.app.check_command import open_submission
     from neuronnet.verify import check
-    from neuronnet.verify.adapters import adapt
     with tempfile.TemporaryDirectory(prefix="neuronnet-corpus-") as scratch:
         path = materialise(entry, scratch)
         started = time.perf_counter()
-        with network_folder_on_path(path):
-            build = (adapt(entry.adapter, load_module(path)) if entry.adapter
-                     else load_build(path))
-            one_hot = entry.one_hot or getattr(build, "one_hot", False)
-            report = check(build, thorough=thorough, seed=seed, one_hot=one_hot)
+        with open_submission(path, style=entry.adapter) as submission:
+            report = check(submission.build, thorough=thorough, seed=seed,
+                           one_hot=entry.one_hot or submission.one_hot)
         return report, time.perf_counter() - started
 
 

@@ -14,11 +14,7 @@ Exit status: 0 every applicable property passed; 1 a property failed or stopped,
 could not be checked at all (it does not import, has no ``build``, or supports no
 architecture); 2 a usage error (no such file, not a ``.py`` file, a bad option).
 """
-import contextlib
-import importlib.util
 import json
-import sys
-import traceback
 from pathlib import Path
 
 from ..verify.limits import MEMORY_LIMIT_GIB, PROBE_LIMIT, THOROUGH, TIME_LIMIT
@@ -124,69 +120,6 @@ def check_path(text, folder_ok=False):
     if not path.is_file() or path.suffix != ".py":
         raise ValueError(f"FILE.py: got {text!r}; expected a Python file ending in .py")
     return path
-
-
-@contextlib.contextmanager
-def network_folder_on_path(path):
-    """The checked file's folder first on sys.path for the whole check, so that a ``build``
-    that imports a neighbour when it is called (not only at import) finds it, from any folder.
-    Afterwards the folder leaves sys.path and the modules imported from it leave sys.modules."""
-    folder = str(Path(path).resolve().parent)
-    before = set(sys.modules)
-    sys.path.insert(0, folder)
-    try:
-        yield
-    finally:
-        if folder in sys.path:
-            sys.path.remove(folder)
-        for name in set(sys.modules) - before:
-            where = getattr(sys.modules.get(name), "__file__", None) or ""
-            if where.startswith(folder + "/"):
-                del sys.modules[name]
-
-
-def load_build(path, name="build", debug=False, seconds=None):
-    """Import ``path`` as a module of its own (its folder first on sys.path, so that it can
-    import its neighbours) and return its ``name``; :class:`Uncheckable` if that fails, or if
-    the import takes over ``seconds`` (a file that trains at import would stall a grader)."""
-    from ..verify import Uncheckable
-    from ..verify.run import TimeLimitExceeded, time_limit
-    module_name = f"_neuronnet_checked_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(path.resolve().parent))
-    # No __pycache__ beside a student's file (or its neighbours): a check leaves nothing behind.
-    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-    try:
-        with time_limit(seconds):
-            spec.loader.exec_module(module)
-    except TimeLimitExceeded:
-        raise Uncheckable(f"importing it took over {seconds:g} s; expected a file that "
-                          "defines build quickly (no training when it is imported)") from None
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the file's own error is the finding
-        where = ""
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if Path(f.filename).resolve() == path.resolve()]
-        if isinstance(exc, SyntaxError) and exc.lineno:
-            where = f" (line {exc.lineno})"
-        elif frames:
-            where = f" (line {frames[-1].lineno})"
-        if debug:
-            traceback.print_exception(exc)
-        raise Uncheckable(f"it does not import{where}: {type(exc).__name__}: {exc}; "
-                          "expected a file Python can run") from None
-    finally:
-        sys.path.remove(str(path.resolve().parent))
-        sys.dont_write_bytecode = writes_bytecode
-    build = getattr(module, name, None)
-    if build is None:
-        raise Uncheckable(f"it defines no {name!r}; expected a function "
-                          f"{name}(layer_sizes, activations, loss) that returns a network (or "
-                          "name yours with --build NAME)")
-    if not callable(build):
-        raise Uncheckable(f"{name} is a {type(build).__name__}; expected a function "
-                          f"{name}(layer_sizes, activations, loss)")
-    return build
 
 
 def grading_options(args):
