@@ -29,19 +29,21 @@ ENTRY_NAMES = ("submission.py", "network.py", "main.py")   # a subfolder's file,
 
 
 def submissions(folder):
-    """(name, path) of each submission in ``folder``, sorted by name: each ``.py`` file, and
-    each subfolder's entry (ENTRY_NAMES, or its only ``.py`` file)."""
+    """(name, path, own folder or None) of each submission in ``folder``, sorted by name: each
+    ``.py`` file (no folder of its own: its neighbours are classmates), and each subfolder's
+    entry (ENTRY_NAMES, or its only ``.py`` file)."""
     found = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith((".", "_")):
             continue
         if entry.is_file() and entry.name.endswith(".py"):
-            found.append((entry.name, entry.path))
+            found.append((entry.name, entry.path, None))
         elif entry.is_dir():
             files = sorted(f for f in os.listdir(entry.path) if f.endswith(".py"))
             named = [f for f in ENTRY_NAMES if f in files]
             if named or len(files) == 1:
-                found.append((entry.name, os.path.join(entry.path, (named or files)[0])))
+                found.append((entry.name, os.path.join(entry.path, (named or files)[0]),
+                              entry.path))
     return found
 
 
@@ -59,7 +61,8 @@ def grade_folder(folder, args, seed, out):
     started = time.perf_counter()
     reports = {}
     with ThreadPoolExecutor(WORKERS) as pool:
-        futures = {pool.submit(_grade_one, path, args, seed): name for name, path in found}
+        futures = {pool.submit(_grade_one, path, own, args, seed): name
+                   for name, path, own in found}
         for future in futures:
             name = futures[future]
             reports[name] = future.result()
@@ -75,10 +78,26 @@ def grade_folder(folder, args, seed, out):
     return 0 if passed == len(reports) else 1
 
 
-def _grade_one(path, args, seed):
+def _grade_one(path, own, args, seed):
     """The JSON report of ``neuronnet check --grade --json`` on one submission, or one made
-    here when that process did not give one (it ran past its wall-clock limit)."""
-    command = [sys.executable, "-m", "neuronnet", "check", path, "--grade", "--json",
+    here when that process did not give one of ours (it ran past its wall-clock limit, or was
+    killed). The submission is graded from a private copy, by a grader started in an empty
+    folder with ``-I``: nothing a classmate's file is named or does reaches it."""
+    import shutil
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="neuronnet-grade-") as scratch:
+        private = os.path.join(scratch, "submission")
+        if own is not None:
+            shutil.copytree(own, private, symlinks=True)          # its own subfolder
+        else:
+            os.mkdir(private)
+            shutil.copy(path, private)                            # a file among its classmates
+        copy = os.path.join(private, os.path.basename(path))
+        return _run_grader(copy, path, args, seed, scratch)
+
+
+def _run_grader(copy, path, args, seed, scratch):
+    command = [sys.executable, "-I", "-m", "neuronnet", "check", copy, "--grade", "--json",
                "--seed", str(seed), "--time-limit", repr(args.time_limit),
                "--memory-limit", repr(args.memory_limit), "--build", args.build]
     for option, values in (("--require", args.require), ("--allow", args.allow),
@@ -91,14 +110,18 @@ def _grade_one(path, args, seed):
     limit = WALL_LIMIT * args.time_limit * (10 if args.thorough else 1)
     try:
         done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, timeout=limit, check=False)
+                              stderr=subprocess.DEVNULL, timeout=limit, check=False,
+                              cwd=scratch)
     except subprocess.TimeoutExpired:
         return _made_here(path, f"its grade ran past {limit:g} s")
+    if done.returncode not in (0, 1):   # not an ending of ours: its report cannot be trusted
+        return _made_here(path, f"its grader ended with status {done.returncode}")
     try:
         report = json.loads(done.stdout)
     except ValueError:
         return _made_here(path, f"its grader ended with status {done.returncode} and no "
                                 "report")
+    report["file"] = path
     return report
 
 
@@ -145,8 +168,8 @@ def _csv(reports, properties):
         status = {r["property"]: r["status"] for r in report.get("results", [])}
         judged = [s for s in status.values() if s != "not applicable"]
         score = sum(s == "passed" for s in judged) / len(judged) if judged else 0.0
-        writer.writerow([name, int(bool(report.get("passed"))), f"{score:.3f}",
-                         report.get("error") or "",
+        writer.writerow([printable(name), int(bool(report.get("passed"))), f"{score:.3f}",
+                         printable(report.get("error") or ""),
                          *[{"passed": 1, "FAILED": 0, "stopped": 0}.get(status.get(p), "")
                            for p in properties]])
     return buffer.getvalue()

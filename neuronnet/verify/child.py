@@ -103,11 +103,23 @@ def parse_body(body):
     return header, blobs
 
 
+def _traceback_text(exc):
+    """The traceback, as far as it can be told: reading a frame's source may itself be refused
+    (a frame in a module the grade forbids), and a message's ``__str__`` may fail."""
+    try:
+        return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    except BaseException:  # noqa: BLE001 - any failure here is the submission's
+        frames = traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__),
+                                                lookup_lines=False)
+        return "".join(f"  File {f.filename!r}, line {f.lineno}, in {f.name}\n"
+                       for f in frames) + type(exc).__name__ + "\n"
+
+
 def _raised(exc):
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    text = _traceback_text(exc)
     try:
         message = str(exc)
-    except Exception:  # noqa: BLE001 - a __str__ that fails is the submission's
+    except BaseException:  # noqa: BLE001 - a __str__ that fails is the submission's
         message = f"<{type(exc).__name__} whose message could not be shown>"
     return {"raised": type(exc).__name__, "message": message[:TEXT_LIMIT],
             "traceback": text[-TEXT_LIMIT:]}
@@ -127,27 +139,6 @@ def _unbindable(build):
     return None
 
 
-class ForbiddenImport(ImportError):
-    """An import the grader does not allow (``--grade``: the oracle, an autodiff library)."""
-
-
-def forbid_imports(names, blocked):
-    """From now on an import of a module under one of ``names`` raises ForbiddenImport, and
-    is noted in ``blocked``. An audit hook (PEP 578): no code run later in this process can
-    remove it, and it sees every import, ``importlib`` and ``__import__`` included."""
-    names = frozenset(names)
-
-    def hook(event, args):
-        if event == "import" and args and isinstance(args[0], str):
-            top = args[0].split(".", 1)[0]
-            if top in names:
-                if top not in blocked:
-                    blocked.append(top)
-                raise ForbiddenImport(f"importing {top!r} is not allowed while grading (the "
-                                      f"teacher may allow it with --allow {top})")
-    sys.addaudithook(hook)
-
-
 def _answer(request, state):
     op = request["op"]
     if op == "load":
@@ -155,11 +146,18 @@ def _answer(request, state):
         style = request.get("style")
         if style:
             # The ready adapter (neuronnet.verify.adapters) is ours: it is imported before the
-            # forbidden imports are refused, and turns the module into a ``build`` below.
+            # rules are in place, and turns the module into a ``build`` below.
             from neuronnet.verify.adapters import adapt, style_module
             style_module(style)
-        if request.get("forbid"):
-            forbid_imports(request["forbid"], state["blocked"])
+        from neuronnet.verify import sandbox
+        forbid = list(request.get("forbid") or ())
+        sandbox.install(forbid, state["blocked"])
+        # What is already loaded would be imported again without a word: a forbidden module,
+        # and the checker's own, leave sys.modules (the adapter keeps the functions it holds),
+        # so the submission finds the process as `python FILE` leaves it.
+        ours = set(forbid) | {"neuronnet", "hypothesis"}
+        for name in [m for m in sys.modules if m.split(".", 1)[0] in ours]:
+            del sys.modules[name]
         sys.argv = [str(path)]   # the process looks like `python FILE`, not like a checker's
         sys.path.insert(0, str(path.parent))
         spec = importlib.util.spec_from_file_location("_checked_submission", path)
@@ -167,8 +165,9 @@ def _answer(request, state):
         try:
             spec.loader.exec_module(module)
         except BaseException as exc:  # noqa: BLE001 - SystemExit at import is the finding
-            lines = [f for f in traceback.extract_tb(exc.__traceback__)
-                     if Path(f.filename).resolve() == path.resolve()]
+            frames = traceback.StackSummary.extract(traceback.walk_tb(exc.__traceback__),
+                                                    lookup_lines=False)
+            lines = [f for f in frames if Path(f.filename).resolve() == path.resolve()]
             line = getattr(exc, "lineno", None) if isinstance(exc, SyntaxError) else \
                 (lines[-1].lineno if lines else None)
             return {**_raised(exc), "line": line}, []

@@ -7,7 +7,7 @@ FAILED, so that a grade is the same data as a check:
 
 - ``imports_no_oracle``: the file imported neither the checker's oracle (``neuronnet``,
   ``reference``) nor an autodiff library, unless the teacher allowed it (``--allow NAME``).
-  Such an import is refused in the submission's process (child.forbid_imports) and noted.
+  Such an import is refused in the submission's process (sandbox.py) and noted.
 - ``supports_a_hidden_layer``: a network with one layer of neurons has no backprop to get
   wrong.
 - ``supports_NAME``, one per ``--require NAME``: an activation, a loss or an optional method
@@ -23,6 +23,10 @@ import time
 
 import numpy as np
 
+from reference import MLP
+
+from .checks import GRADIENT_TOL, param_names
+from .checks.compare import close_enough
 from .contract import OPTIONAL, ContractError, StudentFactory
 from .limits import SubmissionStopped, time_limit
 from .report import Result
@@ -32,13 +36,18 @@ FORBIDDEN = ("neuronnet", "reference", "hypothesis", "torch", "jax", "jaxlib", "
              "tensorflow")
 REQUIRABLE = tuple(ACTIVATIONS) + tuple(LOSSES) + tuple(OPTIONAL)
 
-# The speed measurement: networks [INPUTS, h, OUTPUTS] for each h of WIDTHS (56 and 836
-# parameters, 15 times more), on ROWS rows, each call timed REPEATS times (the median). A
+# The speed measurement: networks [n_in, h, n_out] at a small and a large width h, on a batch
+# of rows, each call timed REPEATS times on inputs drawn afresh (the median). The sizes are
+# drawn from the run's seed, within these ranges, so that a network cannot recognise the
+# stopwatch by its shapes; every gradient timed is also compared with the reference's, so that
+# one cannot answer it with something cheap. About 60 and 850 parameters: 14 times more. A
 # gradient that costs at most FREE forward passes at the larger width passes outright (no
-# differencing of 836 parameters costs that little). Otherwise its cost relative to the forward
+# differencing of 850 parameters costs that little). Otherwise its cost relative to the forward
 # pass may grow at most GROWTH_LIMIT times from the smaller to the larger width: backprop's
-# stays near 1 (measured: 0.8 to 1.6 on this machine, busy or not), differences' near 15.
-INPUTS, OUTPUTS, WIDTHS, ROWS, REPEATS = 8, 4, (4, 64), 64, 7
+# stays near 1 (measured: 0.8 to 1.6 on this machine, busy or not), differences' near 14.
+INPUTS, OUTPUTS, ROWS = (6, 11), (3, 6), (48, 81)      # drawn from [low, high)
+WIDTHS = ((3, 6), (56, 72))
+REPEATS = 7
 FREE = 10.0
 GROWTH_LIMIT = 4.0
 
@@ -101,42 +110,34 @@ def requirement_results(patterns, methods, required):
 def backprop_result(build, patterns, seed, time_limit_s):
     """``backprop_not_differences``: the gradient's cost against the forward pass's, at two
     widths (the module's docstring says why this tells backprop from differences)."""
+    name = "backprop_not_differences"
     statement = ("the cost of gradient() grows like a forward pass as the network widens, not "
                  "like the number of parameters times a forward pass")
     started = time.perf_counter()
     pattern = _two_layer_pattern(patterns)
     if pattern is None:
-        result = Result("backprop_not_differences", statement, status="not applicable",
-                        reason="build accepts no network with a hidden layer")
-        return result
+        return Result(name, statement, status="not applicable",
+                      reason="build accepts no network with a hidden layer")
     rng = np.random.default_rng(seed)
-    make = StudentFactory(build)
+    n_in, n_out, rows = (int(rng.integers(*span)) for span in (INPUTS, OUTPUTS, ROWS))
     ratios, sizes = [], []
     try:
         with time_limit(len(WIDTHS) * REPEATS * 2 * time_limit_s), np.errstate(all="ignore"):
-            for width in WIDTHS:
-                shape = [INPUTS, width, OUTPUTS]
-                weights = [rng.normal(0, 0.5, (b, a)) for a, b in zip(shape, shape[1:])]
-                biases = [rng.normal(0, 0.1, b) for b in shape[1:]]
-                net = make(weights, biases, list(pattern.activations), pattern.loss)
-                X = rng.normal(size=(ROWS, INPUTS))
-                Y = _targets(rng, pattern.loss)
-                ratios.append(_median_seconds(lambda: net.gradient(X, Y)) /
-                              _median_seconds(lambda: net.forward(X)))
-                sizes.append(sum(W.size + b.size for W, b in zip(weights, biases)))
+            for span in WIDTHS:
+                ratio, size = _cost_ratio(build, pattern, [n_in, int(rng.integers(*span)), n_out],
+                                          rows, rng)
+                ratios.append(ratio)
+                sizes.append(size)
     except SubmissionStopped as stopped:
-        result = Result("backprop_not_differences", statement, status="stopped",
-                        reason=stopped.reason or "the measurement ran over its time limit")
-        return result
-    except (AssertionError, Exception) as error:  # noqa: BLE001 - the properties judge errors
-        result = Result("backprop_not_differences", statement, status="not applicable",
-                        reason=f"the network raised while it was timed ({type(error).__name__})")
-        return result
+        return Result(name, statement, status="stopped",
+                      reason=stopped.reason or "the measurement ran over its time limit")
+    except (AssertionError, Exception) as error:  # noqa: BLE001 - the network's own failure
+        return _result(name, statement, False, f"while it was timed, {_told(error)}")
     growth = ratios[1] / ratios[0]
     measured = (f"gradient() cost {ratios[0]:.1f} forward passes at {sizes[0]} parameters and "
                 f"{ratios[1]:.1f} at {sizes[1]}: {growth:.1f} times more")
     ok = ratios[1] <= FREE or growth <= GROWTH_LIMIT
-    result = _result("backprop_not_differences", statement, ok,
+    result = _result(name, statement, ok,
                      f"{measured}; expected at most {GROWTH_LIMIT:g} times (backprop stays "
                      f"near 1; differences of the loss grow like the parameters, "
                      f"{sizes[1] / sizes[0]:.0f} times)")
@@ -144,6 +145,35 @@ def backprop_result(build, patterns, seed, time_limit_s):
         result.notes = [measured]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _cost_ratio(build, pattern, shape, rows, rng):
+    """(median seconds of gradient() / of forward(), parameters) on a network of ``shape``,
+    each call on rows drawn afresh, and each gradient checked against the reference's."""
+    weights = [rng.normal(0, 0.5, (b, a)) for a, b in zip(shape, shape[1:])]
+    biases = [rng.normal(0, 0.1, b) for b in shape[1:]]
+    net = StudentFactory(build)(weights, biases, list(pattern.activations), pattern.loss)
+    oracle = MLP.from_arrays([W.copy() for W in weights], [b.copy() for b in biases],
+                             list(pattern.activations), pattern.loss)
+    batches = [(rng.normal(size=(rows, shape[0])), _targets(rng, pattern.loss, rows, shape[-1]))
+               for _ in range(REPEATS)]
+    forward = _median([_seconds(lambda: net.forward(X)) for X, _ in batches])
+    times = []
+    for X, Y in batches:
+        seconds, grads = _timed(lambda: net.gradient(X, Y))
+        times.append(seconds)
+        for k, (mine, ref) in enumerate(zip(grads, oracle.gradient(X, Y))):
+            if not close_enough(mine, ref, *GRADIENT_TOL):
+                raise ContractError(f"gradient() on the timed network {shape} ({rows} rows) "
+                                    f"differs from the reference's in {param_names(len(grads))[k]}")
+    return _median(times) / forward, sum(W.size + b.size for W, b in zip(weights, biases))
+
+
+def _told(error):
+    """An error of the network's, in a few words."""
+    text = str(error) if isinstance(error, ContractError) else \
+        f"the network raised {type(error).__name__}: {error}"
+    return text[:300]
 
 
 def _two_layer_pattern(patterns):
@@ -155,17 +185,21 @@ def _two_layer_pattern(patterns):
     return deep[0] if deep else None
 
 
-def _targets(rng, loss):
+def _targets(rng, loss, rows, n_out):
     if loss == "cross_entropy":
-        return np.eye(OUTPUTS)[rng.integers(0, OUTPUTS, ROWS)]
-    return rng.random((ROWS, OUTPUTS))   # in [0, 1): a target for every loss
+        return np.eye(n_out)[rng.integers(0, n_out, rows)]
+    return rng.random((rows, n_out))   # in [0, 1): a target for every loss
 
 
-def _median_seconds(call):
-    times = []
-    for _ in range(REPEATS):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return max(float(np.median(times)), 1e-9)
+def _timed(call):
+    started = time.perf_counter()
+    value = call()
+    return max(time.perf_counter() - started, 1e-9), value
 
+
+def _seconds(call):
+    return _timed(call)[0]
+
+
+def _median(times):
+    return float(np.median(times))

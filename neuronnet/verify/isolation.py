@@ -11,50 +11,28 @@ own timer, which the submission cannot touch, and the child is killed. The child
 memory limit (RLIMIT_AS) and one BLAS thread. Arrays cross as ``.npy`` bytes, never pickled.
 """
 import os
-import select
+import shutil
 import signal
-import struct
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from . import child as wire
 from .contract import OPTIONAL, REQUIRED, Uncheckable
-from .limits import (
-    MEMORY_LIMIT_GIB,
-    REPLY_LIMIT,
-    TEXT_LIMIT,
-    SubmissionStopped,
-    TimeLimitExceeded,
-    seconds_left,
-    time_limit,
-)
+from .limits import MEMORY_LIMIT_GIB, TimeLimitExceeded, seconds_left, time_limit
 from .notes import record_warning
+from .replies import (
+    OUT_OF_TURN,
+    ChildEnded,
+    decoded,
+    read_message,
+    remote_exception,
+    shown,
+    status_text,
+)
 
 CHILD = Path(wire.__file__).resolve()
-
-
-def shown(text, limit=TEXT_LIMIT):
-    """The submission's text, control characters escaped and cut to ``limit``."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more)"
-
-
-def remote_exception(reply):
-    """An exception of the submission's type name carrying its message and traceback."""
-    name = shown(reply.get("raised", "Exception"), 60)
-    if name == "NotImplementedError":
-        error = NotImplementedError(shown(reply.get("message", "")))
-    else:
-        kind = type(name if name.isidentifier() else "SubmissionError", (Exception,), {})
-        error = kind(shown(reply.get("message", "")))
-    error.remote_traceback = reply.get("traceback", "")
-    return error
-
-
-class ChildEnded(SubmissionStopped):
-    """The submission's process ended while it was answering (it exited, crashed or was
-    killed): the property it was answering for is "stopped", with this reason."""
 
 
 class Submission:
@@ -86,8 +64,10 @@ class Submission:
     def start(self):
         requests_r, self.requests = os.pipe()
         self.replies, replies_w = os.pipe()
+        # A temporary folder of its own: the only place a graded submission may write.
+        self.scratch = tempfile.mkdtemp(prefix="neuronnet-submission-")
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+               "MKL_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": self.scratch}
         # What the submission prints goes to our stderr (a learner's debugging prints), or
         # nowhere when ``quiet`` (a grader's folder: megabytes of it must cost nothing).
         shown_to = subprocess.DEVNULL if self.quiet else 2
@@ -126,7 +106,11 @@ class Submission:
             raise Uncheckable(f"it does not import{line}: {shown(reply['raised'], 60)}: "
                               f"{shown(reply.get('message', ''))}; expected a file Python can "
                               "run")
-        loaded = reply["loaded"]
+        loaded = reply.get("loaded")
+        if not isinstance(loaded, str):
+            self.stop()
+            raise Uncheckable(f"{OUT_OF_TURN} while importing it; expected a file that leaves "
+                              "the checker's pipe alone")
         self.one_hot = bool(reply.get("one_hot", False))
         self.assumes = shown(reply.get("assumes", ""))
         if loaded != "callable":
@@ -153,9 +137,13 @@ class Submission:
             except OSError:
                 pass
         if self.process.poll() is None:
-            self.process.kill()
+            try:   # the child leads a session of its own: whatever it started goes with it
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except OSError:
+                self.process.kill()
         self.process.wait()
         self.process = None
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def _ask(self, request, doing, blobs=()):
         """Send ``request`` and wait for the reply, no longer than the open time limit
@@ -167,6 +155,8 @@ class Submission:
         try:
             wire.write_message(self.requests, request, blobs)
             reply, replies = read_message(self.replies, doing)
+            if not isinstance(reply, dict):
+                raise ChildEnded(f"{OUT_OF_TURN} while {doing}")
             blocked = reply.get("blocked") if isinstance(reply, dict) else None
             if isinstance(blocked, list):
                 self.blocked.update(shown(name, 60) for name in blocked[:20])
@@ -174,7 +164,7 @@ class Submission:
         except (EOFError, BrokenPipeError, ConnectionError):
             status = self.process.wait()
             self.stop()
-            self.ended = f"the submission {_status(status)} while {doing}"
+            self.ended = f"the submission {status_text(status)} while {doing}"
             raise ChildEnded(self.ended) from None
         except TimeLimitExceeded as stopped:
             # Our timer or our select: either way the call is named, and the child killed.
@@ -194,10 +184,16 @@ class Submission:
         if self.dropped:
             self._ask({"op": "drop", "ids": self.dropped}, "freeing networks")
             self.dropped = []
-        reply, _ = self._ask(request, f"building {list(layer_sizes)}")
+        doing = f"building {list(layer_sizes)}"
+        reply, _ = self._ask(request, doing)
         if "raised" in reply:
             raise remote_exception(reply)
-        return Remote(self, reply["id"], reply["type"], reply["methods"], self.process)
+        try:
+            return Remote(self, int(reply["id"]), str(reply["type"]),
+                          [str(m) for m in reply["methods"]], self.process)
+        except (KeyError, TypeError, ValueError):
+            self.stop()
+            raise ChildEnded(f"{OUT_OF_TURN} while {doing}") from None
 
 
 class Remote:
@@ -227,66 +223,17 @@ class Remote:
                    "args": [wire.encode(a, blobs) for a in args],
                    "kwargs": {k: wire.encode(v, blobs) for k, v in kwargs.items()}}
         reply, replies = self._submission._ask(request, f"computing {method}()", blobs)
-        for kind, message in reply.get("warnings", []):
-            record_warning(f"{method}()", shown(kind, 60), shown(message))
-        if "raised" in reply:
-            raise remote_exception(reply)
-        return _decoded(reply["value"], replies)
-
-
-def _decoded(value, blobs):
-    """The value as the submission returned it: arrays, lists, numbers (float32 kept)."""
-    import numpy as np
-    if isinstance(value, dict):
-        if "npy" in value:
-            return wire.decode(value, blobs)
-        if "list" in value:
-            items = [_decoded(v, blobs) for v in value["list"]]
-            return tuple(items) if value.get("tuple") else items
-        if "num" in value:
-            return np.dtype(value["dtype"]).type(value["num"]) if value["dtype"] in (
-                "float32", "float16") else value["num"]
-        if "bool" in value:
-            return value["bool"]
-        if "other" in value:
-            return type(shown(value["other"], 60).replace(" ", "_") or "object", (), {})()
-    return value
-
-
-def read_message(fd, doing):
-    """The child's reply, waited for in ``select`` up to the open time limit: past it,
-    :class:`TimeLimitExceeded` naming the call ("computing gradient() ran past 10 s")."""
-    (size,) = struct.unpack(">Q", _read_exactly(fd, 8, doing))
-    if size > REPLY_LIMIT:
-        raise ChildEnded(f"the submission sent a reply of {size} bytes while {doing}; expected "
-                         f"at most {REPLY_LIMIT}")
-    return wire.parse_body(_read_exactly(fd, size, doing))
-
-
-def _read_exactly(fd, n, doing):
-    chunks, left = [], n
-    while left:
-        seconds, limit = seconds_left()
-        if seconds is not None:
-            ready, _, _ = select.select([fd], [], [], max(seconds, 0.0))
-            if not ready:
-                raise TimeLimitExceeded(f"{doing.removeprefix('computing ')} ran past "
-                                        f"{limit:g} s")
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            raise EOFError("the submission's end of the pipe closed")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
-
-
-def _status(code):
-    if code < 0:
         try:
-            return f"was killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"was killed by signal {-code}"
-    return f"exited with status {code}"
+            for kind, message in list(reply.get("warnings", []))[:20]:
+                record_warning(f"{method}()", shown(kind, 60), shown(message))
+            if "raised" in reply:
+                error = remote_exception(reply)
+            else:
+                return decoded(reply["value"], replies)
+        except (KeyError, TypeError, ValueError, IndexError, OSError):
+            self._submission.stop()
+            raise ChildEnded(f"{OUT_OF_TURN} while computing {method}()") from None
+        raise error
 
 
 def _limits(memory_bytes):

@@ -132,7 +132,7 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
                           "network that answers every call") from None
     try:
         with time_limit(time_limit_s):
-            single = precision_of(build, patterns)
+            single = precision_of(build, patterns, seed)
     except SubmissionStopped:   # a network that hangs or exits: the properties report it
         single = "float64"
     if not patterns:
@@ -156,13 +156,13 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
                 report.diagnose(StudentFactory(build), lambda name: PROPERTIES[name].fn)
         except SubmissionStopped:   # the verdicts stand; only the pointer to the bug is missing
             report.diagnosis = None
-    if require is not None:
-        from .grading import backprop_result, requirement_results
-        for result in requirement_results(patterns, methods, require) + [
-                backprop_result(build, patterns, seed, time_limit_s)]:
-            report.results.append(result)
-            if progress is not None:
-                progress(result)
+        if require is not None:   # a grade: judged at the network's precision too
+            from .grading import backprop_result, requirement_results
+            for result in requirement_results(patterns, methods, require) + [
+                    backprop_result(build, patterns, seed, time_limit_s)]:
+                report.results.append(result)
+                if progress is not None:
+                    progress(result)
     report.seconds = time.perf_counter() - started
     return report
 

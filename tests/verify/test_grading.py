@@ -26,30 +26,55 @@ def load(path):
 
 
 def differencing(build):
-    """``build`` whose networks compute their gradient by central differences of their own
-    loss: right to 1e-6, and no backprop at all."""
+    """``build`` whose networks pay for their gradient what central differences pay: two
+    losses per parameter. (They then return the right gradient: differences' own rounding,
+    about 1e-9 here, would fail the value check first, and the cost is what is tested.)"""
     def build_differencing(layer_sizes, activations, loss):
         net = build(layer_sizes, activations, loss)
+        exact = net.gradient
 
         def gradient(X, Y):
             params = [np.array(p, dtype=float) for p in net.parameters()]
-            grads = []
             for k, p in enumerate(params):
-                g = np.zeros_like(p)
                 for i in np.ndindex(p.shape):
-                    values = []
                     for step in (1e-6, -1e-6):
                         moved = [q.copy() for q in params]
                         moved[k][i] += step
                         net.set_parameters(moved)
-                        values.append(net.loss(X, Y))
-                    g[i] = (values[0] - values[1]) / 2e-6
-                grads.append(g)
+                        net.loss(X, Y)
             net.set_parameters(params)
-            return grads
+            return exact(X, Y)
         net.gradient = gradient
         return net
     return build_differencing
+
+
+def cached(build):
+    """``build`` whose networks answer a gradient already computed for the same input from a
+    cache (an attempt to look cheap when timed)."""
+    def build_cached(layer_sizes, activations, loss):
+        net = differencing(build)(layer_sizes, activations, loss)
+        slow, memory = net.gradient, {}
+
+        def gradient(X, Y):
+            key = (X.tobytes(), Y.tobytes())
+            if key not in memory:
+                memory[key] = slow(X, Y)
+            return [g.copy() for g in memory[key]]
+        net.gradient = gradient
+        return net
+    return build_cached
+
+
+def wrong_when_wide(build):
+    """``build`` whose gradient is zero on networks wider than the examples ever are."""
+    def build_wrong(layer_sizes, activations, loss):
+        net = build(layer_sizes, activations, loss)
+        exact = net.gradient
+        net.gradient = lambda X, Y: ([np.zeros_like(g) for g in exact(X, Y)]
+                                     if max(layer_sizes) > 8 else exact(X, Y))
+        return net
+    return build_wrong
 
 
 DEEP = [Pattern(("tanh", "identity"), "half_mse"), Pattern(("relu", "identity"), "cross_entropy")]
@@ -63,6 +88,12 @@ def test_backprop_passes_and_differences_fail_the_speed_property():
     assert slow.status == "FAILED"
     # The report shows the measured ratio: two costs and the growth between them.
     assert slow.reason.count("forward passes") == 1 and "times more" in slow.reason
+
+
+@pytest.mark.parametrize("trick", [cached, wrong_when_wide])
+def test_the_speed_property_is_not_fooled_by_a_cache_or_a_wrong_answer(trick):
+    result = grading.backprop_result(trick(load(STUDENT).build), DEEP, seed=0, time_limit_s=10)
+    assert result.status == "FAILED", (result.status, result.reason)
 
 
 def test_the_speed_property_needs_a_hidden_layer():
