@@ -74,27 +74,25 @@ def trace_recipe(recipe_name=None, *, sample=0, model_file=None, seed=0, data_di
 
 def mark(record, net):
     """Compare every quantity of ``record`` with the reference (the same parameters in
-    ``reference.MLP``), and every derivative with its central difference. Fills each
-    NeuronStep's ``checks``: quantity -> (verdict, the other value). Returns the counts."""
-    from reference import MLP
+    ``reference.MLP``, the reference's own optimizer from the same state), and every
+    derivative with its central difference. Fills each NeuronStep's ``checks``: quantity ->
+    (verdict, the other value). Returns the counts."""
+    from reference import MLP, log_sigmoid
 
     from ..gradcheck import excess_over_bound
     from ..verify.checks.tolerances import FORWARD_TOL, GRADIENT_TOL
     params = net.parameters()
-    ref = MLP.from_arrays(params[0::2], params[1::2], record.activations, record.loss)
+    ref = MLP.from_arrays(params[0::2], params[1::2], record.activations, record.loss,
+                          l2=record.l2)
     loss = ref.loss(record.X, record.T)
     grads = ref.gradient(record.X, record.T)
     dL_da = ref.loss_layer.backward()
     p = getattr(ref.loss_layer, "p", None)
+    if record.loss == "binary_cross_entropy":
+        p = np.exp(log_sigmoid(ref.forward(record.X)))
     zs, deltas = ref.pre_activations(), ref.deltas()
     outs = [_sub(MLP, params, record.activations, l).forward(record.X)
             for l in range(len(zs))]
-    # The reference steps from the velocities the traced neurons held (0 for a fresh network).
-    ref.velocities = [np.array([getattr(s, name) for s in steps], dtype=float)
-                      for steps in record.neurons for name in ("v", "vb")]
-    ref.train_step(record.X, record.T, optimizer=record.optimizer, lr=record.lr,
-                   momentum=record.momentum)
-    stepped, velocities = ref.parameters(), ref.velocities
     counts = {"reference ok": 0, "reference DIFFERS": 0, "numeric ok": 0,
               "numeric DIFFERS": 0, "kink": 0}
 
@@ -103,30 +101,41 @@ def mark(record, net):
         s = max(1.0, float(np.max(np.abs(theirs))))
         return bool(np.all(np.abs(np.asarray(mine) - theirs) <= atol * s + rtol * np.abs(theirs)))
 
+    def judge(checks, pairs):
+        for name, (mine, theirs, tol) in pairs.items():
+            ok = close(mine, theirs, tol)
+            checks[name] = ("reference ok" if ok else "reference DIFFERS", theirs)
+            counts[checks[name][0]] += 1
+
     whole = {"loss": (record.loss_value, np.array(loss), FORWARD_TOL),
              "dL/da": (record.loss_gradient, dL_da, GRADIENT_TOL)}
     if record.probabilities is not None and p is not None:
         whole["p"] = (record.probabilities, p, FORWARD_TOL)
-    for name, (mine, theirs, tol) in whole.items():
-        ok = close(mine, theirs, tol)
-        record.checks[name] = ("reference ok" if ok else "reference DIFFERS", theirs)
-        counts[record.checks[name][0]] += 1
+    if record.l2:
+        unpenalized = MLP.from_arrays(params[0::2], params[1::2], record.activations,
+                                      record.loss)
+        whole["data loss"] = (record.data_loss, np.array(unpenalized.loss(record.X, record.T)),
+                              FORWARD_TOL)
+    judge(record.checks, whole)
     for l, steps in enumerate(record.neurons):
         for step in steps:
             j = step.index
+            stepped = _reference_step(record, step, params[2 * l][j], params[2 * l + 1][j],
+                                      grads[2 * l][j], grads[2 * l + 1][j])
             pairs = {"z": (step.z, zs[l][:, j], FORWARD_TOL), "a": (step.a, outs[l][:, j],
                                                                     FORWARD_TOL),
                      "delta": (step.delta, deltas[l][:, j], GRADIENT_TOL),
                      "dW": (step.dW, grads[2 * l][j], GRADIENT_TOL),
-                     "db": (step.db, grads[2 * l + 1][j], GRADIENT_TOL),
-                     "w_new": (step.w_new, stepped[2 * l][j], GRADIENT_TOL),
-                     "b_new": (step.b_new, stepped[2 * l + 1][j], GRADIENT_TOL),
-                     "v_new": (step.v_new, velocities[2 * l][j], GRADIENT_TOL),
-                     "vb_new": (step.vb_new, velocities[2 * l + 1][j], GRADIENT_TOL)}
-            for name, (mine, theirs, tol) in pairs.items():
-                ok = close(mine, theirs, tol)
-                step.checks[name] = ("reference ok" if ok else "reference DIFFERS", theirs)
-                counts[step.checks[name][0]] += 1
+                     "db": (step.db, grads[2 * l + 1][j], GRADIENT_TOL)}
+            names = ["w_new", "b_new", "v_new", "vb_new"]
+            if record.keeps_squares:
+                names += ["s_new", "sb_new"]
+            pairs.update({name: (getattr(step, name), stepped[name], GRADIENT_TOL)
+                          for name in names})
+            if step.lr_t is not None:
+                pairs["lr_t"] = (step.lr_t, _reference_lr_t(record.hyperparameters, step.t),
+                                 GRADIENT_TOL)
+            judge(step.checks, pairs)
             for name, numeric in step.numeric.items():
                 mine = step.db if name == "db" else step.dW[int(name[3:-1])]
                 if numeric is None:
@@ -137,6 +146,31 @@ def mark(record, net):
                 step.checks["numeric " + name] = (verdict, numeric)
                 counts[verdict] += 1
     return counts
+
+
+def _reference_step(record, step, w, b, dW, db):
+    """The reference optimizer's update of one neuron (its weights and bias as the reference
+    has them, the reference's gradient) from the velocity and mean square the traced neuron
+    held, at its step number: the new w, b, v, vb, s, sb."""
+    from reference import OPTIMIZERS
+    opt = OPTIMIZERS[record.optimizer](**record.hyperparameters)
+    state = {"w_new": w.copy(), "b_new": np.array(b, dtype=float),
+             "v_new": step.v.copy(), "vb_new": np.array(step.vb),
+             "s_new": step.s.copy(), "sb_new": np.array(step.sb)}
+    opt.update([state["w_new"], state["b_new"]], [dW, np.array(db)],
+               [state["v_new"], state["vb_new"]], [state["s_new"], state["sb_new"]], step.t)
+    return state
+
+
+def _reference_lr_t(hyperparameters, t):
+    """The bias-corrected rate the reference's Adam uses at step t. It keeps that rate inside
+    ``update``, so it is read off a probe: one step of a unit gradient from w = 0 and zero
+    moments with eps = 0 moves w to -lr_t * (1 - beta1) / sqrt(1 - beta2)."""
+    from reference import Adam
+    settings = dict(hyperparameters, eps=0.0)
+    w = np.zeros(1)
+    Adam(**settings).update([w], [np.ones(1)], [np.zeros(1)], [np.zeros(1)], t)
+    return -w[0] * np.sqrt(1.0 - settings["beta2"]) / (1.0 - settings["beta1"])
 
 
 def _sub(MLP, params, activations, l):
