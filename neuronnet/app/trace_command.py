@@ -9,10 +9,16 @@ import json
 
 import numpy as np
 
+from ..guards import check_choice, check_real
+from ..losses import LOSSES
+from ..network import Network
 from . import recipe_data, recipes
 from .models import build_model, load_model, model_file_metadata
-from .options import seed_of
+from .options import add_optimizer_options, penalty, seed_of
 from .trace_text import trace_lines
+
+# The recipe settings a traced step takes from the command line (the rest shape training).
+STEP_OPTIONS = ("optimizer", "lr", "momentum")
 
 HELP = "one backprop step, neuron by neuron, every number checked"
 DESCRIPTION = ("Trace one forward, backward and update of a recipe's network on one training "
@@ -38,13 +44,33 @@ def add_arguments(parser):
                         help="draw the network as a PNG here (needs the 'plot' extra)")
     parser.add_argument("--gradients", action="store_true",
                         help="with --plot: label the edges with dW as well as W")
+    group = parser.add_argument_group("the step traced (default: the recipe's)")
+    add_optimizer_options(group)
+    group.add_argument("--loss", choices=list(LOSSES),
+                       help="the loss of the output (the recipe's output layer is identity: "
+                            "its a are the logits); binary_cross_entropy: a sigmoid and a "
+                            "yes/no cross-entropy per output")
+    group.add_argument("--l2", type=penalty, default=0.0, metavar="L2",
+                       help="the L2 penalty's strength (scikit-learn's alpha): the loss adds "
+                            "l2 / (2n) * sum of every weight squared, each dW (l2 / n) w "
+                            "(default 0)")
 
 
-def trace_recipe(recipe_name=None, *, sample=0, model_file=None, seed=0, data_dir=None):
+def trace_recipe(recipe_name=None, *, sample=0, model_file=None, seed=0, data_dir=None,
+                 options=None, loss=None, l2=0.0):
     """(record, recipe, counts): the trace of one step of a recipe's network on a training
     sample, marked against the reference and central differences. ``recipe_name`` None: xor,
     or with ``model_file`` the recipe the file was trained on; another one is refused, as the
-    file's network would not fit that recipe's data."""
+    file's network would not fit that recipe's data. ``options``: the step's optimizer, lr
+    and momentum by name (None: the recipe's; one the step would not use is refused);
+    ``loss``: another loss than the recipe's (or the file's); ``l2``: the L2 penalty."""
+    options = {name: value for name, value in (options or {}).items() if value is not None}
+    unknown = sorted(set(options) - set(STEP_OPTIONS))
+    if unknown:
+        raise TypeError(f"options: got {unknown[0]!r}; expected some of {list(STEP_OPTIONS)}")
+    if loss is not None:
+        check_choice("loss", loss, LOSSES)
+    l2 = check_real("l2", l2, low=0.0)
     if model_file is not None:
         from .tables import printable
         saved = model_file_metadata(model_file).get("recipe", "xor")
@@ -54,7 +80,7 @@ def trace_recipe(recipe_name=None, *, sample=0, model_file=None, seed=0, data_di
                              "out)")
         recipe_name = saved
     recipe_name = "xor" if recipe_name is None else recipe_name
-    recipe = recipes.get(recipe_name)
+    recipe = recipes.configured(recipe_name, options)
     split_rng, init_rng, _ = recipes.seeds(seed)
     splits = recipe_data.load(recipe.data, split_rng, data_dir)
     n = len(splits.train)
@@ -66,7 +92,15 @@ def trace_recipe(recipe_name=None, *, sample=0, model_file=None, seed=0, data_di
                             splits.train.n_outputs)
     else:
         net = build_model("neuron", recipe, splits, init_rng)
+    if loss is not None or l2:
+        net = Network.from_layers(net.layers, loss=loss or net.loss_name, l2=l2)
     X, T = splits.train.batch(np.array([sample]))
+    try:
+        net.loss_function.check_targets(T)
+    except ValueError as error:
+        raise ValueError(f"--loss: got {loss}; expected a loss the targets of {recipe.name} "
+                         f"suit, such as the recipe's own {recipe.loss} ({loss} refused "
+                         f"training sample {sample}'s target: {error})") from None
     s = recipe.settings
     record = net.trace(X, T, optimizer=s.optimizer, lr=s.lr, momentum=s.momentum)
     return record, recipe, mark(record, net)
@@ -185,9 +219,10 @@ def main(args, out=print):
     if args.plot is not None:
         from .train_command import check_plot_dir
         check_plot_dir(args.plot)
-    record, recipe, counts = trace_recipe(args.recipe, sample=args.sample,
-                                          model_file=args.model_file, seed=seed,
-                                          data_dir=args.data_dir)
+    record, recipe, counts = trace_recipe(
+        args.recipe, sample=args.sample, model_file=args.model_file, seed=seed,
+        data_dir=args.data_dir, options={name: getattr(args, name) for name in STEP_OPTIONS},
+        loss=args.loss, l2=args.l2)
     if args.json:
         out(json.dumps(to_dict(record, counts), indent=1))
     else:
@@ -211,13 +246,16 @@ def to_dict(record, counts):
         return v.tolist() if isinstance(v, np.ndarray) else v
     neurons = [[{k: plain(getattr(step, k)) for k in (
         "layer", "index", "activation", "w", "b", "z", "a", "dL_da", "slope", "delta", "dW", "db",
-        "w_new", "b_new", "v", "vb", "v_new", "vb_new", "numeric")} | {"checks": {k: [v[0], plain(v[1])]
+        "w_new", "b_new", "v", "vb", "v_new", "vb_new", "s", "sb", "s_new", "sb_new", "t",
+        "lr_t", "numeric")} | {"checks": {k: [v[0], plain(v[1])]
                                                     for k, v in step.checks.items()}}
         for step in steps] for steps in record.neurons]
     return {"sizes": record.sizes, "activations": record.activations, "loss": record.loss,
             "X": plain(record.X), "T": plain(record.T), "output": plain(record.output),
             "loss_value": record.loss_value, "loss_gradient": plain(record.loss_gradient),
             "optimizer": record.optimizer, "lr": record.lr, "momentum": record.momentum,
+            "hyperparameters": record.hyperparameters, "l2": record.l2,
+            "data_loss": record.data_loss, "weight_squares": record.weight_squares,
             "loss_after": record.loss_after, "probabilities": plain(record.probabilities),
             "checks": {k: [v[0], plain(v[1])] for k, v in record.checks.items()},
             "neurons": neurons, "counts": counts}

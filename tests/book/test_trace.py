@@ -218,13 +218,16 @@ def test_away_from_kinks_every_shown_numeric_derivative_is_a_number():
 
 
 # --- the trace worked by hand -----------------------------------------------------------------
-ARITHMETIC = re.compile(r"^[-+*/()., 0-9e\[\]\^]*(log\([-0-9.e]+\)[-+*/()., 0-9e\[\]]*)*$")
+NUMBER = r"\d+(?:\.\d*)?(?:e[-+]?\d+)?"
+ARITHMETIC = re.compile(r"^(?:[-+*/()., 0-9e\[\]\^]|log|exp|sqrt|max)*$")
+ROUNDING = 5e-4      # a number printed to 4 significant digits is within this, relatively
 
 
 def _value(text):
     """The number (or list of numbers) an arithmetic text of the trace evaluates to."""
     text = text.replace("^", "**").replace("[", "A([").replace("]", "])")
-    return eval(text, {"__builtins__": {}, "log": math.log, "A": np.array})  # noqa: S307
+    names = {"log": math.log, "exp": math.exp, "sqrt": math.sqrt, "max": max, "A": np.array}
+    return eval(text, {"__builtins__": {}, **names})  # noqa: S307
 
 
 def worked_equalities(lines):
@@ -236,40 +239,128 @@ def worked_equalities(lines):
             sides = [re.sub(r"^.*?: ", "", s) for s in sides]  # "w[0]: v", "L", ... dropped
             for left, right in zip(sides, sides[1:]):
                 if left and right and ARITHMETIC.match(left) and ARITHMETIC.match(right) \
-                        and re.search(r"[-+*/^]|log", left.lstrip("-")):
+                        and re.search(r"[-+*/^]|log|exp|sqrt", left.lstrip("-")):
                     yield line, left, right
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
-@pytest.mark.parametrize("loss, activations", [("cross_entropy", ("tanh", "identity")),
-                                               ("half_mse", ("sigmoid", "sigmoid"))])
-def test_every_worked_line_adds_up_to_the_digits_printed(optimizer, loss, activations):
-    # Each operand is printed to 4 significant digits: the arithmetic holds to that precision,
-    # so a formula printed with a wrong sign, factor or operand is off by far more.
-    from neuronnet.app.trace_text import trace_lines
-    net = small_net(activations, loss, seed=3)
-    x, t = np.array([0.7, -1.1]), np.array([0.0, 1.0])
-    net.layers[0].neurons[1].velocity_weights[:] = [0.05, -0.02]   # a velocity not 0
-    record = net.trace(x, t, optimizer=optimizer, lr=0.3, momentum=0.8)
-    counts = mark(record, net)
-    assert counts["reference DIFFERS"] == 0
-    lines = trace_lines(record, type("Recipe", (), {"name": "test"}), counts)
-    checked = 0
+def rounding_bound(left, exact):
+    """How far ``left`` can be from the exact result because its operands were rounded to 4
+    significant digits: to first order, the sum over the operands of the change one makes
+    when moved by its rounding. Integers and the texts in ``exact`` (the hyperparameters,
+    printed whole) are exact."""
+    base, total = np.atleast_1d(_value(left)), 0.0
+    for match in re.finditer(NUMBER, left):
+        text = match.group()
+        if text in exact or text.isdigit():
+            continue
+        moved = f"{left[:match.start()]}{float(text) * (1 + ROUNDING)!r}{left[match.end():]}"
+        total = total + np.abs(np.atleast_1d(_value(moved)) - base)
+    return total
+
+
+def misprinted(lines, record):
+    """The worked equalities that do not hold to the printed digits, and how many were checked.
+    An equality holds when its two sides differ by no more than twice the first-order effect
+    of rounding the left's operands plus the rounding of the printed result."""
+    exact = {f"{float(v):.4g}" for v in [*record.hyperparameters.values(), record.l2]}
+    wrong, checked = [], 0
     for line, left, right in worked_equalities(lines):
         mine, printed = np.atleast_1d(_value(left)), np.atleast_1d(_value(right))
-        scale = max(1.0, *np.abs(np.atleast_1d(printed)))
-        numbers = [abs(float(v)) for v in re.findall(r"\d[\d.]*(?:e[-+]?\d+)?", left)]
-        bound = 2e-3 * max(numbers + [scale])
-        assert np.all(np.abs(mine - printed) <= bound), (line, left, right)
+        bound = 2 * rounding_bound(left, exact) + 1.01 * ROUNDING * np.abs(printed) + 1e-15
+        if not np.all(np.abs(mine - printed) <= bound):
+            wrong.append((line, left, right))
         checked += 1
-    # z of 5 neurons, the loss, dW of 5 neurons, and for each of 5 neurons 2 + 1 parameters
-    # (each one line of one or two equalities)
-    assert checked >= 5 + 1 + 5 + 15, checked
-    update = [line for line in lines if line.startswith("    w[") or line.startswith("    b:")]
-    assert len(update) == 2 * 3 + 3 * 2 + 3 + 2 and all(line.endswith("[ref ok]")
-                                                        for line in update)
-    if optimizer != "sgd":   # the velocity's arithmetic, from the velocity the neuron held
-        assert "v = 0.8 * 0.05 - 0.3 * " in "\n".join(lines)
+    return wrong, checked
+
+
+def worked_trace(optimizer, loss, activations, l2=0.0):
+    """(record, lines, counts) of a 2-3-2 network's step from a state that is not the first:
+    every neuron has taken 4 steps (Adam's t is 5), and one holds a velocity and mean square."""
+    from neuronnet.app.trace_text import trace_lines
+    net = small_net(activations, loss, seed=3)
+    net = Network.from_layers(net.layers, net.loss_function, l2=l2)
+    for layer in net.layers:
+        for neuron in layer.neurons:
+            neuron.steps = 4
+    net.layers[0].neurons[1].velocity_weights[:] = [0.05, -0.02]   # a velocity not 0
+    net.layers[0].neurons[1].square_weights = np.array([0.02, 0.003])
+    record = net.trace(np.array([0.7, -1.1]), np.array([0.0, 1.0]), optimizer=optimizer,
+                       lr=0.3, momentum=0.8)
+    counts = mark(record, net)
+    return record, trace_lines(record, type("Recipe", (), {"name": "test"}), counts), counts
+
+
+LOSSES = [("cross_entropy", ("tanh", "identity")), ("half_mse", ("sigmoid", "sigmoid")),
+          ("binary_cross_entropy", ("relu", "identity"))]
+OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+@pytest.mark.parametrize("loss, activations", LOSSES)
+def test_every_worked_line_adds_up_to_the_digits_printed(optimizer, loss, activations, l2):
+    # Each operand is printed to 4 significant digits: the arithmetic holds to that precision,
+    # so a formula printed with a wrong sign, factor or operand is off by far more.
+    record, lines, counts = worked_trace(optimizer, loss, activations, l2)
+    assert counts["reference DIFFERS"] == counts["numeric DIFFERS"] == 0
+    wrong, checked = misprinted(lines, record)
+    assert not wrong, wrong
+    # z of 5 neurons, the loss (and p), dW of 5 neurons, and for each of 5 neurons 2 + 1
+    # parameters (each one line of one or two equalities; Adam's and RMSProp's two lines)
+    steps = 2 if optimizer in ("rmsprop", "adam") else 1
+    assert checked >= 5 + 1 + 5 + 15 * steps + (5 if optimizer == "adam" else 0) + \
+        (1 if loss != "half_mse" else 0) + (1 if l2 else 0), checked
+    update = [line for line in lines if re.match(r"    (w\[|b:|lr_t)|          (w\[|b =)", line)]
+    assert len(update) == (2 * 3 + 3 * 2 + 3 + 2) * steps + (5 if optimizer == "adam" else 0)
+    assert all(line.endswith("[ref ok]") for line in update)
+    text = "\n".join(lines)
+    if optimizer in ("momentum", "nesterov"):   # the velocity's arithmetic, from the one held
+        assert "v = 0.8 * 0.05 - 0.3 * " in text
+    if optimizer in ("rmsprop", "adam"):        # the mean square's, from the one held
+        assert re.search(r"s = 0.99+ \* 0.02 \+ \(1 - 0.99+\) \* ", text)
+    if optimizer == "adam":                     # the bias correction of step 5
+        assert "0.3 * sqrt(1 - 0.999^5) / (1 - 0.9^5) = " in text
+    if l2:                                      # the penalty in the loss and in every dW
+        assert text.count(" + 0.3 / 1 * [") == 5 and "0.3 / (2*1) * " in text
+
+
+def _break(pattern, replacement, count=1):
+    """Lines with the first match of ``pattern`` in each (or every match, count 0) replaced."""
+    def broken(lines):
+        changed = [re.sub(pattern, replacement, line, count=count) for line in lines]
+        assert changed != lines, pattern
+        return changed
+    return broken
+
+
+# Lines printed wrong on purpose, each as a learner might: the checker must find them.
+BROKEN = {
+    "adam's mean square of g, not g^2": ("adam", "cross_entropy", _break(r"\^2 = ", " = ")),
+    "adam's rate without its sqrt": ("adam", "cross_entropy", _break(r"sqrt\((1 - 0.999)",
+                                                                     r"(\1")),
+    "adam's first moment without 1 - beta1": ("adam", "half_mse",
+                                              _break(r"\(1 - 0.9\) \* ", "")),
+    "rmsprop's step without the root": ("rmsprop", "cross_entropy",
+                                        _break(r"sqrt\(([-0-9.e]+)\)", r"(\1)")),
+    "the sigmoid's minus sign lost": ("sgd", "binary_cross_entropy",
+                                      _break(r"exp\(-([0-9])", r"exp(\1")),
+    "binary cross-entropy's a t with a plus": ("sgd", "binary_cross_entropy",
+                                               _break(r"(max\([-0-9.e]+, 0\)) - ", r"\1 + ", 0)),
+    "the penalty's share over 2n": ("sgd", "half_mse", _break(r" \+ 0.3 / 1 \* ",
+                                                              " + 0.3 / 2 * ")),
+    "the penalty in the loss without its 1/2": ("sgd", "cross_entropy",
+                                                _break(r"0.3 / \(2\*1\)", "0.3 / 1")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_line_printed_wrong_is_caught(name):
+    optimizer, loss, broken = BROKEN[name]
+    activations = dict(LOSSES)[loss]
+    record, lines, _ = worked_trace(optimizer, loss, activations, l2=0.3)
+    assert not misprinted(lines, record)[0]
+    wrong, _ = misprinted(broken(lines), record)
+    assert wrong, name
 
 
 def test_the_trace_prints_the_probabilities_the_target_and_the_loss(capsys):
@@ -290,3 +381,115 @@ def test_a_wrong_velocity_is_caught_by_the_marks():
     mark(record, net)
     assert record.neurons[1][0].checks["v_new"][0] == "reference DIFFERS"
     assert record.neurons[1][1].checks["v_new"][0] == "reference ok"
+
+
+# --- Adam, RMSProp, the L2 penalty and binary cross-entropy ----------------------------------
+def test_an_adam_trace_holds_the_optimizers_own_step_and_changes_no_state():
+    from neuronnet.optimizers import Adam
+    net = small_net(loss="binary_cross_entropy")
+    net.train_step(np.array([[0.4, -1.3]]), np.array([[0.0, 1.0]]), optimizer="adam")
+    neuron = net.layers[1].neurons[0]
+    state = (neuron.steps, neuron.velocity_weights.copy(), neuron.square_weights.copy())
+    opt = Adam(0.05, beta1=0.8, beta2=0.99)                  # an instance, used as it is
+    record = net.trace([0.1, 0.2], [1.0, 0.0], optimizer=opt)
+    assert neuron.steps == state[0] and np.array_equal(neuron.velocity_weights, state[1]) \
+        and np.array_equal(neuron.square_weights, state[2])
+    assert record.optimizer == "adam" and record.keeps_squares
+    assert record.hyperparameters == {"lr": 0.05, "beta1": 0.8, "beta2": 0.99, "eps": 1e-8}
+    step = record.neurons[1][0]
+    assert step.t == 2 and np.array_equal(step.v, state[1]) and np.array_equal(step.s, state[2])
+    # the step is Adam's move from the state the neuron held, at its step number
+    w, v, s = opt.move(step.w, step.dW, step.v, step.s, 2)
+    assert np.array_equal(step.w_new, w) and np.array_equal(step.v_new, v) and \
+        np.array_equal(step.s_new, s)
+    assert step.lr_t == pytest.approx(0.05 * math.sqrt(1 - 0.99 ** 2) / (1 - 0.8 ** 2),
+                                      rel=1e-15)
+    counts = mark(record, net)
+    assert counts["reference DIFFERS"] == counts["numeric DIFFERS"] == 0
+    assert {"s_new", "sb_new", "lr_t"} <= set(step.checks)
+
+
+@pytest.mark.parametrize("optimizer, extra", [("sgd", 0), ("rmsprop", 2), ("adam", 3)])
+def test_the_marks_check_the_mean_square_and_the_bias_correction(optimizer, extra):
+    # per neuron z, a, delta, dW, db, w_new, b_new, v_new, vb_new, and with RMSProp and Adam
+    # s_new and sb_new, with Adam lr_t; then the loss, p and dL/da
+    net = small_net()
+    counts = mark(net.trace([0.4, -1.3], [0.0, 1.0], optimizer=optimizer), net)
+    assert counts["reference ok"] == (9 + extra) * 5 + 3 and counts["reference DIFFERS"] == 0
+
+
+@pytest.mark.parametrize("name", ["s_new", "sb_new", "lr_t", "v_new"])
+def test_a_wrong_moment_or_rate_is_caught_by_the_marks(name):
+    net = small_net()
+    record = net.trace([0.4, -1.3], [0.0, 1.0], optimizer="adam")
+    setattr(record.neurons[1][0], name, getattr(record.neurons[1][0], name) * 1.001)
+    mark(record, net)
+    assert record.neurons[1][0].checks[name][0] == "reference DIFFERS"
+    assert record.neurons[1][1].checks[name][0] == "reference ok"
+
+
+def test_the_marks_catch_adam_without_its_bias_correction():
+    from neuronnet.pitfalls.variants_beyond_sgd import AdamWithoutBiasCorrection
+    net = small_net()
+    record = net.trace([0.4, -1.3], [0.0, 1.0], optimizer=AdamWithoutBiasCorrection(0.1))
+    mark(record, net)
+    for step in (s for steps in record.neurons for s in steps):
+        assert step.checks["w_new"][0] == step.checks["b_new"][0] == "reference DIFFERS"
+        assert step.checks["v_new"][0] == step.checks["s_new"][0] == "reference ok"
+
+
+@pytest.mark.parametrize("pitfall, caught", [("l2-on-bias", ("db", "numeric db")),
+                                             ("l2-missing-from-loss", ("loss",))])
+def test_the_marks_catch_a_penalty_in_the_wrong_place(pitfall, caught):
+    net = get(pitfall).factory.build([2, 3, 2], ["tanh", "identity"], "cross_entropy")
+    params = small_net().parameters()
+    params[1], params[3] = np.array([0.3, -0.2, 0.5]), np.array([0.1, -0.4])   # biases not 0
+    net.set_parameters(params)
+    record = net.trace([0.4, -1.3], [0.0, 1.0])
+    counts = mark(record, net)
+    assert counts["reference DIFFERS"] > 0 and counts["numeric DIFFERS"] > 0
+    checks = {**record.checks, **record.neurons[0][0].checks}
+    assert all(checks[name][0].endswith("DIFFERS") for name in caught), checks
+
+
+def test_the_penalty_is_in_the_loss_and_in_dW_and_not_in_db():
+    plain, penalized = small_net(), Network.from_layers(small_net().layers, "cross_entropy",
+                                                         l2=0.4)
+    x, t = np.array([[0.4, -1.3], [1.0, 0.5]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    a, b = plain.trace(x, t), penalized.trace(x, t)
+    squares = sum(float(step.w @ step.w) for steps in a.neurons for step in steps)
+    assert b.weight_squares == pytest.approx(squares, rel=1e-14)
+    assert b.data_loss == a.loss_value and a.data_loss == a.loss_value
+    assert b.loss_value == pytest.approx(a.loss_value + 0.4 / (2 * 2) * squares, rel=1e-14)
+    for steps_a, steps_b in zip(a.neurons, b.neurons):
+        for p, q in zip(steps_a, steps_b):
+            assert np.allclose(q.dW, p.dW + 0.4 / 2 * p.w, rtol=0, atol=1e-15)
+            assert q.db == p.db
+
+
+def test_neuronnet_trace_takes_the_optimizer_the_penalty_and_the_loss(capsys):
+    assert main(["trace", "--optimizer", "adam", "--lr", "0.05", "--l2", "0.01", "--loss",
+                 "binary_cross_entropy"]) == 0
+    out = capsys.readouterr().out
+    record, _, counts = trace_recipe(options={"optimizer": "adam", "lr": 0.05},
+                                     loss="binary_cross_entropy", l2=0.01)
+    assert (record.optimizer, record.lr, record.l2, record.loss) == \
+        ("adam", 0.05, 0.01, "binary_cross_entropy")
+    assert out.splitlines()[0].startswith("trace: one adam step (lr 0.05, beta1 0.9, ")
+    assert f"= [{record.probabilities[0][0]:.4g}, " in out and "L_data = " in out
+    assert counts["reference DIFFERS"] == counts["numeric DIFFERS"] == 0
+
+
+@pytest.mark.parametrize("argv, refused", [
+    (["--optimizer", "rmsprop", "--momentum", "0.5"], "--momentum: got 0.5"),
+    (["--recipe", "sin", "--loss", "cross_entropy"], "--loss: got cross_entropy"),
+    (["--l2", "-0.1"], "argument --l2: got -0.1"),
+    (["--l2", "nan"], "argument --l2: got nan")])
+def test_neuronnet_trace_refuses_a_step_option_it_cannot_use(argv, refused, capsys):
+    try:
+        code = main(["trace", *argv])
+    except SystemExit as stop:             # argparse's own refusal of the option's text
+        code = stop.code
+    assert code == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and refused in captured.err and "expected" in captured.err
