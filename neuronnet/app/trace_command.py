@@ -4,6 +4,8 @@ By default a fresh network of the xor recipe (2-3-2, tanh, softmax cross-entropy
 training sample. For every neuron: the forward pass with the numbers substituted, the backward
 pass, the gradients and the optimizer's step; beside each quantity, whether it agrees with the
 independent reference and, for a derivative, with a central difference of the loss.
+``--optimizer``, ``--lr``, ``--momentum``, ``--loss`` and ``--l2`` trace another step than the
+recipe's: RMSProp's and Adam's, binary cross-entropy's, an L2 penalty's.
 """
 import json
 
