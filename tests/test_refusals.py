@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from neuronnet import SGD, Network, batching, io
+from neuronnet.app.trace_command import trace_recipe
 from neuronnet.convert import from_arrays
 from neuronnet.guards import arguments as v
 from neuronnet.guards import memory
@@ -371,6 +372,16 @@ TABLE = [
         ("load-history", lambda: io.load_history(None), "path"),
         ("image-folder", lambda: io.load_image_folder(None), "root"),
         ("save", lambda: io.save(net(), None), "path")]],
+    # --- the traced step (neuronnet trace's options, from Python) --------------------------------
+    ("trace-loss", lambda: trace_recipe(loss="mse"), V, "loss", "'mse'"),
+    ("trace-l2", lambda: trace_recipe(l2=-0.5), V, "l2", "-0.5"),
+    ("trace-l2-type", lambda: trace_recipe(l2="0.1"), T, "l2", "'0.1'"),
+    ("trace-option", lambda: trace_recipe(options={"epochs": 3}), T, "options", "'epochs'"),
+    ("trace-momentum-unused", lambda: trace_recipe(options={"optimizer": "adam",
+                                                            "momentum": 0.5}), V, "--momentum",
+     "0.5"),
+    ("trace-loss-targets", lambda: trace_recipe("sin", loss="cross_entropy"), V, "--loss",
+     "cross_entropy"),
     # --- memory: the need and the machine's limit, before anything is allocated -----------------
     ("memory-reference", small_machine(lambda: MLP([1, 2**25], ["identity"], rng=rng())), V,
      "layer_sizes", "[1, 33554432], needing about 1.5 GiB"),

@@ -5,6 +5,7 @@ import argparse
 
 from ..activations import ACTIVATIONS
 from ..batching import BATCH_MODES
+from ..guards import check_real
 from ..optimizers import OPTIMIZERS, Momentum
 from ..training.settings import NAMES as SETTING_NAMES
 from ..training.settings import Settings
@@ -102,12 +103,7 @@ def add_training_options(parser):
                        help="hidden layer widths, e.g. 100 or 128,64")
     group.add_argument("--activation", choices=sorted(ACTIVATIONS),
                        help="the hidden layers' activation")
-    group.add_argument("--optimizer", choices=list(OPTIMIZERS),
-                       help="sgd: w -= lr*g; momentum: v = mu*v - lr*g, w += v; nesterov: "
-                            "the look-ahead form of momentum")
-    group.add_argument("--lr", type=setting("lr", number), help="learning rate")
-    group.add_argument("--momentum", type=setting("momentum", number), metavar="MU",
-                       help="momentum coefficient mu, in [0, 1)")
+    add_optimizer_options(group)
     group.add_argument("--batch-mode", choices=list(BATCH_MODES),
                        help="online: one sample per step; minibatch: the mean gradient of "
                             "--batch-size samples; full: one step per epoch; sampled: the "
@@ -122,6 +118,30 @@ def add_training_options(parser):
                        help="stop after N epochs without a lower validation loss")
     group.add_argument("--clip-norm", type=setting("clip_norm", number), metavar="C",
                        help="scale every step's gradient down to global norm C when larger")
+
+
+def add_optimizer_options(group):
+    """``--optimizer``, ``--lr`` and ``--momentum``: how a step moves the parameters (the
+    training options' and ``neuronnet trace``'s)."""
+    group.add_argument("--optimizer", choices=list(OPTIMIZERS),
+                       help="sgd: w -= lr*g; momentum: v = mu*v - lr*g, w += v; nesterov: "
+                            "the look-ahead form of momentum; rmsprop: w -= lr*g / (sqrt(s) + "
+                            "eps), s a running mean of g^2; adam: the same with a running "
+                            "mean of g, bias-corrected")
+    group.add_argument("--lr", type=setting("lr", number), help="learning rate")
+    group.add_argument("--momentum", type=setting("momentum", number), metavar="MU",
+                       help="momentum coefficient mu, in [0, 1)")
+
+
+def penalty(text):
+    """An argparse type for the L2 penalty's strength: a finite number >= 0, the rule
+    ``Network(l2=...)`` checks with the same words."""
+    value = number(text)
+    try:
+        check_real("l2", value, low=0.0)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("l2: ")) from None
+    return value
 
 
 def training_options(args):

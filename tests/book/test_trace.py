@@ -1,17 +1,15 @@
-"""The trace of one step (neuronnet/trace.py, ``neuronnet trace``): every number it shows is
-the network's own, it changes nothing, its marks are honest (they agree on a correct network,
-say DIFFERS on a buggy one, and say "not comparable" at a ReLU kink), and the 2-D recipes it is
-meant for learn their problems."""
-import json
+"""The trace of one step (neuronnet/trace.py): every number it shows is the network's own
+(with Adam's and RMSProp's state, the L2 penalty, binary cross-entropy's sigmoid), it changes
+nothing, its marks are honest (they agree on a correct network, say DIFFERS on a buggy one, and
+say "not comparable" at a ReLU kink), and the 2-D recipes it is meant for learn their problems.
+The text worked by hand: tests/app/test_trace_text.py; the command: test_trace_command.py."""
 import math
-import re
 
 import numpy as np
 import pytest
 
 from neuronnet import Network
-from neuronnet.app.cli import main
-from neuronnet.app.trace_command import mark, trace_recipe
+from neuronnet.app.trace_command import mark
 from neuronnet.pitfalls import get
 from neuronnet.training import PLANAR
 
@@ -72,33 +70,6 @@ def test_a_relu_kink_is_not_comparable_rather_than_failed():
     assert record.neurons[0][0].numeric["db"] is None
     assert record.neurons[0][0].checks["numeric db"][0] == "kink"
     assert counts["kink"] >= 1 and counts["numeric DIFFERS"] == 0
-
-
-def test_neuronnet_trace_prints_every_neuron_and_exits_0(capsys):
-    assert main(["trace"]) == 0
-    out = capsys.readouterr().out
-    for words in ("forward", "backward", "update", "z = w . x + b", "delta = f'(z) * dL/da",
-                  "ref ok", "num ok", "0 differ"):
-        assert words in out, words
-    assert out.count("  n0  z = ") == 2 and "n2  z = " in out     # 2-3-2: every neuron
-
-
-def test_neuronnet_trace_json_is_the_record(capsys):
-    assert main(["trace", "--json", "--sample", "3"]) == 0
-    record = json.loads(capsys.readouterr().out)
-    assert record["sizes"] == [2, 3, 2] and len(record["neurons"][0]) == 3
-    assert record["counts"]["reference DIFFERS"] == 0
-
-
-def test_neuronnet_trace_refuses_a_sample_out_of_range(capsys):
-    assert main(["trace", "--sample", "400"]) == 2
-    assert "--sample: got 400" in capsys.readouterr().err
-
-
-def test_the_network_picture_is_drawn(tmp_path, capsys):
-    pytest.importorskip("matplotlib")
-    assert main(["trace", "--plot", str(tmp_path), "--gradients"]) == 0
-    assert (tmp_path / "xor-trace.png").stat().st_size > 10000
 
 
 def test_a_neurons_repr_shows_its_numbers():
@@ -217,72 +188,6 @@ def test_away_from_kinks_every_shown_numeric_derivative_is_a_number():
     assert numbers and all(v is not None for v in numbers)
 
 
-# --- the trace worked by hand -----------------------------------------------------------------
-ARITHMETIC = re.compile(r"^[-+*/()., 0-9e\[\]\^]*(log\([-0-9.e]+\)[-+*/()., 0-9e\[\]]*)*$")
-
-
-def _value(text):
-    """The number (or list of numbers) an arithmetic text of the trace evaluates to."""
-    text = text.replace("^", "**").replace("[", "A([").replace("]", "])")
-    return eval(text, {"__builtins__": {}, "log": math.log, "A": np.array})  # noqa: S307
-
-
-def worked_equalities(lines):
-    """Every 'expression = value' of the printed arithmetic, as (line, expression, value)."""
-    for line in lines:
-        body = re.sub(r"\s+\[[a-z][^\]]*\]$", "", line)      # the marks at the end
-        for part in body.split(";"):
-            sides = [s.strip() for s in re.split(r" = ", part)]
-            sides = [re.sub(r"^.*?: ", "", s) for s in sides]  # "w[0]: v", "L", ... dropped
-            for left, right in zip(sides, sides[1:]):
-                if left and right and ARITHMETIC.match(left) and ARITHMETIC.match(right) \
-                        and re.search(r"[-+*/^]|log", left.lstrip("-")):
-                    yield line, left, right
-
-
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
-@pytest.mark.parametrize("loss, activations", [("cross_entropy", ("tanh", "identity")),
-                                               ("half_mse", ("sigmoid", "sigmoid"))])
-def test_every_worked_line_adds_up_to_the_digits_printed(optimizer, loss, activations):
-    # Each operand is printed to 4 significant digits: the arithmetic holds to that precision,
-    # so a formula printed with a wrong sign, factor or operand is off by far more.
-    from neuronnet.app.trace_text import trace_lines
-    net = small_net(activations, loss, seed=3)
-    x, t = np.array([0.7, -1.1]), np.array([0.0, 1.0])
-    net.layers[0].neurons[1].velocity_weights[:] = [0.05, -0.02]   # a velocity not 0
-    record = net.trace(x, t, optimizer=optimizer, lr=0.3, momentum=0.8)
-    counts = mark(record, net)
-    assert counts["reference DIFFERS"] == 0
-    lines = trace_lines(record, type("Recipe", (), {"name": "test"}), counts)
-    checked = 0
-    for line, left, right in worked_equalities(lines):
-        mine, printed = np.atleast_1d(_value(left)), np.atleast_1d(_value(right))
-        scale = max(1.0, *np.abs(np.atleast_1d(printed)))
-        numbers = [abs(float(v)) for v in re.findall(r"\d[\d.]*(?:e[-+]?\d+)?", left)]
-        bound = 2e-3 * max(numbers + [scale])
-        assert np.all(np.abs(mine - printed) <= bound), (line, left, right)
-        checked += 1
-    # z of 5 neurons, the loss, dW of 5 neurons, and for each of 5 neurons 2 + 1 parameters
-    # (each one line of one or two equalities)
-    assert checked >= 5 + 1 + 5 + 15, checked
-    update = [line for line in lines if line.startswith("    w[") or line.startswith("    b:")]
-    assert len(update) == 2 * 3 + 3 * 2 + 3 + 2 and all(line.endswith("[ref ok]")
-                                                        for line in update)
-    if optimizer != "sgd":   # the velocity's arithmetic, from the velocity the neuron held
-        assert "v = 0.8 * 0.05 - 0.3 * " in "\n".join(lines)
-
-
-def test_the_trace_prints_the_probabilities_the_target_and_the_loss(capsys):
-    assert main(["trace"]) == 0
-    out = capsys.readouterr().out
-    record, _, _ = trace_recipe()
-    p = record.probabilities[0]
-    assert np.allclose(p.sum(), 1.0) and record.T[0].argmax() == 0
-    assert f"= [{p[0]:.4g}, {p[1]:.4g}]  [ref ok]" in out                    # p, checked
-    assert f"target t = [{record.T[0][0]:.4g}, {record.T[0][1]:.4g}]" in out
-    assert f"-(1*log({p[0]:.4g})) / 1 = {record.loss_value:.4g}  [ref ok]" in out
-
-
 def test_a_wrong_velocity_is_caught_by_the_marks():
     net = small_net()
     record = net.trace([0.4, -1.3], [0.0, 1.0], optimizer="momentum")
@@ -290,3 +195,87 @@ def test_a_wrong_velocity_is_caught_by_the_marks():
     mark(record, net)
     assert record.neurons[1][0].checks["v_new"][0] == "reference DIFFERS"
     assert record.neurons[1][1].checks["v_new"][0] == "reference ok"
+
+
+# --- Adam, RMSProp, the L2 penalty and binary cross-entropy ----------------------------------
+def test_an_adam_trace_holds_the_optimizers_own_step_and_changes_no_state():
+    from neuronnet.optimizers import Adam
+    net = small_net(loss="binary_cross_entropy")
+    net.train_step(np.array([[0.4, -1.3]]), np.array([[0.0, 1.0]]), optimizer="adam")
+    neuron = net.layers[1].neurons[0]
+    state = (neuron.steps, neuron.velocity_weights.copy(), neuron.square_weights.copy())
+    opt = Adam(0.05, beta1=0.8, beta2=0.99)                  # an instance, used as it is
+    record = net.trace([0.1, 0.2], [1.0, 0.0], optimizer=opt)
+    assert neuron.steps == state[0] and np.array_equal(neuron.velocity_weights, state[1]) \
+        and np.array_equal(neuron.square_weights, state[2])
+    assert record.optimizer == "adam" and record.keeps_squares
+    assert record.hyperparameters == {"lr": 0.05, "beta1": 0.8, "beta2": 0.99, "eps": 1e-8}
+    step = record.neurons[1][0]
+    assert step.t == 2 and np.array_equal(step.v, state[1]) and np.array_equal(step.s, state[2])
+    # the step is Adam's move from the state the neuron held, at its step number
+    w, v, s = opt.move(step.w, step.dW, step.v, step.s, 2)
+    assert np.array_equal(step.w_new, w) and np.array_equal(step.v_new, v) and \
+        np.array_equal(step.s_new, s)
+    assert step.lr_t == pytest.approx(0.05 * math.sqrt(1 - 0.99 ** 2) / (1 - 0.8 ** 2),
+                                      rel=1e-15)
+    counts = mark(record, net)
+    assert counts["reference DIFFERS"] == counts["numeric DIFFERS"] == 0
+    assert {"s_new", "sb_new", "lr_t"} <= set(step.checks)
+
+
+@pytest.mark.parametrize("optimizer, extra", [("sgd", 0), ("rmsprop", 2), ("adam", 3)])
+def test_the_marks_check_the_mean_square_and_the_bias_correction(optimizer, extra):
+    # per neuron z, a, delta, dW, db, w_new, b_new, v_new, vb_new, and with RMSProp and Adam
+    # s_new and sb_new, with Adam lr_t; then the loss, p and dL/da
+    net = small_net()
+    counts = mark(net.trace([0.4, -1.3], [0.0, 1.0], optimizer=optimizer), net)
+    assert counts["reference ok"] == (9 + extra) * 5 + 3 and counts["reference DIFFERS"] == 0
+
+
+@pytest.mark.parametrize("name", ["s_new", "sb_new", "lr_t", "v_new"])
+def test_a_wrong_moment_or_rate_is_caught_by_the_marks(name):
+    net = small_net()
+    record = net.trace([0.4, -1.3], [0.0, 1.0], optimizer="adam")
+    setattr(record.neurons[1][0], name, getattr(record.neurons[1][0], name) * 1.001)
+    mark(record, net)
+    assert record.neurons[1][0].checks[name][0] == "reference DIFFERS"
+    assert record.neurons[1][1].checks[name][0] == "reference ok"
+
+
+def test_the_marks_catch_adam_without_its_bias_correction():
+    from neuronnet.pitfalls.variants_beyond_sgd import AdamWithoutBiasCorrection
+    net = small_net()
+    record = net.trace([0.4, -1.3], [0.0, 1.0], optimizer=AdamWithoutBiasCorrection(0.1))
+    mark(record, net)
+    for step in (s for steps in record.neurons for s in steps):
+        assert step.checks["w_new"][0] == step.checks["b_new"][0] == "reference DIFFERS"
+        assert step.checks["v_new"][0] == step.checks["s_new"][0] == "reference ok"
+
+
+@pytest.mark.parametrize("pitfall, caught", [("l2-on-bias", ("db", "numeric db")),
+                                             ("l2-missing-from-loss", ("loss",))])
+def test_the_marks_catch_a_penalty_in_the_wrong_place(pitfall, caught):
+    net = get(pitfall).factory.build([2, 3, 2], ["tanh", "identity"], "cross_entropy")
+    params = small_net().parameters()
+    params[1], params[3] = np.array([0.3, -0.2, 0.5]), np.array([0.1, -0.4])   # biases not 0
+    net.set_parameters(params)
+    record = net.trace([0.4, -1.3], [0.0, 1.0])
+    counts = mark(record, net)
+    assert counts["reference DIFFERS"] > 0 and counts["numeric DIFFERS"] > 0
+    checks = {**record.checks, **record.neurons[0][0].checks}
+    assert all(checks[name][0].endswith("DIFFERS") for name in caught), checks
+
+
+def test_the_penalty_is_in_the_loss_and_in_dW_and_not_in_db():
+    plain, penalized = small_net(), Network.from_layers(small_net().layers, "cross_entropy",
+                                                         l2=0.4)
+    x, t = np.array([[0.4, -1.3], [1.0, 0.5]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    a, b = plain.trace(x, t), penalized.trace(x, t)
+    squares = sum(float(step.w @ step.w) for steps in a.neurons for step in steps)
+    assert b.weight_squares == pytest.approx(squares, rel=1e-14)
+    assert b.data_loss == a.loss_value and a.data_loss == a.loss_value
+    assert b.loss_value == pytest.approx(a.loss_value + 0.4 / (2 * 2) * squares, rel=1e-14)
+    for steps_a, steps_b in zip(a.neurons, b.neurons):
+        for p, q in zip(steps_a, steps_b):
+            assert np.allclose(q.dW, p.dW + 0.4 / 2 * p.w, rtol=0, atol=1e-15)
+            assert q.db == p.db
