@@ -5,7 +5,9 @@ neurons, any of the four activations per layer) and each loss: what raises
 ``NotImplementedError`` is not supported, everything else is (a ``build`` that raises anything
 else is drawn too, so that the failure is reported and shrunk like any other). A property then
 draws its examples from the supported patterns that it applies to, and one with none is "not
-applicable", never "passed".
+applicable", never "passed". Binary cross-entropy networks have one output (a sigmoid's
+yes/no); a ``build`` that declares an L2 penalty (contract.penalty_keyword) has it drawn on
+every pattern, none half the time.
 """
 import inspect
 import itertools
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import strategies as st
 
-from .contract import OPTIONAL, REQUIRED, Uncheckable, lacks_required
+from .checks import PENALTY_FORMS
+from .contract import OPTIONAL, REQUIRED, Uncheckable, lacks_required, penalty_keyword
 from .strategies import ACTIVATIONS, LOSSES, cases
 
 MAX_LAYERS = 3
@@ -24,13 +27,19 @@ PROBE_WIDTHS = (3, 2, 4, 1)
 
 @dataclass(frozen=True)
 class Pattern:
-    """An architecture up to its widths: an activation per layer of neurons, and the loss."""
+    """An architecture up to its widths: an activation per layer of neurons, the loss, and
+    the keyword of the L2 penalty build takes (None: no penalty)."""
     activations: tuple
     loss: str
+    penalty: str = None
 
     @property
     def depth(self):
         return len(self.activations)
+
+    def sizes(self, width):
+        """Every layer ``width`` wide, but one output for binary cross-entropy."""
+        return [width] * self.depth + [1 if self.loss == "binary_cross_entropy" else width]
 
 
 def all_patterns(max_layers=MAX_LAYERS):
@@ -43,17 +52,17 @@ def probe(build, max_layers=MAX_LAYERS):
     PROBE_WIDTHS, all layers alike, until one is accepted: a ``build`` that refuses some widths
     (an assignment that fixes the output layer at 2, say) keeps the patterns it supports, and
     the examples it refuses later are drawn again (contract.StudentFactory)."""
-    accepted = []
+    accepted, penalty = [], penalty_keyword(build)
     for pattern in all_patterns(max_layers):
         for width in PROBE_WIDTHS:
-            sizes = [width] * (pattern.depth + 1)
+            sizes = pattern.sizes(width)
             try:
                 build(list(sizes), list(pattern.activations), pattern.loss)
             except NotImplementedError:
                 continue
             except Exception:  # noqa: BLE001 - drawn anyway: the properties report it, shrunk
                 pass
-            accepted.append(pattern)
+            accepted.append(Pattern(pattern.activations, pattern.loss, penalty))
             break
     return accepted
 
@@ -67,21 +76,27 @@ def describe(patterns):
     losses = sorted({p.loss for p in patterns}, key=LOSSES.index)
     total = len(all_patterns())
     layers = "layer" if depths == [1] else "layers"
+    penalty = patterns[0].penalty
+    said = f"; L2 penalty {penalty}, {PENALTY_FORMS[penalty]}" if penalty else ""
     return (f"{len(patterns)} of {total} patterns: {'/'.join(map(str, depths))} {layers} of "
-            f"neurons; activations {', '.join(acts)}; losses {', '.join(losses)}")
+            f"neurons; activations {', '.join(acts)}; losses {', '.join(losses)}{said}")
 
 
 def case_strategy(patterns, max_width=4, max_batch=5, kink_margin=None, one_hot=False,
                   **kwargs):
-    """Cases (a network and a batch) whose architecture follows one of ``patterns``."""
+    """Cases (a network and a batch) whose architecture follows one of ``patterns``, with the
+    patterns' penalty drawn."""
     extra = {} if kink_margin is None else {"kink_margin": kink_margin}
 
     @st.composite
     def draw_case(draw):
         pattern = draw(st.sampled_from(patterns))
         sizes = [draw(st.integers(1, max_width)) for _ in range(pattern.depth + 1)]
+        if pattern.loss == "binary_cross_entropy":
+            sizes[-1] = 1
         return draw(cases(architecture=(sizes, list(pattern.activations), pattern.loss),
-                          max_batch=max_batch, one_hot=one_hot, **extra, **kwargs))
+                          max_batch=max_batch, one_hot=one_hot, penalty=pattern.penalty,
+                          **extra, **kwargs))
     return draw_case()
 
 
@@ -105,7 +120,7 @@ def _first_network(build, patterns):
     build raised at every width (the network may be None: a build that returns nothing)."""
     p = patterns[0]
     for width in PROBE_WIDTHS:
-        sizes = [width] * (p.depth + 1)
+        sizes = p.sizes(width)
         try:
             return sizes, build(list(sizes), list(p.activations), p.loss)
         except Exception:  # noqa: BLE001 - the properties report it
