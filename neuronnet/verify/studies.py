@@ -39,6 +39,8 @@ def _study_gradient(result, make):
     def fit(on, mine_on, ref_on):
         if layer == "every":
             return scale_pattern(make, on, mine_on, ref_on, every=True)
+        if not np.any(mine_on[k]):   # nothing flowed in: a zero times any wrong slope is 0
+            return scale_pattern(make, on, mine_on, ref_on, only=k)
         return (upstream_patterns(on, mine_on, index, parameter)
                 or scale_pattern(make, on, mine_on, ref_on, only=k))
     if pattern is None:
