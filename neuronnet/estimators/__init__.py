@@ -16,6 +16,7 @@ except ImportError as error:
                       "repository, python -m pip install \".[sklearn]\")") from error
 
 from .classifier import NeuronNetClassifier  # noqa: E402
+from .conventions import TrainingDiverged  # noqa: E402
 from .regressor import NeuronNetRegressor  # noqa: E402
 
-__all__ = ["NeuronNetClassifier", "NeuronNetRegressor"]
+__all__ = ["NeuronNetClassifier", "NeuronNetRegressor", "TrainingDiverged"]

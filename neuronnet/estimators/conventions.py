@@ -1,5 +1,6 @@
 """What makes the estimators behave as scikit-learn's do, beyond the mathematics: each class's
-parameters documented in its own words, and a fit that fails changes nothing."""
+parameters documented in its own words, a fit that fails changes nothing, and a run that
+diverges is reported by its message alone."""
 import copy
 import functools
 
@@ -19,6 +20,17 @@ def documented(**words):
     return document
 
 
+class TrainingDiverged(ValueError):
+    """The run diverged (neuronnet/divergence.py's rule); the message says when, with which
+    rate, and what to change. A ValueError, as scikit-learn's own estimators raise for a fit
+    that cannot go on. It leaves ``fit`` without the frames of the training loop, so that
+    where scikit-learn reports a failed fit (cross_val_score and the searches, whose
+    ``error_score`` prints the traceback of what the fit raised) each fold's failure is the
+    call to ``fit`` and this message, not a traceback through neuronnet."""
+
+    __module__ = "neuronnet.estimators"   # where it is imported from, as its report names it
+
+
 def all_or_nothing(method):
     """A fit or partial_fit that fails (a bad parameter, a diverged run, Ctrl-C) leaves the
     estimator as it was before the call: a fitted model is never replaced by a failed one, nor
@@ -32,6 +44,10 @@ def all_or_nothing(method):
                   else copy.deepcopy(value) for key, value in self.__dict__.items()}
         try:
             return method(self, *args, **kwargs)
+        except TrainingDiverged as error:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise error.with_traceback(None) from None   # foreseen: the message is the report
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(before)

@@ -40,6 +40,7 @@ from ..guards.memory import (
 )
 from ..network import Network
 from ..optimizers import Adam, get_optimizer
+from .conventions import TrainingDiverged
 from .params import check_parameters
 
 # An epoch whose loss is past the divergence rule (blew_up: not finite, or more than BLOW_UP,
@@ -196,7 +197,7 @@ class _NeuronNetBase(BaseEstimator):
         return params
 
     def _diverged(self, loss, when):
-        raise ValueError(f"training diverged: the loss became {loss:.4g} {when} epoch "
+        raise TrainingDiverged(f"training diverged: the loss became {loss:.4g} {when} epoch "
                          f"{self.n_iter_} (the first epoch's was {self.loss_curve_[0]:.4g}) with "
                          f"learning_rate_init={self.learning_rate_init!r}; expected a smaller "
                          "learning_rate_init, or scaled data (StandardScaler for X; for a "

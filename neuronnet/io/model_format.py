@@ -1,28 +1,37 @@
-"""The model file format, version 2: what a ``.npz`` model file holds, and its limits.
+"""The model file format, version 3: what a ``.npz`` model file holds, and its limits.
 
 A ``.npz`` is a zip of plain ``.npy`` arrays. Every member:
 
-    format_version   int64 scalar, 2
+    format_version   int64 scalar, 3
     layer_sizes      int64 (L + 1,)       [n_inputs, h_1, ..., n_outputs]
     activations      unicode (L,)         one name per layer of neurons
-    loss             unicode scalar       "half_mse" or "cross_entropy"
+    loss             unicode scalar       "half_mse", "cross_entropy" or "binary_cross_entropy"
+    l2               float64 scalar       the L2 penalty's strength, finite and >= 0: the loss
+                                          adds l2 / (2n) * sum ||W||^2
     W_l, b_l         float64 (fan_out, fan_in) and (fan_out,), l = 0 .. L-1
     meta.<key>       unicode, int64 or float64 scalar, one per metadata item
     history.<key>    float64 (n,), one per training-history list, all of one length n
 
-float64 and int64 little- or big-endian, whatever the writing machine used. Version 1 is the
-same without ``history.*`` members; the reader reads both.
+float64 and int64 little- or big-endian, whatever the writing machine used. Version 2 is the
+same without ``l2`` (read as 0.0: no penalty); version 1 is version 2 without ``history.*``
+members. The reader reads all three.
 """
 import re
 
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 SUFFIX = ".npz"
 # The names a file may hold: the format's vocabulary, which both models' registries must cover
 # (tests/io/test_model_roundtrip.py checks that they do: every name saved and loaded back).
 ACTIVATION_NAMES = ("identity", "sigmoid", "tanh", "relu")
-LOSS_NAMES = ("half_mse", "cross_entropy")
+LOSS_NAMES = ("half_mse", "cross_entropy", "binary_cross_entropy")
 HEADER_KEYS = ("format_version", "layer_sizes", "activations", "loss")
+PENALTY_KEY = "l2"                # a header key from version 3 on
+
+
+def header_keys(version):
+    """The header members a file of ``version`` holds."""
+    return HEADER_KEYS + ((PENALTY_KEY,) if version >= 3 else ())
 META_PREFIX = "meta."
 HISTORY_PREFIX = "history."
 # A metadata or history key becomes the name of a member inside the zip: no path separators,

@@ -25,8 +25,10 @@ from .model_format import (
     MAX_LAYERS,
     MAX_TEXT,
     META_PREFIX,
+    PENALTY_KEY,
     READABLE_VERSIONS,
     check_sizes,
+    header_keys,
 )
 from .npz_reader import UntrustedNpz
 
@@ -35,11 +37,12 @@ def load(path, build, n_inputs=None, n_outputs=None):
     """``(model, metadata)`` from a file written by :func:`model_write.save`.
 
     build: ``build(weights, biases, activations, loss)`` makes the model from the file's arrays
-    and names, e.g. ``neuronnet.convert.from_arrays`` or ``reference.MLP.from_arrays``.
+    and names, e.g. ``neuronnet.convert.from_arrays`` or ``reference.MLP.from_arrays``; a
+    model saved with an L2 penalty is built with ``build(..., l2=strength)``.
     n_inputs, n_outputs: when given, the widths the caller's data needs, checked from the
     header before any parameter is read (a file for other data costs nothing more).
-    Parameters come back bit-identical. Any file that is not a well-formed version-1 or -2
-    model file raises :class:`ModelFileError` naming the file, the member at fault and what is
+    Parameters come back bit-identical. Any file that is not a well-formed version-1, -2 or
+    -3 model file raises :class:`ModelFileError` naming the file, the member at fault and what is
     wrong with it; a missing file raises FileNotFoundError, as for any file opened by name.
     """
     if not callable(build):
@@ -55,9 +58,11 @@ def load(path, build, n_inputs=None, n_outputs=None):
                                      f"{want}, the data's")
         _check_memory(path, sizes)
         names, loss = _read_names(file)
+        l2 = _read_l2(file)
         weights, biases = _read_parameters(file, sizes)
         metadata = _read_metadata(file)
-    return build(weights, biases, names, loss), metadata
+    penalty = {"l2": l2} if l2 else {}   # a build of before the penalty still loads the rest
+    return build(weights, biases, names, loss, **penalty), metadata
 
 
 def read_metadata(path):
@@ -108,10 +113,13 @@ def _check_structure(file):
     path, members = file.path, file.members
     version = _read_version(file)
     prefixes = (META_PREFIX, HISTORY_PREFIX) if version >= 2 else (META_PREFIX,)
-    _check_keys(path, members, HEADER_KEYS, prefixes, allow_extra=True)
+    headers = header_keys(version)
+    _check_keys(path, members, headers, prefixes, allow_extra=True)
     sizes = _read_layer_sizes(file)
     params = tuple(f"{p}_{l}" for l in range(len(sizes) - 1) for p in ("W", "b"))
-    _check_keys(path, members, HEADER_KEYS + params, prefixes, allow_extra=False)
+    _check_keys(path, members, headers + params, prefixes, allow_extra=False)
+    if version >= 3:
+        _check_l2_header(path, members)
     _check_name_headers(path, members, len(sizes) - 1)
     _check_parameter_headers(path, members, sizes)
     _check_metadata_headers(path, members)
@@ -144,7 +152,8 @@ def _check_keys(path, members, expected, prefixes, allow_extra):
         allowed = " and ".join(f"'{prefix}*'" for prefix in prefixes)
         raise ModelFileError(f"{path}: unknown keys {extra}; expected only {list(expected)} "
                              f"and {allowed} members (layer_sizes says "
-                             f"{len(expected) - len(HEADER_KEYS)} parameter arrays)")
+                             f"{len(expected) - len(HEADER_KEYS) - (PENALTY_KEY in expected)} "
+                             "parameter arrays)")
 
 
 def _read_layer_sizes(file):
@@ -171,6 +180,13 @@ def _check_name_headers(path, members, n_layers):
     if loss.dtype.kind != "U" or loss.shape != () or loss.dtype.itemsize > 4 * MAX_TEXT:
         raise ModelFileError(f"{path}: loss is a {loss.dtype} array of shape {loss.shape}; "
                              "expected one name (a unicode scalar)")
+
+
+def _check_l2_header(path, members):
+    header = members[PENALTY_KEY]
+    if header.shape != () or header.dtype.kind != "f" or header.dtype.itemsize != 8:
+        raise ModelFileError(f"{path}: l2 is a {header.dtype} array of shape {header.shape}; "
+                             "expected a float64 scalar (the L2 penalty's strength)")
 
 
 def _check_parameter_headers(path, members, sizes):
@@ -233,6 +249,17 @@ def _read_names(file):
         raise ModelFileError(f"{file.path}: loss is {loss!r}; expected one of "
                              f"{list(LOSS_NAMES)}")
     return names, loss
+
+
+def _read_l2(file):
+    """The L2 penalty's strength: 0.0 in a file of before version 3, else finite and >= 0."""
+    if PENALTY_KEY not in file.members:   # versions 1 and 2 (_check_structure: 3 has it)
+        return 0.0
+    l2 = float(file.array(PENALTY_KEY))
+    if not np.isfinite(l2) or l2 < 0:
+        raise ModelFileError(f"{file.path}: l2 is {l2!r}; expected a finite number >= 0 (the "
+                             "L2 penalty's strength)")
+    return l2
 
 
 def _read_parameters(file, sizes):

@@ -23,6 +23,7 @@ from .model_format import (
     MAX_HISTORY,
     MAX_TEXT,
     META_PREFIX,
+    PENALTY_KEY,
     SUFFIX,
     check_key,
     check_sizes,
@@ -105,7 +106,18 @@ def _model_arrays(model):
     arrays["layer_sizes"] = np.array(sizes, dtype=np.int64)
     arrays["activations"] = np.array(activations, dtype=np.str_)
     arrays["loss"] = np.array(loss, dtype=np.str_)
+    arrays[PENALTY_KEY] = np.array(_penalty(model), dtype=np.float64)
     return arrays
+
+
+def _penalty(model):
+    """The model's L2 strength (``l2``; 0.0 for a model without one), finite and >= 0."""
+    l2 = getattr(model, "l2", 0.0)
+    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not math.isfinite(l2) \
+            or l2 < 0:
+        raise ValueError(f"model: l2 is {l2!r}; expected a finite number >= 0 (the L2 "
+                         "penalty's strength)")
+    return float(l2)
 
 
 def _check_layer(what, W, b, fan_in):

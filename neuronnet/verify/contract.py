@@ -2,13 +2,18 @@
 
 A checked file defines ``build(layer_sizes, activations, loss)``, which returns a network for
 that architecture or raises ``NotImplementedError`` when the student's code does not support it.
-The network has
+``loss`` is "half_mse", "cross_entropy" or "binary_cross_entropy" (one output, a sigmoid's
+yes/no). A network with an L2 penalty declares it by a keyword of ``build`` (found in its
+signature): ``l2`` or ``lambd`` (the loss adds l2 / (2n) * sum ||W||^2, scikit-learn's alpha
+and deeplearning.ai's lambd) or ``reg`` (the loss adds reg / 2 * sum ||W||^2, CS231n's), so
+``build(layer_sizes, activations, loss, l2=0.0)``; the checker then hands it strengths > 0 as
+well as none. The network has
 
 - ``set_parameters([W_0, b_0, W_1, b_1, ...])``, W_l (fan_out, fan_in), b_l (fan_out,);
-- ``forward(X)``: X (n, n_inputs) -> (n, n_outputs), the last layer's a (for cross_entropy the
-  logits: the softmax belongs to the loss);
-- ``loss(X, Y)``: the mean loss over the batch, a number;
-- ``gradient(X, Y)``: ``[dW_0, db_0, ...]`` of that mean loss, shaped like the parameters;
+- ``forward(X)``: X (n, n_inputs) -> (n, n_outputs), the last layer's a (for the
+  cross-entropies the logits: the softmax or the sigmoid belongs to the loss);
+- ``loss(X, Y)``: the mean loss over the batch, plus the penalty, a number;
+- ``gradient(X, Y)``: ``[dW_0, db_0, ...]`` of that loss, shaped like the parameters;
 
 and, optionally, what lets more properties be checked:
 
@@ -24,14 +29,32 @@ and, optionally, what lets more properties be checked:
 exception, a non-array, a wrong shape, a NaN) into a :class:`ContractError` that names the call
 and what was expected: a failed property like any other, shrunk to its smallest example.
 """
+import inspect
+
 import numpy as np
 from hypothesis import reject
 
-from .checks import fmt
+from .checks import PENALTY_FORMS, fmt
 from .notes import warnings_noted
 
 REQUIRED = ("set_parameters", "forward", "loss", "gradient")
 OPTIONAL = ("train_step", "parameters", "backward", "deltas", "pre_activations")
+
+
+def penalty_keyword(build):
+    """The keyword ``build`` takes its L2 penalty by ("l2", "lambd" or "reg", the first of them
+    its signature names), or None: a build without one is checked without a penalty. A
+    ``**kwargs`` declares nothing (it would take any name)."""
+    try:
+        names = inspect.signature(build).parameters
+    except (TypeError, ValueError):   # no signature to read (a builtin): no penalty
+        return None
+    for keyword in PENALTY_FORMS:
+        parameter = names.get(keyword)
+        if parameter is not None and parameter.kind in (parameter.POSITIONAL_OR_KEYWORD,
+                                                        parameter.KEYWORD_ONLY):
+            return keyword
+    return None
 
 
 class ContractError(AssertionError):
@@ -64,16 +87,26 @@ class StudentFactory:
     from a ``build``: build the architecture, set the parameters, wrap in :class:`Checked`.
 
     An architecture ``build`` does not support (NotImplementedError) is not an example: it is
-    rejected, so only architectures the network accepts are ever checked."""
+    rejected, so only architectures the network accepts are ever checked. ``l2`` > 0 is handed
+    to ``build`` under the keyword it declares (:func:`penalty_keyword`)."""
 
     def __init__(self, build):
         self.build = build
+        self.penalty = penalty_keyword(build)
 
-    def __call__(self, weights, biases, activations, loss):
+    def __call__(self, weights, biases, activations, loss, l2=0.0):
         sizes = [int(np.shape(weights[0])[1])] + [int(np.shape(W)[0]) for W in weights]
-        call = f"build({sizes}, {list(activations)}, {loss!r})"
+        penalty = {}
+        if l2:
+            if self.penalty is None:
+                raise ValueError(f"l2: got {l2!r}; expected 0.0 for a build that takes no "
+                                 f"penalty (none of {', '.join(PENALTY_FORMS)} in its "
+                                 "signature)")
+            penalty = {self.penalty: l2}
+        said = "".join(f", {k}={v!r}" for k, v in penalty.items())
+        call = f"build({sizes}, {list(activations)}, {loss!r}{said})"
         try:
-            net = self.build(list(sizes), list(activations), loss)
+            net = self.build(list(sizes), list(activations), loss, **penalty)
         except NotImplementedError:
             reject()
         except Exception as exc:  # noqa: BLE001 - the student's exception is the finding

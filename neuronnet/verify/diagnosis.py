@@ -66,14 +66,19 @@ def _close(mine, ref):
 
 
 def _generic(case, n=3):
-    """The case's architecture with seeded, irregular weights and a batch of ``n``."""
+    """The case's architecture (and penalty) with seeded, irregular weights and a batch of
+    ``n``."""
     rng = np.random.default_rng(20261206)
     sizes = case.sizes
     weights = [rng.uniform(-1.5, 1.5, (fo, fi)) for fi, fo in zip(sizes, sizes[1:])]
     biases = [rng.uniform(-1.5, 1.5, fo) for fo in sizes[1:]]
     X = rng.uniform(-2, 2, (n, sizes[0]))
-    Y = (rng.uniform(-1, 1, (n, sizes[-1])) if case.loss == "half_mse"
-         else np.eye(sizes[-1])[rng.integers(0, sizes[-1], n)])
+    if case.loss == "half_mse":
+        Y = rng.uniform(-1, 1, (n, sizes[-1]))
+    elif case.loss == "binary_cross_entropy":
+        Y = rng.integers(0, 2, (n, sizes[-1])).astype(np.float64)
+    else:
+        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], n)]
     return case.replace(weights=weights, biases=biases, X=X, Y=Y, note="")
 
 

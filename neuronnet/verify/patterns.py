@@ -102,10 +102,33 @@ def _one_sample(case, m, k, what):
     return None
 
 
+def penalty_pattern(case, mine, ref):
+    """Does the gradient differ from the expected by the L2 penalty's share, (l2 / n) W, put
+    where it does not belong (on the biases) or left out (of the weights)? Every other array
+    must agree."""
+    share = case.reference_l2() / case.X.shape[0]
+    if not share:
+        return None
+    params = case.params()
+    W_right = all(_close(m, r) for m, r in zip(mine[0::2], ref[0::2]))
+    b_right = all(_close(m, r) for m, r in zip(mine[1::2], ref[1::2]))
+    if W_right and not b_right and all(_close(m, r + share * b) for m, r, b in
+                                       zip(mine[1::2], ref[1::2], params[1::2])):
+        return ("l2-on-bias", "every db is the expected plus the penalty's share, (l2 / n) b: "
+                "the penalty's gradient was added to the biases, whose loss term has none "
+                "(the penalty sums the weights only)")
+    if b_right and not W_right and all(_close(m, r - share * W) for m, r, W in
+                                       zip(mine[0::2], ref[0::2], params[0::2])):
+        return ("l2-missing-from-gradient", "every dW is the expected without the penalty's "
+                "share, (l2 / n) W: the loss has the penalty, its gradient does not")
+    return None
+
+
 def reference_of(case):
     """The reference network with the case's parameters (the one oracle of the diagnosis)."""
     return MLP.from_arrays([np.array(W) for W in case.weights],
-                           [np.array(b) for b in case.biases], list(case.activations), case.loss)
+                           [np.array(b) for b in case.biases], list(case.activations), case.loss,
+                           case.reference_l2())
 
 
 def _sigmoid(z):
@@ -152,6 +175,8 @@ def upstream_patterns(case, mine, index, parameter):
             p = np.exp(a - a.max(axis=1, keepdims=True))
             p /= p.sum(axis=1, keepdims=True)
             upstream = (p - case.Y) / n
+        elif case.loss == "binary_cross_entropy":
+            upstream = (_sigmoid(a) - case.Y) / n
         else:
             upstream = (a - case.Y) / n
     else:
@@ -163,13 +188,19 @@ def upstream_patterns(case, mine, index, parameter):
         candidates.append(("softmax-jacobian-twice", "the softmax's Jacobian applied after "
                            "the fused (p - y) of softmax cross-entropy, which already is "
                            "dL/dz", None))
+    if last and case.loss == "binary_cross_entropy":
+        candidates.append(("sigmoid-slope-twice", "the sigmoid's slope p (1 - p) applied "
+                           "after the fused (p - y) of binary cross-entropy, which already is "
+                           "dL/dz", lambda z, a: _DERIVATIVE["sigmoid"](a)
+                           * _DERIVATIVE[act](z)))
+    penalty = case.reference_l2() / n   # the penalty's share of dW: (l2 / n) W
     for name, text, derivative in candidates:
         if derivative is None:
             G = upstream * _DERIVATIVE[act](z)
             delta = p * (G - np.sum(G * p, axis=1, keepdims=True))
         else:
             delta = upstream * derivative(z, a)
-        dW, db = delta.T @ a_prev, delta.sum(axis=0)
+        dW, db = delta.T @ a_prev + penalty * case.weights[index], delta.sum(axis=0)
         fits = [_close(mine[2 * index], dW)] if "W" in parameter else []
         fits += [_close(mine[2 * index + 1], db)] if "b" in parameter else []
         if fits and all(fits):

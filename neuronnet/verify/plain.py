@@ -10,7 +10,10 @@ CASE_FIELDS = ("weights", "biases", "activations", "loss", "X", "Y")
 def to_plain(value):
     """JSON-ready data. Floats stay floats, which JSON writes by ``repr``: exact round trips."""
     if isinstance(value, Case):
-        return {"Case": {k: to_plain(getattr(value, k)) for k in CASE_FIELDS}}
+        plain = {k: to_plain(getattr(value, k)) for k in CASE_FIELDS}
+        if value.l2:   # a case without a penalty reads as it did before there were any
+            plain.update(l2=value.l2, penalty=value.penalty)
+        return {"Case": plain}
     if isinstance(value, np.ndarray):
         return {"array": value.tolist(), "dtype": str(value.dtype), "shape": list(value.shape)}
     if isinstance(value, (list, tuple)):

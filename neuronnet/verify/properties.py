@@ -56,7 +56,8 @@ def _model(make, case):
 # --- against the reference ------------------------------------------------------------------------
 @prop("forward(X) and loss(X, Y) equal the reference's")
 def forward_and_loss_equal_the_reference(make, example):
-    checks.check_forward_matches(make, REF, example["case"])
+    case = example["case"]
+    checks.check_forward_matches(make, oracle_factory(case), case)
 
 
 @prop("every dW and db equals the reference's; a failure names the first layer, searching "
@@ -105,7 +106,8 @@ def assume_measurable_direction(case, u):
     - signal: |<g, u>| >= 1e-3 * max(S, 1e-8), S the size of the numbers the loss is computed
       from (the central difference's rounding noise is about 1e-10 * S at h ~ 1e-5). S is L
       itself, except where L is a small difference of large numbers: cross-entropy is
-      logsumexp(z) - z_t, rounded on the scale of max|z|; half-MSE squares a - t, rounded on
+      logsumexp(z) - z_t (binary cross-entropy max(z, 0) - z t + ...), rounded on the scale
+      of max|z|; half-MSE squares a - t, rounded on
       the scale of |a| * |a - t|.
     - resolution: the oracle's own central differences at h and h/2 agree to 1e-7 relative.
       Their gap estimates the truncation error of the step; where the curvature is so large
@@ -120,7 +122,7 @@ def assume_measurable_direction(case, u):
     assume(all(float(np.min(np.abs(z))) > NUMERIC_KINK_MARGIN
                for z, name in zip(oracle.pre_activations(), case.activations) if name == "relu"))
     out = oracle.forward(case.X)
-    if case.loss == "cross_entropy":
+    if case.loss in ("cross_entropy", "binary_cross_entropy"):
         scale = max(loss, float(np.max(np.abs(out))))
     else:
         scale = max(loss, float(np.max(np.abs(out) * np.abs(out - case.Y))))
@@ -179,10 +181,16 @@ def a_small_step_against_the_gradient_lowers_the_loss(make, example):
 
 
 # --- the batch -----------------------------------------------------------------------------------
-@prop("the loss is a mean: stacking a batch on itself changes neither the loss nor the gradient")
+@prop("the loss is a mean: stacking a batch on itself changes neither the loss nor the "
+      "gradient (with an L2 penalty divided by n, a penalty twice as strong on the doubled "
+      "batch: l2 / (2n) becomes 2 l2 / (4n))")
 def duplicating_the_batch_changes_nothing(make, example):
     case = example["case"]
-    checks.check_batch_duplication(_model(make, case), case.X, case.Y, case.describe())
+    doubled = None
+    if case.l2 and case.penalty != "reg":
+        doubled = _model(make, case.replace(l2=2 * case.l2))
+    checks.check_batch_duplication(_model(make, case), case.X, case.Y, case.describe(),
+                                   doubled_model=doubled)
 
 
 def _permutation(case_strategy):
@@ -208,11 +216,12 @@ def permuting_hidden_neurons_permutes_the_gradient(make, example):
 
 
 @prop("backward is linear in the upstream gradient, writes nothing into it, and given the "
-      "loss's own dL/da it returns gradient(X, Y)", needs=("backward",),
+      "loss's own dL/da it returns gradient(X, Y) (judged without an L2 penalty, which is "
+      "no function of the output)", needs=("backward",),
       extras=lambda s: {"alpha": st.floats(-2, 2), "beta": st.floats(-2, 2),
                         "seed": seeds()})
 def backward_is_linear_in_the_upstream_gradient(make, example):
-    case = example["case"]
+    case = example["case"].replace(l2=0.0)
     ctx = case.describe()
     rng = np.random.default_rng(example["seed"])
     G1, G2 = (rng.standard_normal((case.X.shape[0], case.sizes[-1])) for _ in range(2))
@@ -229,12 +238,22 @@ def backward_is_linear_in_the_upstream_gradient(make, example):
                   [a * x + b * y for x, y in zip(g1, g2)], GRADIENT_TOL, ctx)
     oracle = REF(*_arrays(case))
     out = oracle.forward(case.X)
-    G = checks.stable_softmax(out) - case.Y if case.loss == "cross_entropy" else out - case.Y
+    G = {"cross_entropy": checks.stable_softmax,
+         "binary_cross_entropy": checks.stable_sigmoid}.get(case.loss, np.asarray)(out) - case.Y
     model.forward(case.X)
     assert_params("backward(dL/da of the loss)", model.backward(G / case.X.shape[0]),
                   oracle.gradient(case.X, case.Y), GRADIENT_TOL, ctx)
 
 
 def _arrays(case):
+    """The arguments of the oracle, REF, for the case: its penalty in the oracle's form."""
     return ([np.array(W) for W in case.weights], [np.array(b) for b in case.biases],
-            list(case.activations), case.loss)
+            list(case.activations), case.loss, case.reference_l2())
+
+
+def oracle_factory(case):
+    """The oracle as a factory ``make(weights, biases, activations, loss, l2=0.0)`` for the
+    case's batch: a penalty the network is handed becomes the oracle's l2 / (2n) form."""
+    def make(weights, biases, activations, loss, l2=0.0):
+        return REF(weights, biases, activations, loss, case.reference_l2() if l2 else 0.0)
+    return make

@@ -42,19 +42,27 @@ def _loss_facts_apply(pattern):
     return pattern.loss == "half_mse" or pattern.activations[-1] == "identity"
 
 
-@prop("half-MSE is 0, with a zero gradient, when the targets are the outputs; cross-entropy on "
-      "logits does not change when every logit moves by the same amount, and its output-layer "
-      "db sums to 0", applies=_loss_facts_apply, extras=lambda s: {"shift": st.floats(-5, 5)})
+@prop("half-MSE is 0, with a zero gradient, when the targets are the outputs (without a "
+      "penalty); cross-entropy on logits does not change when every logit moves by the same "
+      "amount, and its output-layer db sums to 0; binary cross-entropy does not change when "
+      "the output's logit and its targets are flipped (-z, 1 - y), and only the output "
+      "layer's gradient flips", applies=_loss_facts_apply,
+      extras=lambda s: {"shift": st.floats(-5, 5)})
 def softmax_and_loss_facts(make, example):
     case = example["case"]
     ctx = case.describe()
-    model = _model(make, case)
+    if case.loss == "binary_cross_entropy":
+        _flipped_logit_facts(make, case)
+        return
     if case.loss == "half_mse":
+        case = case.replace(l2=0.0)
+        ctx, model = case.describe(), _model(make, case)
         T = model.forward(case.X)
         assert_close("loss(X, forward(X))", model.loss(case.X, T), 0.0, *FORWARD_TOL, context=ctx)
         assert_params("gradient(X, forward(X))", model.gradient(case.X, T),
                       [np.zeros_like(p) for p in case.params()], GRADIENT_TOL, ctx)
         return
+    model = _model(make, case)
     shift = example["shift"]
     biases = [np.array(b) for b in case.biases]
     biases[-1] = biases[-1] + shift
@@ -67,6 +75,24 @@ def softmax_and_loss_facts(make, example):
                   GRADIENT_TOL, ctx_moved)
     assert_close("sum over the classes of the output layer's db", np.sum(grads[-1]), 0.0,
                  *GRADIENT_TOL, context=ctx)
+
+
+def _flipped_logit_facts(make, case):
+    """-log sigmoid(z) is -log(1 - sigmoid(-z)): the output layer's W and b negated and the
+    targets flipped give the same loss (the penalty sees W squared), the same gradient below
+    the output layer and its negation in the output layer."""
+    ctx = f"{case.describe()}\n  the flipped network: the output layer's W and b negated, " \
+          "targets 1 - Y"
+    weights, biases = list(case.weights), list(case.biases)
+    weights[-1], biases[-1] = -np.asarray(weights[-1]), -np.asarray(biases[-1])
+    flipped = _model(make, case.replace(weights=weights, biases=biases))
+    model = _model(make, case)
+    assert_close("loss of the flipped network on 1 - Y", flipped.loss(case.X, 1.0 - case.Y),
+                 model.loss(case.X, case.Y), *FORWARD_TOL, context=ctx)
+    grads = model.gradient(case.X, case.Y)
+    expected = grads[:-2] + [-grads[-2], -grads[-1]]
+    assert_params("gradient of the flipped network on 1 - Y (the output layer's negated)",
+                  flipped.gradient(case.X, 1.0 - case.Y), expected, GRADIENT_TOL, ctx)
 
 
 @prop("no call writes into what it was handed: X, Y and the parameter arrays stay as they were "

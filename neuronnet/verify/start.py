@@ -50,13 +50,15 @@ def diagnose(results, make):
 
 
 def soft_targets_only(result, fn, make):
-    """True when the failing example's cross-entropy targets are probability rows and the
-    property ``fn`` holds on the same example with one-hot rows (the evidence for --one-hot)."""
+    """True when the failing example's cross-entropy targets are probabilities and the
+    property ``fn`` holds on the same example with one-hot rows, or 0/1 labels for binary
+    cross-entropy (the evidence for --one-hot)."""
     case = result.example["case"]
     Y = np.asarray(case.Y)
-    if case.loss != "cross_entropy" or np.all(np.isin(Y, (0.0, 1.0))):
+    if case.loss == "half_mse" or np.all(np.isin(Y, (0.0, 1.0))):
         return False
-    hot = np.eye(Y.shape[1])[Y.argmax(axis=1)]
+    hot = np.eye(Y.shape[1])[Y.argmax(axis=1)] if case.loss == "cross_entropy" else \
+        (Y >= 0.5).astype(np.float64)
     try:
         with np.errstate(all="ignore"):
             fn(make, dict(result.example, case=case.replace(Y=hot)))

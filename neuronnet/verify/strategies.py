@@ -1,6 +1,8 @@
 """Hypothesis strategies for the generic properties (docs/design.md, "The tolerance policy").
 
 - architectures of 1-4 layers of neurons, widths 1-6, batches 1-8, every activation and loss;
+- for a network that takes an L2 penalty, its strength: none half the time, else small to
+  large (PENALTY_STRENGTHS);
 - floats bounded by 3 (keeps sigmoid and tanh out of saturation), no NaN, no infinity, no
   subnormals;
 - distinct entries in every weight matrix, bias vector and input matrix (a repeated fill value
@@ -20,7 +22,10 @@ from hypothesis.extra import numpy as hnp
 from .checks import Case
 
 ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu")
-LOSSES = ("half_mse", "cross_entropy")
+LOSSES = ("half_mse", "cross_entropy", "binary_cross_entropy")
+# The penalty's strengths drawn when build takes one: 0 (none) or small to large, the large ones
+# so that its share of every dW stands well clear of the tolerance.
+PENALTY_STRENGTHS = st.one_of(st.just(0.0), st.sampled_from([1e-3, 0.1, 0.7, 2.5]))
 BOUND = 3.0
 POLICY_KINK_MARGIN = 1e-9
 # For numeric differentiation: a central difference moves parameters by h <= 3e-5 (|theta| <=
@@ -90,9 +95,15 @@ def clear_kinks(weights, biases, activations, X, margin, bound=BOUND):
 @st.composite
 def targets(draw, loss, n, k, bound=BOUND, one_hot=False):
     """Targets (n, k): any bounded numbers for half-MSE; for cross-entropy one-hot rows or,
-    unless ``one_hot``, probability rows (soft targets, e.g. [0.3, 0.7])."""
+    unless ``one_hot``, probability rows (soft targets, e.g. [0.3, 0.7]); for binary
+    cross-entropy 0/1 labels or, unless ``one_hot``, probabilities in [0, 1]."""
     if loss == "half_mse":
         return draw(hnp.arrays(np.float64, (n, k), elements=floats(bound)))
+    if loss == "binary_cross_entropy":
+        if one_hot or draw(st.booleans()):
+            return draw(hnp.arrays(np.float64, (n, k), elements=st.sampled_from([0.0, 1.0])))
+        return draw(hnp.arrays(np.float64, (n, k),
+                               elements=st.floats(0.0, 1.0, allow_subnormal=False)))
     if one_hot or draw(st.booleans()):
         labels = draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n))
         return np.eye(k)[labels]
@@ -103,9 +114,9 @@ def targets(draw, loss, n, k, bound=BOUND, one_hot=False):
 @st.composite
 def cases(draw, min_layers=1, max_layers=4, max_width=6, min_batch=1, max_batch=8,
           activations=ACTIVATIONS, losses=LOSSES, kink_margin=POLICY_KINK_MARGIN,
-          min_hidden_width=1, architecture=None, bound=BOUND, one_hot=False):
+          min_hidden_width=1, architecture=None, bound=BOUND, one_hot=False, penalty=None):
     """A :class:`checks.Case`: a network (distinct weights, bounded by ``bound``), a batch and
-    targets."""
+    targets; with ``penalty`` (the keyword build takes it by), an L2 strength drawn for it."""
     if architecture is None:
         sizes, acts, loss = draw(architectures(min_layers, max_layers, max_width, activations,
                                                losses, min_hidden_width))
@@ -119,7 +130,8 @@ def cases(draw, min_layers=1, max_layers=4, max_width=6, min_batch=1, max_batch=
     if "relu" in acts:
         biases = clear_kinks(weights, biases, acts, X, kink_margin, bound)
         assume(biases is not None)
-    return Case(weights, biases, acts, loss, X, Y)
+    l2 = draw(PENALTY_STRENGTHS) if penalty else 0.0
+    return Case(weights, biases, acts, loss, X, Y, l2=l2, penalty=penalty or "l2")
 
 
 def seeds():

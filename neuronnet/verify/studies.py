@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import Mismatch, param_names
+from .checks import PENALTY_FORMS, Mismatch, param_names
 from .diagnosis import Diagnosis, _close, _generic, _layer_words, _numbers
-from .patterns import ACTIVATION, reference_of, scale_pattern, upstream_patterns
+from .patterns import ACTIVATION, penalty_pattern, reference_of, scale_pattern, upstream_patterns
 
 
 def _study_gradient(result, make):
@@ -42,11 +42,16 @@ def _study_gradient(result, make):
             pattern = scale_pattern(make, other, mine_other, ref_other, every=True)
             if pattern:
                 layer = "every"
+    by_penalty = _confirmed_penalty_pattern(make, case, mine, ref)
+    if by_penalty:
+        return _penalty_diagnosis(result.name, by_penalty, mine, ref, names)
     k = 2 * index + (0 if which[0] == "W" else 1)
 
     def fit(on, mine_on, ref_on):
         if layer == "every":
             return scale_pattern(make, on, mine_on, ref_on, every=True)
+        if not np.any(mine_on[k]):   # nothing flowed in: a zero times any wrong slope is 0
+            return scale_pattern(make, on, mine_on, ref_on, only=k)
         return (upstream_patterns(on, mine_on, index, parameter)
                 or scale_pattern(make, on, mine_on, ref_on, only=k))
     if pattern is None:
@@ -74,6 +79,29 @@ def _study_gradient(result, make):
                           if layer != "every" else "W and b", numbers[:6])
     if pattern:
         diagnosis.pattern, diagnosis.pattern_text = pattern
+    return diagnosis
+
+
+def _confirmed_penalty_pattern(make, case, mine, ref):
+    """The L2 penalty's share misplaced (patterns.penalty_pattern), on the example and on a
+    generic one of the same architecture and penalty; or None."""
+    found = penalty_pattern(case, mine, ref)
+    if found is None:
+        return None
+    other = _generic(case)
+    again = penalty_pattern(other, other.build(make).gradient(other.X, other.Y),
+                            reference_of(other).gradient(other.X, other.Y))
+    return found if again is not None and again[0] == found[0] else None
+
+
+def _penalty_diagnosis(name, pattern, mine, ref, names):
+    """Every db (or every dW) differs by the penalty's share: the start is the penalty."""
+    parameter = "b" if pattern[0] == "l2-on-bias" else "W"
+    keys = range(1 if parameter == "b" else 0, len(ref), 2)
+    numbers = [line for k in keys for line in _numbers(f"d{names[k]}", mine[k], ref[k])]
+    diagnosis = Diagnosis(name, f"the gradient goes wrong in every d{parameter}, every layer "
+                          "alike", "every", None, parameter, numbers[:6])
+    diagnosis.pattern, diagnosis.pattern_text = pattern
     return diagnosis
 
 
@@ -140,6 +168,13 @@ def _study_forward(result, make):
                           len(case.weights) - 1, None, _numbers("loss(X, Y)", loss, ref))
     ratio = loss / ref if ref else None
     n = case.X.shape[0]
+    share = case.reference_l2() / (2 * n) * sum(float(np.sum(W * W)) for W in case.weights)
+    if share and _close(loss, ref - share):
+        diagnosis.pattern = "l2-missing-from-loss"
+        diagnosis.pattern_text = (f"the loss is the expected without the L2 penalty's "
+                                  f"{PENALTY_FORMS[case.penalty]} = {share:.6g}: the gradient "
+                                  "may carry it, the loss reported does not")
+        return diagnosis
     for factor, name, text in ((n, "summed-loss", f"the loss is n = {n} times the expected: a "
                                 "sum over the batch where the mean is wanted"),
                                (2.0, "half-mse-factor-2", "the loss is twice the expected: the "

@@ -93,23 +93,50 @@ def test_load_refuses_unknown_keys(good_file, tmp_path):
     assert "meta" in message  # the message says what is allowed
 
 
-@pytest.mark.parametrize("version", [0, 3, 99])
+@pytest.mark.parametrize("version", [0, 4, 99])
 def test_load_refuses_other_format_versions(good_file, tmp_path, version):
     bad = altered(good_file, tmp_path, format_version=np.array(version, dtype=np.int64),
                   surprise=np.zeros(1))  # a newer file may hold anything: the version speaks
-    assert_refused(bad, f"format_version is {version}", "reads version(s) [1, 2]")
+    assert_refused(bad, f"format_version is {version}", "reads version(s) [1, 2, 3]")
+
+
+@pytest.mark.parametrize("model", ["neuron", "reference"])
+def test_a_version_2_file_still_loads_without_a_penalty(good_file, tmp_path, model):
+    """Version 2 is version 3 without l2: files written before the penalty load with none."""
+    old = altered(good_file, tmp_path, format_version=np.array(2, dtype=np.int64), l2=None)
+    loaded, metadata = load(old, model=model)
+    assert bits(loaded.parameters()) == bits(small_net().parameters())
+    assert loaded.l2 == 0.0 and metadata == {"recipe": "iris"}
+
+
+def test_a_version_2_file_has_no_l2(good_file, tmp_path):
+    bad = altered(good_file, tmp_path, format_version=np.array(2, dtype=np.int64))
+    assert_refused(bad, "unknown keys", "'l2'")
+
+
+@pytest.mark.parametrize("l2, fragments", [
+    (None, ["missing keys", "'l2'"]),
+    (np.array(-0.5), ["l2 is -0.5", "finite number >= 0"]),
+    (np.array(np.nan), ["l2 is nan", "finite number >= 0"]),
+    (np.array(np.inf), ["l2 is inf", "finite number >= 0"]),
+    (np.array(1, dtype=np.int64), ["l2 is a int64 array", "float64 scalar"]),
+    (np.array([0.1, 0.2]), ["l2 is a float64 array of shape (2,)", "float64 scalar"]),
+    (np.array(0.1, dtype=np.float32), ["l2 is a float32 array", "float64 scalar"]),
+])
+def test_load_refuses_a_bad_penalty(good_file, tmp_path, l2, fragments):
+    assert_refused(altered(good_file, tmp_path, l2=l2), *fragments)
 
 
 def test_a_version_1_file_still_loads(good_file, tmp_path):
     """Version 1 is version 2 without history; files written before history existed load."""
-    old = altered(good_file, tmp_path, format_version=np.array(1, dtype=np.int64))
+    old = altered(good_file, tmp_path, format_version=np.array(1, dtype=np.int64), l2=None)
     loaded, metadata = load(old)
     assert bits(loaded.parameters()) == bits(small_net().parameters())
     assert metadata == {"recipe": "iris"} and load_history(old) == {}
 
 
 def test_a_version_1_file_has_no_history(good_file, tmp_path):
-    bad = altered(good_file, tmp_path, format_version=np.array(1, dtype=np.int64),
+    bad = altered(good_file, tmp_path, format_version=np.array(1, dtype=np.int64), l2=None,
                   **{"history.epoch": np.arange(3.0)})
     assert_refused(bad, "unknown keys", "'history.epoch'")
 

@@ -79,15 +79,45 @@ def test_every_activation_and_loss_survives(tmp_path, activation, loss):
     assert describe(loaded) == ([2, 3, 2], [activation, "identity"], loss)
 
 
+@pytest.mark.parametrize("saved_kind", list(KINDS))
+@pytest.mark.parametrize("loaded_kind", list(KINDS))
+def test_the_l2_penalty_survives_and_so_does_the_penalized_loss(tmp_path, saved_kind,
+                                                                 loaded_kind):
+    rng = np.random.default_rng(5)
+    X, Y = rng.uniform(-1, 1, (6, 3)), rng.integers(0, 2, (6, 1)).astype(float)
+    original = KINDS[saved_kind]([3, 4, 1], ["tanh", "identity"], "binary_cross_entropy",
+                                 rng=np.random.default_rng(2), l2=0.37)
+    loaded, _ = load(save(original, tmp_path / "m.npz"), model=loaded_kind)
+    assert loaded.l2 == 0.37
+    assert describe(loaded) == ([3, 4, 1], ["tanh", "identity"], "binary_cross_entropy")
+    # The loss reported is the penalised one on both sides: l2 / (2n) sum ||W||^2 included.
+    assert loaded.loss(X, Y) == pytest.approx(original.loss(X, Y), rel=1e-12)
+    unpenalized = build(loaded_kind, [p for p in loaded.parameters()[0::2]],
+                        [p for p in loaded.parameters()[1::2]], ["tanh", "identity"],
+                        "binary_cross_entropy")
+    assert loaded.loss(X, Y) > unpenalized.loss(X, Y)
+
+
+@pytest.mark.parametrize("l2", [-0.1, float("nan"), float("inf")])
+def test_save_refuses_a_model_whose_penalty_is_not_a_strength(tmp_path, l2):
+    net = small_net()
+    net.l2 = l2
+    with pytest.raises(ValueError, match=r"model: l2 is .*; expected a finite number >= 0"):
+        save(net, tmp_path / "m.npz")
+    assert not (tmp_path / "m.npz").exists()
+
+
 def test_the_file_holds_exactly_the_documented_members(tmp_path):
     net = small_net()
     path = save(net, tmp_path / "m.npz", {"recipe": "iris", "seed": 0, "lr": 0.05})
     with np.load(path, allow_pickle=False) as npz:
         members = {key: npz[key] for key in npz.files}
     assert sorted(members) == sorted(["format_version", "layer_sizes", "activations", "loss",
-                                      "W_0", "b_0", "W_1", "b_1", "meta.recipe", "meta.seed",
-                                      "meta.lr"])
-    assert members["format_version"].dtype == np.int64 and members["format_version"] == 2
+                                      "l2", "W_0", "b_0", "W_1", "b_1", "meta.recipe",
+                                      "meta.seed", "meta.lr"])
+    assert members["format_version"].dtype == np.int64 and members["format_version"] == 3
+    assert members["l2"].dtype == np.float64 and members["l2"].shape == () \
+        and members["l2"] == 0.0
     assert members["layer_sizes"].dtype == np.int64
     assert members["layer_sizes"].tolist() == [3, 4, 2]
     assert members["activations"].dtype.kind == "U"

@@ -65,7 +65,7 @@ def test_the_end_record_is_found_and_counted_in_every_layout(tmp_path, good, lay
         return with_comment(data, COMMENT_MAX) if "comment" in layout else data
     path = write(tmp_path, "good.npz", arrange(bytearray(good)))
     with zipfile.ZipFile(path) as archive:           # a zip that zipfile reads as such
-        assert len(archive.infolist()) == 7, archive.namelist()
+        assert len(archive.infolist()) == 8, archive.namelist()
         assert len(archive.comment) == (COMMENT_MAX if "comment" in layout else 0)
     model, metadata = load_model(path)
     assert metadata == {"recipe": "iris"}, metadata
@@ -73,5 +73,5 @@ def test_the_end_record_is_found_and_counted_in_every_layout(tmp_path, good, lay
     bad = write(tmp_path, "swallowed.npz", arrange(swallow_after_loss(bytearray(good))))
     with pytest.raises(io.ModelFileError) as info:
         load_model(bad)
-    assert str(info.value).startswith(f"{bad}: the zip's end record counts 7 members but its "
+    assert str(info.value).startswith(f"{bad}: the zip's end record counts 8 members but its "
                                       "directory holds 6; expected "), str(info.value)

@@ -22,7 +22,7 @@ from .batch import (  # noqa: F401
     check_zero_upstream,
     permute_hidden,
 )
-from .case import Case  # noqa: F401
+from .case import PENALTY_FORMS, Case  # noqa: F401
 from .compare import Mismatch, assert_close, assert_equal, assert_params, fmt, param_names  # noqa: F401
 from .descent import check_first_order_descent, check_identity_collapse  # noqa: F401
 from .initial import check_initializer_symmetric, check_shared_bias_is_tied, draw_weights  # noqa: F401
@@ -32,7 +32,9 @@ from .losses import (  # noqa: F401
     check_half_mse,
     check_loss_generic,
     check_softmax,
+    stable_binary_cross_entropy,
     stable_log_softmax,
+    stable_sigmoid,
     stable_softmax,
 )
 from .mutation import check_no_mutation  # noqa: F401

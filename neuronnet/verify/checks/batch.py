@@ -20,14 +20,20 @@ def check_batch_is_mean(model, X, Y, context=""):
                   GRADIENT_TOL, context)
 
 
-def check_batch_duplication(model, X, Y, context=""):
+def check_batch_duplication(model, X, Y, context="", doubled_model=None):
+    """The batch stacked on itself has the same loss and gradient. ``doubled_model`` judges
+    the doubled batch instead, for a penalty divided by n: the same network with twice the
+    l2, so that l2 / (2n) sum ||W||^2 is the same on 2n rows."""
     loss = model.loss(X, Y)
     grad = model.gradient(X, Y)
     X2, Y2 = np.vstack([X, X]), np.vstack([Y, Y])
     ctx = f"{context}\n  the batch stacked on itself (2n rows)"
-    assert_close("loss of the duplicated batch", model.loss(X2, Y2), loss, *FORWARD_TOL,
+    if doubled_model is not None:
+        ctx += ", judged with twice the L2 penalty"
+    doubled = model if doubled_model is None else doubled_model
+    assert_close("loss of the duplicated batch", doubled.loss(X2, Y2), loss, *FORWARD_TOL,
                  context=ctx)
-    assert_params("gradient of the duplicated batch", model.gradient(X2, Y2), grad,
+    assert_params("gradient of the duplicated batch", doubled.gradient(X2, Y2), grad,
                   GRADIENT_TOL, ctx)
 
 

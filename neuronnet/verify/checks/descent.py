@@ -3,7 +3,7 @@
 import numpy as np
 
 from .compare import assert_close, assert_params
-from .losses import stable_log_softmax, stable_softmax
+from .losses import stable_binary_cross_entropy, stable_log_softmax, stable_sigmoid, stable_softmax
 from .tolerances import FORWARD_TOL, GRADIENT_TOL
 
 
@@ -43,7 +43,8 @@ def check_first_order_descent(model, X, Y, context="", bound=1e-3):
 def check_identity_collapse(make_model, case):
     """All-identity network: output = X M^T + c with M = W_L ... W_0; and the closed-form
     gradient dW_l = (G P_l)^T A_{l-1}, db_l = sum_rows(G P_l), where G = dL/da of the output,
-    P_l = W_L ... W_{l+1} and A_{l-1} = X (W_{l-1} ... W_0)^T + c_{l-1} (the collapsed prefix)."""
+    P_l = W_L ... W_{l+1} and A_{l-1} = X (W_{l-1} ... W_0)^T + c_{l-1} (the collapsed prefix);
+    with the case's L2 penalty, its term in the loss and (l2 / n) W_l in each dW_l."""
     L = len(case.weights)
     acts = ["identity"] * L
     case = case.replace(activations=acts)
@@ -63,9 +64,14 @@ def check_identity_collapse(make_model, case):
     if case.loss == "half_mse":
         G = (out - Y) / n
         loss = float(np.sum((out - Y) ** 2) / (2 * n))
+    elif case.loss == "binary_cross_entropy":
+        G = (stable_sigmoid(out) - Y) / n
+        loss = stable_binary_cross_entropy(out, Y)
     else:
         G = (stable_softmax(out) - Y) / n
         loss = float(-np.sum(Y * stable_log_softmax(out)) / n)
+    l2 = case.reference_l2()   # the penalty: + l2 / (2n) sum ||W||^2, and (l2 / n) W in dW
+    loss += l2 / (2 * n) * sum(float(np.sum(W * W)) for W in case.weights)
     assert_close("loss of the all-identity net vs closed form", model.loss(X, Y), loss,
                  *FORWARD_TOL, context=ctx)
     expected = []
@@ -76,6 +82,6 @@ def check_identity_collapse(make_model, case):
         Ml, cl = prefixes[l]
         A = X @ Ml.T + cl
         GP = G @ P
-        expected += [GP.T @ A, GP.sum(axis=0)]
+        expected += [GP.T @ A + l2 / n * case.weights[l], GP.sum(axis=0)]
     assert_params("gradient of the all-identity net vs closed form", model.gradient(X, Y),
                   expected, GRADIENT_TOL, ctx)

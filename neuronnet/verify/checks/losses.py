@@ -26,6 +26,21 @@ def stable_log_softmax(a):
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+def stable_sigmoid(a):
+    """The independent sigmoid these checks compare with: 1 / (1 + e^-a) for a >= 0 and
+    e^a / (1 + e^a) below, so that no exp overflows."""
+    a = np.asarray(a, dtype=np.float64)
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def stable_binary_cross_entropy(a, T):
+    """-1/n sum [T log sigmoid(a) + (1 - T) log(1 - sigmoid(a))], from the logits a:
+    1/n sum [max(a, 0) - a T + log(1 + e^-|a|)]."""
+    a = np.asarray(a, dtype=np.float64)
+    return float(np.sum(np.maximum(a, 0.0) - a * T + np.log1p(np.exp(-np.abs(a))))) / len(a)
+
+
 def check_softmax(softmax, logits, context=""):
     """Rows sum to 1; shift-invariant, +1000 included, with no overflow or invalid operation;
     equal to the stable softmax."""
