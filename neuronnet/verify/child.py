@@ -139,6 +139,17 @@ def _unbindable(build):
     return None
 
 
+def _keywords(build):
+    """The names ``build`` takes by keyword (the checker looks among them for its penalty's:
+    contract.penalty_keyword); none when its signature cannot be read or it takes **kwargs."""
+    import inspect
+    try:
+        parameters = inspect.signature(build).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
 def _answer(request, state):
     op = request["op"]
     if op == "load":
@@ -177,15 +188,17 @@ def _answer(request, state):
             except BaseException as exc:  # noqa: BLE001 - the module does not fit the style
                 return {**_raised(exc), "adapting": True}, []
             return {"loaded": "callable", "signature": None,
+                    "keywords": _keywords(state["build"]),
                     "one_hot": bool(state["build"].one_hot),
                     "assumes": str(state["build"].assumes)}, []
         state["build"] = getattr(module, request["name"], None)
         kind = "missing" if state["build"] is None else \
             ("callable" if callable(state["build"]) else type(state["build"]).__name__)
-        return {"loaded": kind, "signature": _unbindable(state["build"])}, []
+        return {"loaded": kind, "signature": _unbindable(state["build"]),
+                "keywords": _keywords(state["build"]) if kind == "callable" else []}, []
     if op == "build":
         try:
-            net = state["build"](*request["args"])
+            net = state["build"](*request["args"], **request.get("kwargs", {}))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent
             return _raised(exc), []
         state["nets"][state["next"]] = net

@@ -10,6 +10,7 @@ stderr, never into the report; a call that runs past the time limit is stopped b
 own timer, which the submission cannot touch, and the child is killed. The child runs under a
 memory limit (RLIMIT_AS) and one BLAS thread. Arrays cross as ``.npy`` bytes, never pickled.
 """
+import inspect
 import os
 import shutil
 import signal
@@ -19,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from . import child as wire
+from .checks import PENALTY_FORMS
 from .contract import OPTIONAL, REQUIRED, Uncheckable
 from .limits import MEMORY_LIMIT_GIB, TimeLimitExceeded, seconds_left, time_limit
 from .notes import record_warning
@@ -107,10 +109,12 @@ class Submission:
                               f"{shown(reply.get('message', ''))}; expected a file Python can "
                               "run")
         loaded = reply.get("loaded")
-        if not isinstance(loaded, str):
+        keywords = reply.get("keywords")
+        if not isinstance(loaded, str) or not isinstance(keywords, list):
             self.stop()
             raise Uncheckable(f"{OUT_OF_TURN} while importing it; expected a file that leaves "
                               "the checker's pipe alone")
+        self._take_build(keywords)
         self.one_hot = bool(reply.get("one_hot", False))
         self.assumes = shown(reply.get("assumes", ""))
         if loaded != "callable":
@@ -178,8 +182,24 @@ class Submission:
             raise
 
     # --- the contract --------------------------------------------------------------------------
-    def build(self, layer_sizes, activations, loss):
+    def _take_build(self, keywords):
+        """``self.build``: the contract's ``build``, whose signature names the penalty keywords
+        (contract.PENALTY_FORMS) the file's own build takes, so that the checker finds its
+        penalty as it would in the file itself (contract.penalty_keyword)."""
+        taken = [k for k in keywords if isinstance(k, str) and k in PENALTY_FORMS]
+
+        def build(layer_sizes, activations, loss, **penalty):
+            return self._build(layer_sizes, activations, loss, penalty)
+        parameters = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                      for name in ("layer_sizes", "activations", "loss")]
+        parameters += [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=0.0)
+                       for k in taken]
+        build.__signature__ = inspect.Signature(parameters)
+        self.build = build
+
+    def _build(self, layer_sizes, activations, loss, penalty):
         request = {"op": "build", "args": [list(map(int, layer_sizes)), list(activations), loss],
+                   "kwargs": {k: float(v) for k, v in penalty.items()},
                    "methods": list(REQUIRED + OPTIONAL)}
         if self.dropped:
             self._ask({"op": "drop", "ids": self.dropped}, "freeing networks")

@@ -185,3 +185,17 @@ def test_memory_past_the_limit_fails_the_call_not_the_checker(tmp_path, capfd):
     result = result_of(report)
     assert status == 1 and result["status"] == "FAILED"
     assert "MemoryError" in result["failure"]["message"], result["failure"]["message"]
+
+
+# --- a penalty declared by the file's build reaches it across the pipe -------------------------
+@pytest.mark.parametrize("passes_l2, passed", [(True, True), (False, False)])
+def test_a_penalty_keyword_of_the_files_build_is_drawn_and_handed_over(passes_l2, passed,
+                                                                       tmp_path, capfd):
+    path = tmp_path / "student.py"
+    path.write_text(PREAMBLE + (
+        "\n\ndef build(layer_sizes, activations, loss, l2=0.0):\n"
+        "    return MLP(layer_sizes, activations, loss, rng=np.random.default_rng(0)"
+        + (", l2=l2)\n" if passes_l2 else ")\n")))
+    status, report, _ = checked(capfd, path)
+    assert "l2" in report["accepted"], report["accepted"]
+    assert report["passed"] is passed and status == (0 if passed else 1), result_of(report)
