@@ -18,8 +18,9 @@ class Settings:
 
     epochs : the number of passes over the training set (fewer with ``patience``).
     batch_mode, batch_size : see ``neuronnet/batching.py`` (online, minibatch, full, sampled).
-    optimizer : ``"sgd"``, ``"momentum"`` or ``"nesterov"``, or an Optimizer object (its update
-        rule and mu are used; its rate is replaced, epoch by epoch, by the schedule's).
+    optimizer : ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"rmsprop"`` or ``"adam"``, or an
+        Optimizer object (its update rule and mu are used; its rate is replaced, epoch by
+        epoch, by the schedule's).
     lr : the base learning rate, which the schedule starts from.
     momentum : mu, in [0, 1) (checked even for sgd, which ignores it: a NaN is still a mistake).
     schedule : None (constant ``lr``), a Schedule, ``("step", factor, every)`` or
