@@ -29,6 +29,10 @@ ALWAYS_REFUSED = frozenset({
     "subprocess.Popen", "pty.spawn", "os.startfile",
     "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function",
     "ctypes.cdata", "gc.get_objects", "gc.get_referrers", "gc.get_referents"})
+# The code the submission's process runs of ours: this module, child.py and the ready
+# adapters, all in this folder (``verify/``'s own files; the oracle is elsewhere).
+OWN_CODE = tuple(os.path.join(os.path.dirname(os.path.realpath(__file__)), name)
+                 for name in ("child.py", "sandbox.py", "adapters" + os.sep))
 WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
@@ -80,6 +84,8 @@ def _check_open(args, own, grading, hidden, scratch, refuse, forbidden):
         refuse(f"opening {where}")
     if not grading:
         return
+    if where.startswith(OWN_CODE):
+        return   # the process's own code (its tracebacks read it): no oracle there
     for folder, name in hidden:
         if where == folder or where.startswith(folder + os.sep):
             forbidden(name)   # reading its files is importing it, by path or by name
