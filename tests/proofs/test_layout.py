@@ -6,6 +6,11 @@ import re
 import subprocess
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:   # Python 3.10
+    import tomli as tomllib
+
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,3 +133,14 @@ def test_every_public_name_of_a_lazy_package_is_what_it_says(package):
             assert not isinstance(value, types.ModuleType), f"{package}.{name} is a module"
             assert getattr(value, "__name__", name) == name, \
                 f"{package}.{name} is {value!r}"
+
+
+def test_every_package_is_installed():
+    """`pip install .` (not editable) installs the packages pyproject.toml lists, no others:
+    every folder of neuronnet/ and reference/ with an __init__.py must be among them (one left
+    out installed a `neuronnet` whose first command failed on the missing import)."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts)
+             for top in PACKAGES for init in (ROOT / top).rglob("__init__.py")}
+    assert found <= listed, sorted(found - listed)
