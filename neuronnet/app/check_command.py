@@ -185,7 +185,7 @@ def main(args, out=print):
     except verify.Uncheckable as error:
         if args.json:
             from ..verify.report import uncheckable_dict
-            out(json.dumps(uncheckable_dict(str(path), error), indent=1))
+            out(json.dumps(uncheckable_dict(str(path), error, seed), indent=1))
         else:
             out(f"neuronnet check: {printable(path)}: {printable(error)}")
         return 1

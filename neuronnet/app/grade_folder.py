@@ -54,6 +54,12 @@ def grade_folder(folder, args, seed, out):
         raise ValueError(f"FILE.py: got the folder {str(folder)!r}, which holds no .py file "
                          "and no folder with one; expected a folder of submissions")
     grades_dir = os.path.abspath(args.grades)
+    try:   # like --plot: a new folder in an existing one is made; a typo in a parent is not
+        os.makedirs(grades_dir, exist_ok=True) if os.path.isdir(os.path.dirname(grades_dir)) \
+            else None
+    except OSError as error:
+        raise ValueError(f"--grades: the folder {args.grades!r} cannot be made "
+                         f"({error.strerror}); expected a folder you can write to") from None
     for name in ("grades.csv", "grades.json"):
         io.probe_writable(os.path.join(grades_dir, name), name="--grades")
     out(f"grading {len(found)} submissions in {printable(folder)}: seed {seed} for all "
@@ -140,13 +146,21 @@ def _line(name, report):
     if report.get("passed"):
         return f"  {printable(name)}: passed {score}"
     failed = [r for r in report["results"] if r["status"] in ("FAILED", "stopped")]
+    first = (report.get("diagnosis") or {}).get("property") or failed[0]["property"]
+    why = start_here(report) or next(r for r in failed if r["property"] == first).get(
+        "reason", "")
+    return (f"  {printable(name)}: FAILED {first}" + (f": {printable(why)}" if why else "")
+            + f" ({score} passed)")
+
+
+def start_here(report):
+    """Where the report says to start, in a few words: "dW and db of the output layer, looks
+    like missing-1/n"; "" without a diagnosis."""
     diagnosis = report.get("diagnosis") or {}
-    first = diagnosis.get("property") or failed[0]["property"]
-    where = ""
-    if diagnosis.get("layer"):
-        where = f" at {diagnosis['layer']}" + (f", {diagnosis['parameter']}"
-                                              if diagnosis.get("parameter") else "")
-    return f"  {printable(name)}: FAILED {first}{where} ({score} passed)"
+    headline = diagnosis.get("headline") or ""
+    where = headline.split(" in ", 1)[1] if " in " in headline else headline
+    pattern = diagnosis.get("pattern")
+    return where + (f", looks like {pattern}" if pattern else "")
 
 
 def _property_names(reports):
@@ -163,13 +177,13 @@ def _csv(reports, properties):
     blank per property."""
     buffer = text_io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["submission", "passed", "score", "error", *properties])
+    writer.writerow(["submission", "passed", "score", "error", "start_here", *properties])
     for name, report in reports.items():
         status = {r["property"]: r["status"] for r in report.get("results", [])}
         judged = [s for s in status.values() if s != "not applicable"]
         score = sum(s == "passed" for s in judged) / len(judged) if judged else 0.0
         writer.writerow([printable(name), int(bool(report.get("passed"))), f"{score:.3f}",
-                         printable(report.get("error") or ""),
+                         printable(report.get("error") or ""), printable(start_here(report)),
                          *[{"passed": 1, "FAILED": 0, "stopped": 0}.get(status.get(p), "")
                            for p in properties]])
     return buffer.getvalue()

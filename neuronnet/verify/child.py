@@ -156,19 +156,21 @@ def _answer(request, state):
         path = Path(request["path"])
         style = request.get("style")
         if style:
-            # The ready adapter (neuronnet.verify.adapters) is ours: it is imported before the
+            # The ready adapter (neuronnet.verify.adapters) is ours: it is loaded before the
             # rules are in place, and turns the module into a ``build`` below.
-            from neuronnet.verify.adapters import adapt, style_module
-            style_module(style)
+            from neuronnet.verify.adapters import adapter_for
+            adapt = adapter_for(style)
         from neuronnet.verify import sandbox
         forbid = list(request.get("forbid") or ())
         sandbox.install(forbid, state["blocked"])
-        # What is already loaded would be imported again without a word: a forbidden module,
-        # and the checker's own, leave sys.modules (the adapter keeps the functions it holds),
-        # so the submission finds the process as `python FILE` leaves it.
-        ours = set(forbid) | {"neuronnet", "hypothesis"}
-        for name in [m for m in sys.modules if m.split(".", 1)[0] in ours]:
-            del sys.modules[name]
+        # What is already loaded would be imported again without a word: the checker's own
+        # modules leave sys.modules, so the submission finds the process as `python FILE`
+        # leaves it, and a forbidden import of them is seen. (Not with an adapter, whose code
+        # is the checker's and still needs them: neuronnet's other modules stay refused.)
+        if not style:
+            for name in [m for m in sys.modules if m.split(".", 1)[0] in ("neuronnet",
+                                                                          "hypothesis")]:
+                del sys.modules[name]
         sys.argv = [str(path)]   # the process looks like `python FILE`, not like a checker's
         sys.path.insert(0, str(path.parent))
         spec = importlib.util.spec_from_file_location("_checked_submission", path)
@@ -184,7 +186,7 @@ def _answer(request, state):
             return {**_raised(exc), "line": line}, []
         if style:
             try:
-                state["build"] = adapt(style, module)
+                state["build"] = adapt(module)
             except BaseException as exc:  # noqa: BLE001 - the module does not fit the style
                 return {**_raised(exc), "adapting": True}, []
             return {"loaded": "callable", "signature": None,

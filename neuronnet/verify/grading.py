@@ -6,7 +6,8 @@ the assignment asked. Each of these is one more :class:`Result` in the report, p
 FAILED, so that a grade is the same data as a check:
 
 - ``imports_no_oracle``: the file imported neither the checker's oracle (``neuronnet``,
-  ``reference``) nor an autodiff library, unless the teacher allowed it (``--allow NAME``).
+  ``reference``: each holds a correct network) nor an autodiff library, unless the teacher
+  allowed it (``--allow NAME``).
   Such an import is refused in the submission's process (sandbox.py) and noted.
 - ``supports_a_hidden_layer``: a network with one layer of neurons has no backprop to get
   wrong.
@@ -32,8 +33,7 @@ from .limits import SubmissionStopped, time_limit
 from .report import Result
 from .strategies import ACTIVATIONS, LOSSES
 
-FORBIDDEN = ("neuronnet", "reference", "hypothesis", "torch", "jax", "jaxlib", "autograd",
-             "tensorflow")
+FORBIDDEN = ("neuronnet", "reference", "torch", "jax", "jaxlib", "autograd", "tensorflow")
 REQUIRABLE = tuple(ACTIVATIONS) + tuple(LOSSES) + tuple(OPTIONAL)
 
 # The speed measurement: networks [n_in, h, n_out] at a small and a large width h, on a batch
@@ -125,7 +125,7 @@ def backprop_result(build, patterns, seed, time_limit_s):
         with time_limit(len(WIDTHS) * REPEATS * 2 * time_limit_s), np.errstate(all="ignore"):
             for span in WIDTHS:
                 ratio, size = _cost_ratio(build, pattern, [n_in, int(rng.integers(*span)), n_out],
-                                          rows, rng)
+                                          rows, rng, time_limit_s)
                 ratios.append(ratio)
                 sizes.append(size)
     except SubmissionStopped as stopped:
@@ -147,7 +147,7 @@ def backprop_result(build, patterns, seed, time_limit_s):
     return result
 
 
-def _cost_ratio(build, pattern, shape, rows, rng):
+def _cost_ratio(build, pattern, shape, rows, rng, time_limit_s):
     """(median seconds of gradient() / of forward(), parameters) on a network of ``shape``,
     each call on rows drawn afresh, and each gradient checked against the reference's."""
     weights = [rng.normal(0, 0.5, (b, a)) for a, b in zip(shape, shape[1:])]
@@ -157,10 +157,10 @@ def _cost_ratio(build, pattern, shape, rows, rng):
                              list(pattern.activations), pattern.loss)
     batches = [(rng.normal(size=(rows, shape[0])), _targets(rng, pattern.loss, rows, shape[-1]))
                for _ in range(REPEATS)]
-    forward = _median([_seconds(lambda: net.forward(X)) for X, _ in batches])
+    forward = _median([_seconds(lambda: net.forward(X), time_limit_s) for X, _ in batches])
     times = []
     for X, Y in batches:
-        seconds, grads = _timed(lambda: net.gradient(X, Y))
+        seconds, grads = _timed(lambda: net.gradient(X, Y), time_limit_s)
         times.append(seconds)
         for k, (mine, ref) in enumerate(zip(grads, oracle.gradient(X, Y))):
             if not close_enough(mine, ref, *GRADIENT_TOL):
@@ -191,14 +191,17 @@ def _targets(rng, loss, rows, n_out):
     return rng.random((rows, n_out))   # in [0, 1): a target for every loss
 
 
-def _timed(call):
-    started = time.perf_counter()
-    value = call()
-    return max(time.perf_counter() - started, 1e-9), value
+def _timed(call, seconds):
+    """(seconds it took, value) of ``call()``, which may take at most ``seconds`` (each call
+    its own time limit: a network that hangs is stopped as soon as in the properties)."""
+    with time_limit(seconds):
+        started = time.perf_counter()
+        value = call()
+        return max(time.perf_counter() - started, 1e-9), value
 
 
-def _seconds(call):
-    return _timed(call)[0]
+def _seconds(call, seconds):
+    return _timed(call, seconds)[0]
 
 
 def _median(times):

@@ -177,9 +177,10 @@ class Report:
                 "hints": list(self.hints), "results": [r.to_dict() for r in self.results]}
 
 
-def uncheckable_dict(name, error):
-    """The JSON of a file that could not be checked at all: the keys of a report, no results."""
-    return {"file": name, "error": str(error), "accepted": None, "methods": [], "seed": None,
+def uncheckable_dict(name, error, seed=None):
+    """The JSON of a file that could not be checked at all: the keys of a report, no results
+    (the seed, when one was drawn, so that the run can be repeated)."""
+    return {"file": name, "error": str(error), "accepted": None, "methods": [], "seed": seed,
             "thorough": None, "one_hot": None, "precision": None, "passed": False,
             "counts": {s: 0 for s in STATUSES}, "seconds": 0.0, "diagnosis": None, "hints": [],
             "results": []}

@@ -36,8 +36,7 @@ def classroom(tmp_path):
 
 
 def test_a_folder_is_graded_one_line_each_with_grades_files(classroom, tmp_path, capsys):
-    grades = tmp_path / "grades"
-    grades.mkdir()
+    grades = tmp_path / "grades"          # a new folder in an existing one: made
     status = main(["check", "--grade", str(classroom), "--grades", str(grades), "--property",
                    "forward_and_loss_equal_the_reference", "--property",
                    "gradient_equals_the_reference", "--time-limit", "1", "--seed", "5"])
@@ -58,6 +57,8 @@ def test_a_folder_is_graded_one_line_each_with_grades_files(classroom, tmp_path,
     assert rows["bo.py"]["forward_and_loss_equal_the_reference"] == "1"    # partial credit
     assert 0 < float(rows["bo.py"]["score"]) < 1
     assert rows["di.py"]["gradient_equals_the_reference"] == "0"
+    assert rows["bo.py"]["start_here"] and rows["ada.py"]["start_here"] == ""
+    assert rows["bo.py"]["start_here"] in lines["bo.py"]
     assert rows["cy.py"]["error"] and rows["cy.py"]["score"] == "0.000"
     report = json.loads((grades / "grades.json").read_text())
     assert report["seed"] == 5 and set(report["submissions"]) == set(lines)

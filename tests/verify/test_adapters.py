@@ -280,3 +280,12 @@ def test_the_command_line_refuses_a_module_of_another_style_in_one_line(capfd):
     report = json.loads(capfd.readouterr().out)
     assert status == 1 and not report["passed"] and not report["results"]
     assert report["error"].startswith("--style nielsen: StyleMismatch"), report["error"]
+
+
+def test_a_style_is_graded_too(capfd):
+    # While grading, the adapter (neuronnet's own code) is loaded before neuronnet is refused.
+    from neuronnet.app.cli import main
+    status = main(["check", str(CORPUS / "style_nielsen.py"), "--style", "nielsen", "--grade",
+                   "--json", "--property", "gradient_equals_the_reference"])
+    report = json.loads(capfd.readouterr().out)
+    assert status == 0 and report["passed"], report["error"] or report["results"]
