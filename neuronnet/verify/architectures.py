@@ -49,7 +49,7 @@ def all_patterns(max_layers=MAX_LAYERS):
             for acts in itertools.product(ACTIVATIONS, repeat=depth) for loss in LOSSES]
 
 
-def probe(build, max_layers=MAX_LAYERS):
+def probe(build, max_layers=MAX_LAYERS, refusals=None):
     """The patterns ``build`` accepts, in a fixed order. Each pattern is asked at the widths
     PROBE_WIDTHS, all layers alike, until one is accepted: a ``build`` that refuses some widths
     (an assignment that fixes the output layer at 2, say) keeps the patterns it supports, and
@@ -59,7 +59,10 @@ def probe(build, max_layers=MAX_LAYERS):
     name: not when it raises on it for every pattern (a lookup's KeyError, where
     NotImplementedError is asked for), nor when the network it builds gives the numbers of
     another loss (``if loss == "half_mse": ... else:`` takes it for cross-entropy). Builds
-    written before it came keep their verdicts."""
+    written before it came keep their verdicts.
+
+    ``refusals``, a list, gathers what the NotImplementedErrors said (each text once): the one
+    line of a build that refuses everything says why."""
     accepted, raised, widths = [], set(), {}
     penalty = penalty_keyword(build)
     for pattern in all_patterns(max_layers):
@@ -67,7 +70,10 @@ def probe(build, max_layers=MAX_LAYERS):
             sizes = pattern.sizes(width)
             try:
                 build(list(sizes), list(pattern.activations), pattern.loss)
-            except NotImplementedError:
+            except NotImplementedError as refusal:
+                said = str(refusal)[:300]
+                if refusals is not None and said and said not in refusals:
+                    refusals.append(said)
                 continue
             except Exception:  # noqa: BLE001 - drawn anyway: the properties report it, shrunk
                 raised.add(pattern)

@@ -122,7 +122,8 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
     probing = PROBE_LIMIT * time_limit_s
     try:
         with time_limit(probing):
-            patterns = probe(build)
+            refusals = []
+            patterns = probe(build, refusals=refusals)
             methods = methods_of(build, patterns)
     except TimeLimitExceeded:
         raise Uncheckable(f"build did not return within {probing:g} s while the architectures "
@@ -136,8 +137,9 @@ def check(build, *, thorough=False, seed=0, time_limit_s=TIME_LIMIT, names=None,
     except SubmissionStopped:   # a network that hangs or exits: the properties report it
         single = "float64"
     if not patterns:
-        raise Uncheckable("build raised NotImplementedError for every architecture probed; "
-                          "expected it to build at least one")
+        why = f" (it said: {'; '.join(refusals[:3])})" if refusals else ""
+        raise Uncheckable(f"build raised NotImplementedError for every architecture probed"
+                          f"{why}; expected it to build at least one")
     report = Report(accepted=describe(patterns), methods=sorted(methods), seed=seed,
                     thorough=thorough, one_hot=one_hot, precision=single)
     if on_start is not None:
