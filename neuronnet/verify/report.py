@@ -143,6 +143,11 @@ class Report:
             first = [r for r in failed if r.name == self.diagnosis.property]
             failed = first + [r for r in failed if r.name != self.diagnosis.property]
         lines = ["", self.diagnosis.to_text()] if self.diagnosis is not None else []
+        if self.diagnosis is not None and len(failed) > 1:
+            others = len(failed) - 1
+            lines.append(f"  hint: {others} other propert{'y' if others == 1 else 'ies'} "
+                         "failed too, most often from the same bug: fix this one first, then "
+                         "check again")
         lines += [f"  hint: {hint}" for hint in self.hints]
         originals = [getattr(r.failure, "original", None) for r in failed]
         if failed and not debug and any(o is not None for o in originals):

@@ -40,8 +40,10 @@ def _study_gradient(result, make):
         ref_other = reference_of(other).gradient(other.X, other.Y)
         if not any(_close(m, r) for m, r in zip(mine_other, ref_other)):
             pattern = scale_pattern(make, other, mine_other, ref_other, every=True)
-            if pattern:
+            if pattern:   # its numbers are the other batch's: say so, not to be read as this one's
                 layer = "every"
+                pattern = (pattern[0], f"on a batch of {other.X.shape[0]} rows of the same "
+                           f"network, {pattern[1]}")
     by_penalty = _confirmed_penalty_pattern(make, case, mine, ref)
     if by_penalty:
         return _penalty_diagnosis(result.name, by_penalty, mine, ref, names)
