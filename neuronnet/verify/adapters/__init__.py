@@ -19,7 +19,7 @@ import importlib
 from ...guards.arguments import fail
 from .finding import StyleMismatch
 
-STYLES = ("nielsen", "micrograd", "dlfs", "cs231n")
+STYLES = ("nielsen", "micrograd", "dlfs", "cs231n", "dlai")
 __all__ = ["STYLES", "StyleMismatch", "adapt", "style_module"]
 
 
