@@ -16,6 +16,7 @@ from neuronnet.verify import ContractError, StudentFactory
 from neuronnet.verify.adapters import STYLES, StyleMismatch, adapt, style_module
 from neuronnet.verify.checks import GRADIENT_TOL, assert_params, check_forward_matches
 from neuronnet.verify.contract import penalty_keyword
+from neuronnet.verify.limits import TEXT_LIMIT
 from refusing import refused
 
 ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu")
@@ -184,6 +185,7 @@ def test_one_hot_is_said_exactly_when_soft_targets_cannot_be_checked(style):
     build, rng = adapt(style, load(f"style_{style}")), np.random.default_rng(5)
     assert build.one_hot is style_module(style).ONE_HOT and build.style == style
     assert isinstance(build.assumes, str) and "\n" not in build.assumes
+    assert len(build.assumes) <= TEXT_LIMIT, "the command line cuts it"
     soft = [case for case in (drawn_case(rng, *arch) for arch in SUPPORTED[style])
             if case.loss in ("cross_entropy", "binary_cross_entropy")]
     agree = []

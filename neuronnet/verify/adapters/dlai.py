@@ -40,12 +40,10 @@ import numpy as np
 
 from .finding import StyleMismatch, activation_of, find_functions
 
-ASSUMES = ("functions initialize_parameters_deep(layer_dims), L_model_forward(X, parameters) -> "
-           "(AL, caches) of ((A_prev, W, b), Z), and L_model_backward(AL, Y, caches) -> grads "
-           "dW1, db1 (n, 1), ... on samples as columns; relu (measured) hidden layers and a "
-           "sigmoid unit with binary cross-entropy, the loss computed by the adapter from the "
-           "logit; lambd with compute_cost_with_regularization and "
-           "backward_propagation_with_regularization(AL, Y, caches, lambd)")
+ASSUMES = ("functions initialize_parameters_deep, L_model_forward(X, parameters) -> (AL, caches) "
+           "and L_model_backward(AL, Y, caches) -> dW1, db1 (n, 1), ... on samples as "
+           "columns; measured hidden layers, one sigmoid unit: the logit from the last linear "
+           "cache, the loss the adapter's; lambd with both regularised")
 ONE_HOT = False
 REQUIRED = ("initialize_parameters_deep", "L_model_forward", "L_model_backward")
 REGULARISED = ("compute_cost", "compute_cost_with_regularization",
