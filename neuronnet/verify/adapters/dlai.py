@@ -16,7 +16,11 @@ is therefore the logit, which the adapter reads from the last layer's LINEAR cac
 
     Z_L = W_L A_{L-1} + b_L,
 
-and the loss is the adapter's, from that logit: mean(max(z, 0) - z y + log(1 + exp(-|z|))). The
+and the loss is the adapter's, from that logit: mean(y softplus(-z) + (1 - y) softplus(z)), with
+softplus(t) = log(1 + e^t) = max(t, 0) + log(1 + e^-|t|): two terms >= 0, so that a y near 1 and
+a large z leave no difference of large numbers (max(z, 0) - z y + log(1 + e^-|z|), the same loss,
+rounds on the scale of z, which a central difference of the loss magnifies past the checker's
+numeric rule). The
 assignment's ``compute_cost(AL, Y)`` takes log(AL) and log(1 - AL): it loses digits once |z|
 passes about 15 and is infinite once AL rounds to 0 or 1, so it is not what is judged. The
 hidden activation is measured (the assignment's is relu); the output must be one unit.
@@ -95,6 +99,11 @@ def hidden_activation(functions):
     return found
 
 
+def softplus(t):
+    """log(1 + e^t), with no overflow."""
+    return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
+
+
 def sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))        # 1 / (1 + e^-z), with no overflow
 
@@ -138,10 +147,10 @@ class Columns:
         return self._forward(X)[2].T
 
     def loss(self, X, Y):
-        """mean(max(z, 0) - z y + log(1 + e^-|z|)), plus the student's penalty."""
+        """mean(y softplus(-z) + (1 - y) softplus(z)), plus the student's penalty."""
         _, _, Z = self._forward(X)
         T = np.asarray(Y, dtype=np.float64).T
-        cost = float(np.mean(np.maximum(Z, 0.0) - Z * T + np.log1p(np.exp(-np.abs(Z)))))
+        cost = float(np.mean(T * softplus(-Z) + (1.0 - T) * softplus(Z)))
         if self.lambd:
             half = np.full_like(T, 0.5)
             cost += float(self.f["compute_cost_with_regularization"](

@@ -11,7 +11,7 @@ import pytest
 from adapted import CORPUS, drawn_case, load, reference_of
 from neuronnet.verify import StudentFactory
 from neuronnet.verify.adapters import StyleMismatch, adapt
-from neuronnet.verify.checks import FORWARD_TOL, GRADIENT_TOL, assert_params
+from neuronnet.verify.checks import FORWARD_TOL, GRADIENT_TOL, Case, assert_params, check_gradient_numeric
 from neuronnet.verify.contract import penalty_keyword
 
 DEEP = ([3, 4, 2, 1], ["relu", "relu", "identity"], "binary_cross_entropy")
@@ -50,6 +50,18 @@ def parameters_dict(case):
     """The case's parameters as the assignment keeps them: W{l}, and b{l} as a column."""
     return {key: value for l, (W, b) in enumerate(zip(case.weights, case.biases), start=1)
             for key, value in ((f"W{l}", W), (f"b{l}", b.reshape(-1, 1)))}
+
+
+def test_the_loss_has_no_difference_of_large_numbers_a_central_difference_magnifies():
+    """y near 1 and a logit of 10.75: written max(z, 0) - z y + log(1 + e^-|z|), the loss
+    rounds on the scale of z and its central differences miss the gradient by 2e-6 relative,
+    past the numeric rule (found by the checker on the corpus's network)."""
+    case = Case([np.array([[0.0, 1.0], [2.0, 0.5], [0.25, 0.125]]), np.array([[0.0, 1.0, 2.0]])],
+                [np.array([0.0, 1.0, 2.0]), np.array([0.0])], ["relu", "identity"],
+                "binary_cross_entropy", np.array([[2.0, 1.0]]), np.array([[0.99999]]))
+    net = case.build(StudentFactory(adapt("dlai", load("style_dlai"))))
+    assert abs(net.forward(case.X)[0, 0] - 10.75) < 1e-12
+    check_gradient_numeric(net, case.X, case.Y, case.describe())
 
 
 def test_lambd_is_taken_only_with_both_regularised_functions():
