@@ -392,7 +392,7 @@ TABLE = [
     ("memory-package-check", small_machine(lambda: memory.check_memory("--hidden", "100", 2**31, "net")), V,
      "--hidden", "100"),
     # --- the checker's ready adapters: a style it has ----------------------------------------------
-    ("adapt-style", lambda: adapt("cs231n", None), V, "style", "'cs231n'"),
+    ("adapt-style", lambda: adapt("keras", None), V, "style", "'keras'"),
     ("adapt-style-type", lambda: adapt(b"nielsen", None), T, "style", "b'nielsen'"),
 ]
 

@@ -4,24 +4,23 @@ the checker's own comparisons on a few drawn examples (cheap: no hypothesis run)
 module without the names it looks for with a ContractError that names them, refuses what its
 style cannot express with NotImplementedError, measures activations instead of trusting
 names, hands back copies, and says truly whether only one-hot targets can be checked."""
-import importlib.util
 import itertools
 import json
 import types
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from adapted import CORPUS, drawn_case, load, reference, reference_of
 from neuronnet.verify import ContractError, StudentFactory
 from neuronnet.verify.adapters import STYLES, StyleMismatch, adapt, style_module
-from neuronnet.verify.checks import GRADIENT_TOL, Case, assert_params, check_forward_matches
-from reference import MLP
+from neuronnet.verify.checks import GRADIENT_TOL, assert_params, check_forward_matches
+from neuronnet.verify.contract import penalty_keyword
+from neuronnet.verify.limits import TEXT_LIMIT
 from refusing import refused
 
-CORPUS = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 ACTIVATIONS = ("identity", "sigmoid", "tanh", "relu")
-LOSSES = ("half_mse", "cross_entropy")
+LOSSES = ("half_mse", "cross_entropy", "binary_cross_entropy")
 # Architectures each style's network supports, as its docstring says.
 SUPPORTED = {
     "nielsen": [([3, 4, 2], ["sigmoid"] * 2, "half_mse"), ([2, 3, 3, 1], ["sigmoid"] * 3, "half_mse"),
@@ -32,37 +31,15 @@ SUPPORTED = {
     "dlfs": [([3, 4, 2], ["relu", "identity"], "cross_entropy"),
              ([2, 3, 2, 3], ["sigmoid", "sigmoid", "identity"], "cross_entropy"),
              ([4, 3], ["identity"], "cross_entropy")],
+    "cs231n": [([3, 4, 2], ["relu", "identity"], "cross_entropy"),
+               ([2, 3, 2, 3], ["relu", "relu", "identity"], "cross_entropy"),
+               ([4, 3], ["identity"], "cross_entropy")],
+    "dlai": [([3, 4, 1], ["relu", "identity"], "binary_cross_entropy"),
+             ([2, 3, 2, 1], ["relu", "relu", "identity"], "binary_cross_entropy"),
+             ([4, 1], ["identity"], "binary_cross_entropy")],
 }
-
-
-def load(name, text=None):
-    """examples/corpus/NAME.py as a fresh module (or ``text`` in its place)."""
-    path = CORPUS / f"{name}.py"
-    if text is None:
-        spec = importlib.util.spec_from_file_location(f"_adapted_{name}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    module = types.ModuleType(f"_adapted_{name}_variant")
-    exec(compile(text, str(path), "exec"), module.__dict__)
-    return module
-
-
-def drawn_case(rng, sizes, activations, loss, n=4, one_hot=False):
-    weights = [rng.uniform(-1.5, 1.5, (fo, fi)) for fi, fo in zip(sizes, sizes[1:])]
-    biases = [rng.uniform(-1, 1, fo) for fo in sizes[1:]]
-    X = rng.uniform(-2, 2, (n, sizes[0]))
-    if loss == "half_mse":
-        Y = rng.uniform(-1, 1, (n, sizes[-1]))
-    elif one_hot:
-        Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], n)]
-    else:
-        Y = rng.dirichlet(np.ones(sizes[-1]), n)
-    return Case(weights, biases, list(activations), loss, X, Y)
-
-
-def reference(weights, biases, activations, loss):
-    return MLP.from_arrays(weights, biases, activations, loss)
+# The keyword each style's build takes its L2 penalty by (contract.penalty_keyword), if any.
+PENALTY = {"nielsen": None, "micrograd": None, "dlfs": None, "cs231n": "reg", "dlai": "lambd"}
 
 
 def cases(style, seed=0):
@@ -103,7 +80,7 @@ def test_build_accepts_exactly_what_agrees_and_refuses_the_rest(style):
     accepted = set()
     for depth, loss in itertools.product((1, 2), LOSSES):
         for activations in itertools.product(ACTIVATIONS, repeat=depth):
-            sizes = [3, 4, 2][-depth - 1:]
+            sizes = [3, 4, 1 if loss == "binary_cross_entropy" else 2][-depth - 1:]
             try:
                 build(list(sizes), list(activations), loss)
             except NotImplementedError:
@@ -112,12 +89,14 @@ def test_build_accepts_exactly_what_agrees_and_refuses_the_rest(style):
             case = drawn_case(rng, sizes, activations, loss, one_hot=style_module(style).ONE_HOT)
             check_forward_matches(StudentFactory(build), reference, case)
     assert {(tuple(a), loss) for s, a, loss in SUPPORTED[style] if len(s) <= 3} <= accepted
-    assert len(accepted) < 2 * (4 + 16), "a style that accepts every pattern refuses nothing"
+    assert len(accepted) < len(LOSSES) * (4 + 16), \
+        "a style that accepts every pattern refuses nothing"
 
 
 @pytest.mark.parametrize("style, names, defined", [
     ("nielsen", ["Network"], ()), ("micrograd", ["Value"], ()), ("micrograd", ["MLP"], ("Value",)),
-    ("dlfs", ["MultiLayerNet", "TwoLayerNet"], ())])
+    ("dlfs", ["MultiLayerNet", "TwoLayerNet"], ()),
+    ("cs231n", ["FullyConnectedNet", "TwoLayerNet"], ())])
 def test_a_module_without_the_style_s_names_is_refused_naming_them(style, names, defined):
     homework = types.ModuleType("homework")
     for name in ("Perceptron",) + defined:
@@ -152,7 +131,8 @@ def test_a_two_layer_net_is_adapted_for_one_hidden_layer_of_its_own_activation()
 
 @pytest.mark.parametrize("style, name, method", [("nielsen", "Network", "backprop"),
                                                  ("micrograd", "MLP", "zero_grad"),
-                                                 ("dlfs", "MultiLayerNet", "gradient")])
+                                                 ("dlfs", "MultiLayerNet", "gradient"),
+                                                 ("cs231n", "FullyConnectedNet", "loss")])
 def test_a_class_without_its_method_is_refused_naming_the_method(style, name, method):
     module = load(f"style_{style}")
     setattr(module, name, type(name, (getattr(module, name),), {method: None}))
@@ -162,7 +142,7 @@ def test_a_class_without_its_method_is_refused_naming_the_method(style, name, me
 
 
 def test_an_unknown_style_is_refused_before_any_work():
-    refused(ValueError, "style", lambda: adapt("cs231n", load("style_nielsen")))
+    refused(ValueError, "style", lambda: adapt("keras", load("style_nielsen")))
     refused(TypeError, "style", lambda: adapt(None, load("style_nielsen")))
 
 
@@ -205,14 +185,37 @@ def test_one_hot_is_said_exactly_when_soft_targets_cannot_be_checked(style):
     build, rng = adapt(style, load(f"style_{style}")), np.random.default_rng(5)
     assert build.one_hot is style_module(style).ONE_HOT and build.style == style
     assert isinstance(build.assumes, str) and "\n" not in build.assumes
+    assert len(build.assumes) <= TEXT_LIMIT, "the command line cuts it"
     soft = [case for case in (drawn_case(rng, *arch) for arch in SUPPORTED[style])
-            if case.loss == "cross_entropy"]
+            if case.loss in ("cross_entropy", "binary_cross_entropy")]
     agree = []
     for case in soft:
         mine, ref = case.build(StudentFactory(build)), case.build(reference)
         agree.append(np.isclose(mine.loss(case.X, case.Y), ref.loss(case.X, case.Y),
                                 rtol=1e-10, atol=1e-12))
     assert build.one_hot is (not all(agree)), (style, agree)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_penalty_is_declared_by_the_style_s_keyword_and_reaches_the_network(style):
+    """The build takes the assignment's own keyword (reg, lambd) or none; with a strength > 0
+    the loss, gradient and step agree with the reference's penalty of that form."""
+    build = adapt(style, load(f"style_{style}"))
+    assert penalty_keyword(build) == PENALTY[style]
+    if PENALTY[style] is None:
+        return
+    make = StudentFactory(build)
+    for case in cases(style, seed=9):
+        case = case.replace(l2=0.7, penalty=PENALTY[style])
+        net, ref = case.build(make), reference_of(case)
+        assert_params("loss, gradient with the penalty",
+                      [np.array(net.loss(case.X, case.Y))] + net.gradient(case.X, case.Y),
+                      [np.array(ref.loss(case.X, case.Y))] + ref.gradient(case.X, case.Y),
+                      GRADIENT_TOL, case.describe())
+        net.train_step(case.X, case.Y, lr=0.1)
+        expected = [p - 0.1 * g for p, g in zip(case.params(), ref.gradient(case.X, case.Y))]
+        assert_params("parameters after train_step", net.parameters(), expected,
+                      GRADIENT_TOL, case.describe())
 
 
 def test_the_micrograd_backward_is_the_gradient_for_a_given_upstream_and_linear_in_it():

@@ -17,11 +17,14 @@ _spec.loader.exec_module(corpus)
 
 ENTRIES = {e.id: e for e in corpus.entries()}
 CORRECT = ["nielsen_columns", "micrograd_scalar", "float32_vectorized", "imports_neighbour",
-           "width_limited", "relu_ge_kink", "style_nielsen", "style_micrograd", "style_dlfs"]
+           "width_limited", "relu_ge_kink", "style_nielsen", "style_micrograd", "style_dlfs",
+           "style_cs231n", "style_dlai"]
 BUGGY = ["cs231n-db-mean", "nielsen-zs-off-by-one", "micrograd-no-zero-grad",
          "float32-bias-never-updated", "functional-softmax-jacobian-twice",
          "einsum-doubled-1/n", "style-nielsen-prime-of-activation",
-         "style-micrograd-tanh-one-minus-t", "style-dlfs-db-not-summed"]
+         "style-micrograd-tanh-one-minus-t", "style-dlfs-db-not-summed",
+         "style-cs231n-dw-without-transpose", "style-dlai-db-keepdims-missing",
+         "style-dlai-sigmoid-prime-without-one-minus-s"]
 LAYERS, PARAMETERS = {"output", "hidden", "every", "input"}, {"W", "b", "W and b", "X"}
 
 

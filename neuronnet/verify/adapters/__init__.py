@@ -6,20 +6,20 @@ the ``build(layer_sizes, activations, loss)`` that the checker takes.
     build = adapt("nielsen", module)          # module: the student's network.py, imported
     report = check(build, one_hot=build.one_hot)
 
-Each style is one module here (``nielsen``, ``micrograd``, ``dlfs``) with ``ASSUMES`` (one line:
-what it assumes of the student's code), ``ONE_HOT`` (True when only one-hot targets can be
-checked: the style's loss reads class labels) and ``adapt(module) -> build``. An adapter finds
-the class by its usual name and refuses a module without it (:class:`StyleMismatch`, a
-ContractError, naming what it looked for and what it found); ``build`` raises
-NotImplementedError for an architecture, activation or loss the style cannot express, which the
-checker reports as "not applicable".
+Each style is one module here (``nielsen``, ``micrograd``, ``dlfs``, ``cs231n``, ``dlai``)
+with ``ASSUMES`` (one line: what it assumes of the student's code), ``ONE_HOT`` (True when only
+one-hot targets can be checked: the style's loss reads class labels) and ``adapt(module) ->
+build``. An adapter finds the class (or, for dlai, the functions) by its usual name and refuses
+a module without it (:class:`StyleMismatch`, a ContractError, naming what it looked for and
+what it found); ``build`` raises NotImplementedError for an architecture, activation or loss
+the style cannot express, which the checker reports as "not applicable".
 """
 import importlib
 
 from ...guards.arguments import fail
 from .finding import StyleMismatch
 
-STYLES = ("nielsen", "micrograd", "dlfs")
+STYLES = ("nielsen", "micrograd", "dlfs", "cs231n", "dlai")
 __all__ = ["STYLES", "StyleMismatch", "adapt", "adapter_for", "style_module"]
 
 

@@ -47,3 +47,19 @@ def activation_of(respond):
         if all(math.isclose(s, f(z), rel_tol=1e-9, abs_tol=1e-12) for s, z in zip(seen, PROBE_Z)):
             return name
     return None
+
+
+def find_functions(module, names, style):
+    """The functions ``names`` of ``module``, in that order; :class:`StyleMismatch` naming the
+    missing ones and the functions the module does define otherwise."""
+    where = getattr(module, "__name__", type(module).__name__)
+    found = [getattr(module, n, None) for n in names]
+    missing = [n for n, f in zip(names, found) if not callable(f) or isinstance(f, type)]
+    if missing:
+        public = sorted(n for n in dir(module) if not n.startswith("_")
+                        and callable(getattr(module, n, None))
+                        and not isinstance(getattr(module, n), type))
+        raise StyleMismatch(f"the {style} adapter looked for the functions {', '.join(names)} "
+                            f"in {where}; {', '.join(missing)} missing, found "
+                            f"{'the functions ' + ', '.join(public) if public else 'no function'}")
+    return found
