@@ -80,8 +80,12 @@ def probe(build, max_layers=MAX_LAYERS, refusals=None):
             accepted.append(Pattern(pattern.activations, pattern.loss, penalty))
             widths.setdefault(pattern.loss, (pattern, sizes))
             break
+    # A later loss is unknown to build when every pattern of it that build did not refuse
+    # (NotImplementedError: a depth or an activation the assignment leaves out) raised.
+    taken = {(p.activations, p.loss) for p in accepted}
     unknown = {loss for loss in LATER_LOSSES
-               if all(p in raised for p in all_patterns(max_layers) if p.loss == loss)
+               if all(p in raised for p in all_patterns(max_layers)
+                      if p.loss == loss and (p.activations, p.loss) in taken)
                or (loss in widths and _falls_through(build, *widths[loss]))}
     return [p for p in accepted if p.loss not in unknown]
 

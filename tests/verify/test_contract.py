@@ -192,6 +192,19 @@ def test_a_build_that_predates_binary_cross_entropy_is_checked_on_its_own_losses
     assert report.accepted.startswith("168 of 252") and "binary" not in report.accepted
 
 
+def test_so_is_one_that_also_refuses_some_architectures():
+    # A two-layer assignment: NotImplementedError for three layers, KeyError for the new loss.
+    older = looks_up(["half_mse", "cross_entropy"])
+
+    def build(layer_sizes, activations, loss):
+        if len(activations) > 2:
+            raise NotImplementedError("two layers of neurons at most")
+        return older(layer_sizes, activations, loss)
+    report = check(build, names=[FORWARD, GRADIENT])
+    assert report.passed, report.to_text("x")
+    assert "binary" not in report.accepted
+
+
 def test_a_build_that_raises_on_an_original_loss_still_fails():
     report = check(looks_up(["half_mse", "binary_cross_entropy"]), names=[FORWARD])
     assert statuses(report) == {FORWARD: "FAILED"}
