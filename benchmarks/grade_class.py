@@ -65,7 +65,7 @@ def main(argv=None):
         seconds = time.perf_counter() - started
         lines = done.stdout.strip().splitlines()
         failed = [line for line in lines if line.startswith("  ") and ": passed" not in line]
-        for line in failed[:10] + lines[-1:]:
+        for line in failed + lines[-1:]:   # every submission not passed: each is a false failure
             print(line)
     print(f"grade_class: {args.count} submissions in {seconds:.0f} s ({seconds / args.count:.1f} "
           f"s each), {len(failed)} not passed; target 900 s for 200")

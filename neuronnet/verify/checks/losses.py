@@ -36,9 +36,15 @@ def stable_sigmoid(a):
 
 def stable_binary_cross_entropy(a, T):
     """-1/n sum [T log sigmoid(a) + (1 - T) log(1 - sigmoid(a))], from the logits a:
-    1/n sum [max(a, 0) - a T + log(1 + e^-|a|)]."""
+    1/n sum [T softplus(-a) + (1 - T) softplus(a)], softplus(x) = max(x, 0) + log(1 + e^-|x|).
+    Two terms >= 0 for T in [0, 1]: nothing cancels (the shorter max(a, 0) - a T + log(1 +
+    e^-|a|) subtracts numbers the size of a, and loses digits for T near 1 and a large)."""
     a = np.asarray(a, dtype=np.float64)
-    return float(np.sum(np.maximum(a, 0.0) - a * T + np.log1p(np.exp(-np.abs(a))))) / len(a)
+    T = np.asarray(T, dtype=np.float64)
+
+    def softplus(x):
+        return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+    return float(np.sum(T * softplus(-a) + (1.0 - T) * softplus(a))) / len(a)
 
 
 def check_softmax(softmax, logits, context=""):
