@@ -247,4 +247,7 @@ def serve(requests, replies):
 
 
 if __name__ == "__main__":
+    # The neuronnet this file belongs to, which is the checker's (a checkout on PYTHONPATH,
+    # which -I leaves out, included): its adapters and rules, not another installed copy's.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     serve(int(sys.argv[1]), int(sys.argv[2]))
