@@ -9,7 +9,6 @@ shares its W and b with params; SoftmaxWithLoss reads a one-hot t as its labels.
 backprop: forward through every layer, then backward from dout = 1.
 No build: the adapter makes one (the toml says [check] style = "dlfs").
 """
-from collections import OrderedDict
 
 import numpy as np
 
@@ -25,7 +24,7 @@ class Affine:
 
     def backward(self, dout):
         self.dW = np.dot(self.x.T, dout)          # (fan_in, n) (n, fan_out)
-        self.db = np.sum(dout, axis=0)
+        self.db = dout.sum(axis=0)
         return np.dot(dout, self.W.T)             # dL/dx, (n, fan_in)
 
 
@@ -81,7 +80,7 @@ class MultiLayerNet:
         sizes = [input_size] + list(hidden_size_list) + [output_size]
         self.weight_decay_lambda = weight_decay_lambda
         self.n_affine = len(sizes) - 1
-        self.params, self.layers = {}, OrderedDict()
+        self.params, self.layers = {}, {}   # a dict keeps the order layers are added in
         for i in range(1, len(sizes)):
             self.params["W%d" % i] = weight_init_std * rng.standard_normal((sizes[i - 1], sizes[i]))
             self.params["b%d" % i] = np.zeros(sizes[i])
@@ -92,8 +91,8 @@ class MultiLayerNet:
         self.last_layer = SoftmaxWithLoss()
 
     def predict(self, x):
-        for layer in self.layers.values():
-            x = layer.forward(x)
+        for name in self.layers:
+            x = self.layers[name].forward(x)
         return x
 
     def loss(self, x, t):
