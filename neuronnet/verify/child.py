@@ -74,9 +74,13 @@ def write_message(fd, header, blobs=()):
         view = view[os.write(fd, view):]
 
 
-def read_exactly(fd, n):
+def read_exactly(fd, n, wait=None):
+    """``n`` bytes from ``fd``; ``wait()``, if given, is called before each read (the parent
+    waits there, up to its time limit: replies.py)."""
     chunks, left = [], n
     while left:
+        if wait is not None:
+            wait()
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
             raise EOFError("the other end closed the pipe")

@@ -1,7 +1,6 @@
 """Reading the submission's replies (isolation.py asks; this reads): waited for no longer than
 the open time limit, bounded in size, and whatever text they carry escaped and cut before it
 reaches a report."""
-import os
 import select
 import signal
 import struct
@@ -67,20 +66,14 @@ def read_message(fd, doing):
 
 
 def _read_exactly(fd, n, doing):
-    chunks, left = [], n
-    while left:
+    def wait():
         seconds, limit = seconds_left()
         if seconds is not None:
             ready, _, _ = select.select([fd], [], [], max(seconds, 0.0))
             if not ready:
                 raise TimeLimitExceeded(f"{doing.removeprefix('computing ')} ran past "
                                         f"{limit:g} s")
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            raise EOFError("the submission's end of the pipe closed")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+    return wire.read_exactly(fd, n, wait)
 
 
 def status_text(code):
